@@ -1,0 +1,3 @@
+from unet.cli import main
+
+main()

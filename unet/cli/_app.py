@@ -1,0 +1,87 @@
+"""The object every command receives: where the repository is, how to print, how loud."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Literal
+
+from unet.core import UnetError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+__all__ = ["App", "ColorMode", "find_repo_root"]
+
+ColorMode = Literal["auto", "always", "never"]
+MARKER = "unet.yaml"
+
+
+def find_repo_root(start: Path) -> Path | None:
+    """The nearest directory at or above `start` that holds `unet.yaml`."""
+    start = start.resolve()
+    for candidate in (start, *start.parents):
+        if (candidate / MARKER).is_file():
+            return candidate
+    return None
+
+
+@dataclass
+class App:
+    repo_option: str | None = None
+    color: ColorMode = "auto"
+    verbosity: int = 0
+    _consoles: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def repo_root(self) -> Path:
+        """The repository root, or a UnetError that says how to point unet at one."""
+        if self.repo_option:
+            root = Path(self.repo_option)
+            if not (root / MARKER).is_file():
+                raise UnetError(
+                    f"{root} is not a unet repository (no {MARKER}); "
+                    "create one with `unet init` or fix --repo"
+                )
+            return root.resolve()
+        found = find_repo_root(Path.cwd())
+        if found is None:
+            raise UnetError(
+                f"not inside a unet repository: no {MARKER} in {Path.cwd()} or any parent; "
+                "run `unet init`, cd into your network repository, or pass --repo PATH"
+            )
+        return found
+
+    def is_tty(self, stream: IO[str]) -> bool:
+        if self.color == "always":
+            return True
+        return bool(getattr(stream, "isatty", lambda: False)())
+
+    def console(self, name: Literal["stdout", "stderr"] = "stdout") -> Console:
+        """A rich console for one stream, made on first use (rich is heavy to import)."""
+        if name not in self._consoles:
+            from rich.console import Console
+
+            stream = sys.stdout if name == "stdout" else sys.stderr
+            self._consoles[name] = Console(
+                file=stream,
+                force_terminal=True if self.color == "always" else None,
+                no_color=self.color == "never" or "NO_COLOR" in os.environ,
+                highlight=False,
+                soft_wrap=True,
+            )
+        console: Console = self._consoles[name]
+        return console
+
+    def styled(self) -> bool:
+        """Whether stdout gets colour and decorations."""
+        if self.color == "never" or "NO_COLOR" in os.environ:
+            return False
+        return self.color == "always" or sys.stdout.isatty()
+
+    def log(self, message: str, *, level: int = 0) -> None:
+        """A progress or summary line on stderr, shown when verbosity >= level."""
+        if self.verbosity >= level:
+            print(message, file=sys.stderr)

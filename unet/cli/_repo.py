@@ -1,0 +1,41 @@
+"""Open the repository the user pointed at, once per command."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from unet.cli._app import App
+from unet.inventory import Inventory, load_inventory
+from unet.source import Snapshot, SnapshotReadError, WorktreeSnapshot
+
+__all__ = ["Repository", "load_repository"]
+
+_DATA_PREFIXES = ("unet.yaml", "defaults.y", "locations/", "groups/", "devices/", "links/")
+
+
+@dataclass
+class Repository:
+    root: Path
+    snapshot: Snapshot
+
+    @cached_property
+    def inventory(self) -> Inventory:
+        return load_inventory(self.snapshot)
+
+    @property
+    def data_file_count(self) -> int:
+        return sum(1 for p in self.snapshot.files() if p.startswith(_DATA_PREFIXES))
+
+    def source_text(self, path: str) -> str | None:
+        """A file's text for code frames; None when it cannot be shown."""
+        try:
+            return self.snapshot.read(path).decode("utf-8", errors="replace")
+        except SnapshotReadError:
+            return None
+
+
+def load_repository(app: App) -> Repository:
+    root = app.repo_root
+    return Repository(root, WorktreeSnapshot(root))

@@ -1,0 +1,111 @@
+"""Core types shared by every layer: diagnostics, provenance and the one fatal error.
+
+These are plain frozen dataclasses with no behaviour beyond ordering and
+formatting, so every layer (config, inventory, policy, report, cli) can use
+them without importing anything heavy.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Diagnostic",
+    "Location",
+    "Provenance",
+    "Severity",
+    "UnetError",
+    "count_by_severity",
+    "has_errors",
+]
+
+
+class Severity(enum.IntEnum):
+    """How bad a diagnostic or finding is; higher is worse, so `max()` works."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            choices = ", ".join(s.label for s in cls)
+            raise ValueError(f"unknown severity {text!r} (choose from {choices})") from None
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """A position in a repository file: repo-relative `/` path, 1-based line and column.
+
+    Line and column are 0 when unknown (a whole-file problem).
+    """
+
+    path: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line and self.col:
+            return f"{self.path}:{self.line}:{self.col}"
+        if self.line:
+            return f"{self.path}:{self.line}"
+        return self.path
+
+
+# Provenance of a resolved value is simply where it was written.
+Provenance = Location
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem with the user's input, reported as `path:line:col: CODE severity: message`."""
+
+    location: Location
+    code: str
+    severity: Severity
+    message: str
+    # Other places worth showing next to this one (e.g. the first of two duplicate keys).
+    related: tuple[Location, ...] = field(default=(), compare=False)
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        loc = self.location
+        return (loc.path, loc.line, loc.col, self.code, self.message)
+
+    def __str__(self) -> str:
+        loc = self.location
+        # Always three positional fields so editors and `grep` see one shape.
+        where = f"{loc.path}:{loc.line or 1}:{loc.col or 1}"
+        return f"{where}: {self.code} {self.severity.label}: {self.message}"
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def count_by_severity(diagnostics: Iterable[Diagnostic]) -> dict[Severity, int]:
+    counts = dict.fromkeys(Severity, 0)
+    for d in diagnostics:
+        counts[d.severity] += 1
+    return counts
+
+
+class UnetError(Exception):
+    """A run cannot go on because of the user's input; carries every diagnostic found so far.
+
+    The CLI turns this into exit code 2. Anything else escaping the core is a bug (exit 3).
+    """
+
+    def __init__(self, message: str, diagnostics: Iterable[Diagnostic] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.diagnostics = tuple(diagnostics)

@@ -1,0 +1,35 @@
+"""The network repository model: YAML with positions, schemas, resolution, integrity.
+
+    inventory = load_inventory(WorktreeSnapshot(root))
+    inventory.diagnostics         # every problem, sorted, each at file:line:col
+    inventory.devices["r1"].get("vars.ntp_servers")
+    inventory.devices["r1"].where("vars.ntp_servers")   # the file:line it came from
+"""
+
+from __future__ import annotations
+
+from unet.inventory._load import SETTINGS_FILE, load_inventory, read_document
+from unet.inventory._models import DIALECT_NAMES, MODELS
+from unet.inventory._resolve import BUILTIN
+from unet.inventory._schema import did_you_mean, dotted_path, json_schemas
+from unet.inventory._types import Entity, Inventory, Link, ResolvedDevice
+from unet.inventory._yaml import MAX_FILE_BYTES, Document, parse_yaml
+
+__all__ = [
+    "BUILTIN",
+    "DIALECT_NAMES",
+    "MAX_FILE_BYTES",
+    "MODELS",
+    "SETTINGS_FILE",
+    "Document",
+    "Entity",
+    "Inventory",
+    "Link",
+    "ResolvedDevice",
+    "did_you_mean",
+    "dotted_path",
+    "json_schemas",
+    "load_inventory",
+    "parse_yaml",
+    "read_document",
+]

@@ -1,0 +1,158 @@
+"""Read every data file of a snapshot into an Inventory, collecting every problem."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import PurePosixPath
+from typing import Any
+
+from pydantic import BaseModel
+
+from unet.core import Diagnostic, Location, Severity
+from unet.inventory._integrity import check_integrity
+from unet.inventory._models import Defaults, Device, Group, LinksFile, Location as LocationModel
+from unet.inventory._models import Settings
+from unet.inventory._resolve import resolve_devices
+from unet.inventory._schema import validate_document
+from unet.inventory._types import Entity, Inventory, Link
+from unet.inventory._yaml import Document, Path_, parse_yaml
+from unet.source import Snapshot, SnapshotReadError
+
+__all__ = ["SETTINGS_FILE", "load_inventory", "read_document"]
+
+SETTINGS_FILE = "unet.yaml"
+_YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def load_inventory(snapshot: Snapshot) -> Inventory:
+    """Load, validate and resolve the whole repository; problems go to `.diagnostics`."""
+    diagnostics: list[Diagnostic] = []
+    settings = _load_settings(snapshot, diagnostics)
+    inventory = Inventory(settings=settings)
+    load = _loader(snapshot, diagnostics)
+    inventory.defaults = _load_defaults(snapshot, load)
+    inventory.locations = _entities(load, _data_files(snapshot, "locations/"), LocationModel,
+                                    "location", diagnostics)
+    inventory.groups = _entities(load, _data_files(snapshot, "groups/"), Group, "group",
+                                 diagnostics)
+    inventory.device_files = _entities(load, _data_files(snapshot, "devices/"), Device, "device",
+                                       diagnostics)
+    inventory.links = _links(load, _data_files(snapshot, "links/"))
+    inventory.devices = resolve_devices(inventory)
+    diagnostics.extend(check_integrity(inventory))
+    inventory.diagnostics = _unique_sorted(diagnostics)
+    return inventory
+
+
+def read_document(snapshot: Snapshot, path: str) -> tuple[Document | None, list[Diagnostic]]:
+    """One YAML file from the snapshot, or the reason it could not be read."""
+    try:
+        data = snapshot.read(path)
+    except SnapshotReadError as exc:
+        return None, [Diagnostic(Location(path), "U108", Severity.ERROR, f"cannot read: {exc.reason}")]
+    return parse_yaml(data, path)
+
+
+_Load = Callable[[str, "type[BaseModel]"], "Document | None"]
+
+
+def _loader(snapshot: Snapshot, diagnostics: list[Diagnostic]) -> _Load:
+    def load(path: str, model: type[BaseModel]) -> Document | None:
+        document, problems = read_document(snapshot, path)
+        diagnostics.extend(problems)
+        if document is None:
+            return None
+        problems, bad_paths = validate_document(document, model)
+        diagnostics.extend(problems)
+        if problems and not _prune(document, bad_paths):
+            return None
+        return document
+
+    return load
+
+
+def _prune(document: Document, bad_paths: list[Path_]) -> bool:
+    """Drop the values that failed validation so the rest of the file still counts.
+
+    Keeps one bad key from cascading into "unknown device" errors elsewhere.
+    Returns False when nothing usable is left (the top level is not a mapping).
+    """
+    if not isinstance(document.data, dict):
+        return False
+    for path in bad_paths:
+        # Inside a list, drop the whole list: a partial list would mean something else.
+        cut = next((i for i, part in enumerate(path) if isinstance(part, int)), len(path))
+        parent: Any = document.data
+        for part in path[: cut - 1]:
+            parent = parent.get(part) if isinstance(parent, dict) else None
+        if isinstance(parent, dict) and cut:
+            parent.pop(path[cut - 1], None)
+    if not isinstance(document.data.get("name"), str):
+        document.data["name"] = PurePosixPath(document.path).stem
+    return True
+
+
+def _load_settings(snapshot: Snapshot, diagnostics: list[Diagnostic]) -> dict[str, Any]:
+    defaults = Settings().model_dump()
+    try:
+        raw = snapshot.read(SETTINGS_FILE)
+    except SnapshotReadError as exc:
+        diagnostics.append(Diagnostic(Location(SETTINGS_FILE), "U108", Severity.ERROR,
+                                      f"cannot read: {exc.reason}"))
+        return defaults
+    if not raw.strip():
+        return defaults  # an empty unet.yaml just marks the root
+    document, problems = parse_yaml(raw, SETTINGS_FILE)
+    problems = problems or (validate_document(document, Settings)[0] if document else [])
+    diagnostics.extend(problems)
+    if document is None or problems:
+        return defaults
+    return Settings.model_validate(document.data).model_dump()
+
+
+def _load_defaults(snapshot: Snapshot, load: _Load) -> Document | None:
+    for name in ("defaults.yaml", "defaults.yml"):
+        if name in snapshot.files(name):
+            return load(name, Defaults)
+    return None
+
+
+def _data_files(snapshot: Snapshot, folder: str) -> list[str]:
+    return [p for p in snapshot.files(folder) if p.endswith(_YAML_SUFFIXES)]
+
+
+def _entities(load: _Load, paths: list[str], model: type[BaseModel], kind: str,
+              diagnostics: list[Diagnostic]) -> dict[str, Entity]:
+    found: dict[str, Entity] = {}
+    for path in paths:
+        document = load(path, model)
+        if document is None:
+            continue
+        entity = Entity(document.data["name"], document)
+        first = found.get(entity.name)
+        if first is not None:
+            diagnostics.append(Diagnostic(
+                entity.location("name"), "U306", Severity.ERROR,
+                f"duplicate {kind} name '{entity.name}'; also defined in {first.path}",
+                related=(first.location("name"),)))
+            continue
+        found[entity.name] = entity
+    return found
+
+
+def _links(load: _Load, paths: list[str]) -> list[Link]:
+    links: list[Link] = []
+    for path in paths:
+        document = load(path, LinksFile)
+        if document is None:
+            continue
+        for index, item in enumerate(document.data["links"]):
+            a, b = (tuple(e.split(":", 1)) for e in item["endpoints"])
+            links.append(Link((a, b), item, document, index))  # type: ignore[arg-type]
+    return links
+
+
+def _unique_sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    # An inherited value with a problem is reported once, at its source, not per device.
+    unique = {(d.location, d.code, d.message): d for d in diagnostics}
+    return sorted(unique.values(), key=lambda d: d.sort_key)

@@ -1,0 +1,168 @@
+"""The schema of each kind of file, as pydantic models.
+
+The models validate one file's data and export JSON Schema for editors; the
+data itself stays plain dicts (resolution merges dicts, not models). Every
+field is optional and nullable in a file, because a value may be inherited
+and an explicit `null` removes an inherited one; what must exist after
+resolution is checked in `_integrity.py`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+__all__ = [
+    "DIALECT_NAMES",
+    "MODELS",
+    "Defaults",
+    "Device",
+    "Group",
+    "Interface",
+    "Link",
+    "LinksFile",
+    "Location",
+    "Settings",
+]
+
+DIALECT_NAMES = ("ios", "iosxe", "nxos", "eos", "iosxr", "junos")
+Platform = Literal["ios", "iosxe", "nxos", "eos", "iosxr", "junos"]
+
+
+def _ip_address(value: str) -> str:
+    ipaddress.ip_address(value)  # raises ValueError with a clear message
+    return value
+
+
+def _ip_interface(value: str) -> str:
+    if "/" not in value:
+        raise ValueError(f"{value!r} needs a prefix length, e.g. {value}/24")
+    ipaddress.ip_interface(value)
+    return value
+
+
+def _endpoint(value: str) -> str:
+    device, sep, interface = value.partition(":")
+    if not sep or not device or not interface:
+        raise ValueError(f"{value!r} is not 'device:interface'")
+    return value
+
+
+IPAddress = Annotated[StrictStr, AfterValidator(_ip_address)]
+IPInterface = Annotated[StrictStr, AfterValidator(_ip_interface)]
+VlanId = Annotated[StrictInt, Field(ge=1, le=4094)]
+Endpoint = Annotated[StrictStr, AfterValidator(_endpoint)]
+Vars = dict[StrictStr, Any]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+
+class Interface(_Model):
+    """One interface of a device, keyed by its name."""
+
+    description: StrictStr | None = None
+    enabled: StrictBool | None = None
+    mode: Literal["access", "trunk", "routed"] | None = None
+    access_vlan: VlanId | None = None
+    native_vlan: VlanId | None = None
+    allowed_vlans: list[VlanId] | None = None
+    ipv4: IPInterface | None = Field(None, description="address/prefix, e.g. 10.0.0.1/31")
+    ipv6: IPInterface | None = Field(None, description="address/prefix, e.g. 2001:db8::1/64")
+    mtu: Annotated[StrictInt, Field(ge=64, le=65535)] | None = None
+    vrf: StrictStr | None = None
+    lag: StrictStr | None = Field(None, description="parent port-channel/bundle interface")
+    speed: StrictStr | None = None
+    vars: Vars | None = None
+
+
+class DeviceData(_Model):
+    """Device attributes that defaults and groups may set and devices inherit."""
+
+    platform: Platform | None = Field(None, description="configuration dialect")
+    vendor: StrictStr | None = None
+    model: StrictStr | None = None
+    role: StrictStr | None = Field(None, description="one of `roles` in unet.yaml")
+    lifecycle: StrictStr | None = Field(None, description="one of `lifecycles` in unet.yaml")
+    os_version: StrictStr | None = Field(None, description='quote it: "16.9"')
+    tags: list[StrictStr] | None = None
+    templates: list[StrictStr] | None = Field(None, description="paths under templates/")
+    interfaces: dict[StrictStr, Interface | None] | None = None
+    vars: Vars | None = Field(None, description="free-form data for templates and policies")
+
+
+class Defaults(DeviceData):
+    """`defaults.yaml`: what every device starts from."""
+
+
+class Device(DeviceData):
+    """`devices/**/<name>.yaml`: one device."""
+
+    name: StrictStr = Field(description="must equal the file name without .yaml")
+    description: StrictStr | None = None
+    location: StrictStr | None = None
+    management_ip: IPAddress | None = None
+    serial: StrictStr | None = None
+    groups: list[StrictStr] | None = Field(None, description="group names; later ones win")
+
+
+class Group(DeviceData):
+    """`groups/<name>.yaml`: data and templates shared by member devices."""
+
+    name: StrictStr
+    description: StrictStr | None = None
+    parents: list[StrictStr] | None = Field(None, description="groups applied before this one")
+
+
+class Location(_Model):
+    """`locations/<name>.yaml`: one node of the site hierarchy."""
+
+    name: StrictStr
+    type: StrictStr | None = Field(None, description="one of `location_types` in unet.yaml")
+    parent: StrictStr | None = None
+    description: StrictStr | None = None
+    vars: Vars | None = Field(None, description="inherited by every device below")
+
+
+class Link(_Model):
+    """A link between two device interfaces."""
+
+    endpoints: Annotated[list[Endpoint], Field(min_length=2, max_length=2)]
+    description: StrictStr | None = None
+    type: StrictStr | None = None
+    speed: StrictStr | None = None
+    mtu: Annotated[StrictInt, Field(ge=64, le=65535)] | None = None
+    vars: Vars | None = None
+
+
+class LinksFile(_Model):
+    """`links/*.yaml`."""
+
+    links: list[Link]
+
+
+class Settings(_Model):
+    """`unet.yaml`: marks the repository root and holds its settings."""
+
+    name: StrictStr | None = None
+    version: Literal[1] = 1
+    roles: list[StrictStr] = [
+        "core", "distribution", "access", "spine", "leaf", "border", "edge", "firewall",
+        "wan", "management",
+    ]
+    lifecycles: list[StrictStr] = ["planned", "implementing", "live", "decommissioned"]
+    location_types: list[StrictStr] = ["region", "site", "building", "floor", "room", "rack"]
+
+
+# Schema name (as exported for editors) -> model.
+MODELS: dict[str, type[_Model]] = {
+    "settings": Settings,
+    "defaults": Defaults,
+    "location": Location,
+    "group": Group,
+    "device": Device,
+    "links": LinksFile,
+}

@@ -1,0 +1,132 @@
+"""Inheritance: defaults -> location chain -> groups -> device, with provenance.
+
+Mappings merge deeply, scalars and lists replace, an explicit null removes an
+inherited key, and `templates` accumulate (each once, in precedence order).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from unet.core import Location
+from unet.inventory._types import Entity, Inventory, ProvTree, ResolvedDevice
+from unet.inventory._yaml import Document, Path_
+
+__all__ = ["BUILTIN", "group_order", "location_chain", "resolve_devices"]
+
+_GROUP_OWN = frozenset({"name", "description", "parents"})
+BUILTIN = Location("(built-in default)")
+_DEFAULT_LIFECYCLE = "live"
+
+Layer = tuple[Document, dict[str, Any]]
+
+
+def resolve_devices(inventory: Inventory) -> dict[str, ResolvedDevice]:
+    orders: dict[tuple[str, ...], list[Entity]] = {}
+    chains: dict[str, list[Entity]] = {}
+    resolved = {}
+    for name, entity in inventory.device_files.items():
+        groups = tuple(entity.data.get("groups") or ())
+        if groups not in orders:
+            orders[groups] = group_order(groups, inventory.groups)
+        place = entity.data.get("location")
+        if place not in chains:
+            chains[place] = location_chain(place, inventory.locations)
+        layers = _layers(inventory.defaults, chains[place], orders[groups], entity)
+        resolved[name] = resolve(name, layers)
+    return resolved
+
+
+def resolve(name: str, layers: list[Layer]) -> ResolvedDevice:
+    """Merge `layers` (lowest precedence first) into one device."""
+    data: dict[str, Any] = {}
+    provenance: ProvTree = {}
+    templates: list[str] = []
+    template_prov: ProvTree = {}
+    for document, layer in layers:
+        _merge(data, provenance, layer, document, ())
+        for index, template in enumerate(layer.get("templates") or ()):
+            if template not in templates:
+                template_prov[len(templates)] = (document.location(("templates", index)), None)
+                templates.append(template)
+    source = layers[-1][0].location(("name",))
+    data.pop("templates", None)
+    provenance.pop("templates", None)
+    if templates:
+        data["templates"] = templates
+        provenance["templates"] = (template_prov[len(templates) - 1][0], template_prov)
+    if data.get("lifecycle") is None:
+        data["lifecycle"] = _DEFAULT_LIFECYCLE
+        provenance["lifecycle"] = (BUILTIN, None)
+    return ResolvedDevice(name, data, provenance, source, tuple(d.path for d, _ in layers))
+
+
+def _merge(target: dict[str, Any], prov: ProvTree, layer: dict[str, Any], document: Document,
+           path: Path_) -> None:
+    for key, value in layer.items():
+        here = (*path, key)
+        if value is None:
+            target.pop(key, None)
+            prov.pop(key, None)
+        elif isinstance(value, dict):
+            existing = target.get(key)
+            sub: ProvTree = {}
+            if isinstance(existing, dict):
+                sub = prov.get(key, (None, {}))[1] or {}
+            else:
+                existing = target[key] = {}
+            prov[key] = (document.location(here), sub)
+            _merge(existing, sub, value, document, here)
+        else:
+            target[key] = list(value) if isinstance(value, list) else value
+            prov[key] = (document.location(here), None)
+
+
+def _layers(defaults: Document | None, chain: list[Entity], groups: list[Entity],
+            device: Entity) -> list[Layer]:
+    layers: list[Layer] = []
+    if defaults is not None:
+        layers.append((defaults, defaults.data))
+    for place in chain:
+        if place.data.get("vars"):
+            layers.append((place.document, {"vars": place.data["vars"]}))
+    for group in groups:
+        layers.append((group.document, {k: v for k, v in group.data.items() if k not in _GROUP_OWN}))
+    layers.append((device.document, device.data))
+    return layers
+
+
+def group_order(names: tuple[str, ...] | list[str], groups: dict[str, Entity]) -> list[Entity]:
+    """Groups in application order: each after its parents; each once, at its first place.
+
+    Unknown names and cycles are skipped here; `_integrity` reports them.
+    """
+    order: list[Entity] = []
+    done: set[str] = set()
+    active: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in done or name in active or name not in groups:
+            return
+        active.add(name)
+        for parent in groups[name].data.get("parents") or ():
+            visit(parent)
+        active.discard(name)
+        done.add(name)
+        order.append(groups[name])
+
+    for name in names:
+        visit(name)
+    return order
+
+
+def location_chain(name: str | None, locations: dict[str, Entity]) -> list[Entity]:
+    """The location and its ancestors, root first (stops at an unknown name or a cycle)."""
+    chain: list[Entity] = []
+    seen: set[str] = set()
+    while name is not None and name in locations and name not in seen:
+        seen.add(name)
+        chain.append(locations[name])
+        name = locations[name].data.get("parent")
+    chain.reverse()
+    return chain

@@ -1,0 +1,189 @@
+"""Check one document against its model and say what is wrong in plain words, at the line."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from unet.core import Diagnostic, Severity
+from unet.inventory._models import MODELS
+from unet.inventory._yaml import Document, Path_
+
+__all__ = ["did_you_mean", "dotted_path", "json_schemas", "validate_document"]
+
+_TYPE_NAMES = {
+    "string_type": "a string",
+    "int_type": "an integer",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "float_type": "a number",
+}
+
+
+def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
+    """` (did you mean 'x'?)` for the closest choice, or ''."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def validate_document(document: Document, model: type[BaseModel],
+                      ) -> tuple[list[Diagnostic], list[Path_]]:
+    """Every schema problem in one file, each at the key or value to edit, and their paths."""
+    if not isinstance(document.data, dict):
+        found = _kind(document.data)
+        return [Diagnostic(document.location(()), "U201", Severity.ERROR,
+                           f"expected a mapping of keys at the top of the file, found {found}")], []
+    try:
+        model.model_validate(document.data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        return ([_diagnostic(document, model, error) for error in errors],
+                [tuple(error["loc"]) for error in errors])
+    return [], []
+
+
+def _diagnostic(document: Document, model: type[BaseModel], error: Any) -> Diagnostic:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    dotted = dotted_path(loc)
+    value = _value_at(document.data, loc)
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model, loc[:-1])
+        hint = did_you_mean(loc[-1], allowed)
+        where = f" in {dotted_path(loc[:-1])}" if len(loc) > 1 else ""
+        message = f"unknown key '{loc[-1]}'{where}{hint}"
+        if not hint and allowed:
+            message += f"; allowed: {', '.join(sorted(allowed))}"
+        if "vars" in allowed:
+            message += "; free-form data goes under 'vars'"
+        return _error(document, loc, "U202", message, key=True)
+    if kind == "missing":
+        parent = document.location(loc[:-1])
+        return Diagnostic(parent, "U203", Severity.ERROR, f"missing required key '{dotted}'")
+    if kind in _TYPE_NAMES:
+        message = f"{dotted}: expected {_TYPE_NAMES[kind]}, found {_show(value)}"
+        if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
+            message += f"; quote it to keep it as written: {loc[-1]}: \"{value}\""
+        if kind == "bool_type" and isinstance(value, str):
+            message += " (YAML 1.2: only true/false are booleans)"
+        return _error(document, loc, "U204", message)
+    if kind in ("literal_error", "enum"):
+        choices = _literal_choices(error)
+        hint = did_you_mean(value, choices) if isinstance(value, str) else ""
+        message = f"{dotted}: {_show(value)} is not one of {', '.join(choices)}{hint}"
+        return _error(document, loc, "U205", message)
+    if kind in ("too_short", "too_long") and loc and loc[-1] == "endpoints":
+        return _error(document, loc, "U205", f"{dotted}: a link has exactly 2 endpoints, "
+                      f"found {len(value) if isinstance(value, list) else 0}")
+    message = f"{dotted}: {_plain(error['msg'])}" if dotted else _plain(error["msg"])
+    if value is not None and kind != "value_error":
+        message += f", found {_show(value)}"
+    return _error(document, loc, "U205", message)
+
+
+def dotted_path(loc: tuple[Any, ...]) -> str:
+    """`("links", 0, "endpoints")` -> `links[0].endpoints`, as users write paths."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _error(document: Document, loc: tuple[Any, ...], code: str, message: str, *,
+           key: bool = False) -> Diagnostic:
+    return Diagnostic(document.location(loc, key=key), code, Severity.ERROR, message)
+
+
+def _plain(msg: str) -> str:
+    # pydantic says "Value error, 'x' is not ..."; the prefix means nothing to a user.
+    return msg.removeprefix("Value error, ").replace("Input should be", "should be")
+
+
+def _literal_choices(error: Any) -> list[str]:
+    expected = str(error.get("ctx", {}).get("expected", ""))
+    return [part.strip(" '\"") for part in expected.replace(" or ", ", ").split(",") if part.strip()]
+
+
+def _value_at(data: Any, loc: tuple[Any, ...]) -> Any:
+    for part in loc:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the model reached by following `loc` through fields, dicts and lists."""
+    current: Any = model
+    for part in loc:
+        current = _strip_optional(current)
+        origin = typing.get_origin(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return []
+            current = field.annotation
+        elif origin in (list, dict):
+            current = typing.get_args(current)[-1]
+        else:
+            return []
+    current = _strip_optional(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _strip_optional(annotation: Any) -> Any:
+    """`Annotated[X, ...]` and `X | None` -> X."""
+    while True:
+        args = typing.get_args(annotation)
+        if typing.get_origin(annotation) is typing.Annotated:
+            annotation = args[0]
+            continue
+        non_none = [a for a in args if a is not type(None)]
+        if len(args) == 2 and len(non_none) == 1:
+            annotation = non_none[0]
+            continue
+        return annotation
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return f"a single value ({_show(value)})"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, int | float):
+        return f"{value} (a number)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return repr(value)
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    """JSON Schema (draft 2020-12 subset that editors read) for each kind of file."""
+    schemas = {}
+    for name, model in MODELS.items():
+        schema = model.model_json_schema()
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["$id"] = f"https://unet.dev/schema/{name}.schema.json"
+        schemas[name] = schema
+    return schemas

@@ -1,0 +1,126 @@
+"""What the inventory holds after loading: entities, resolved devices, the whole inventory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from unet.core import Diagnostic, Location
+from unet.inventory._yaml import Document, Path_
+
+__all__ = ["Entity", "Inventory", "Link", "ProvTree", "ResolvedDevice"]
+
+# Provenance mirrors the data: key -> (where it was written, provenance of its children).
+ProvTree = dict[Any, "tuple[Location, ProvTree | None]"]
+
+
+@dataclass(slots=True)
+class Entity:
+    """A named object read from one file: a location, group or (unresolved) device."""
+
+    name: str
+    document: Document
+
+    @property
+    def data(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.document.data
+        return data
+
+    @property
+    def path(self) -> str:
+        return self.document.path
+
+    def location(self, *path: Any, key: bool = False) -> Location:
+        return self.document.location(tuple(path), key=key)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link between two interfaces, as `(device, interface)` pairs."""
+
+    endpoints: tuple[tuple[str, str], tuple[str, str]]
+    data: dict[str, Any]
+    document: Document
+    index: int
+
+    @property
+    def path(self) -> str:
+        return self.document.path
+
+    def location(self, *path: Any, key: bool = False) -> Location:
+        """Where a part of this link (e.g. `"endpoints", 1`) is written."""
+        return self.document.location(("links", self.index, *path), key=key)
+
+    @property
+    def devices(self) -> tuple[str, str]:
+        return self.endpoints[0][0], self.endpoints[1][0]
+
+
+@dataclass(slots=True)
+class ResolvedDevice:
+    """A device after inheritance: its data and where every value came from."""
+
+    name: str
+    data: dict[str, Any]
+    provenance: ProvTree
+    source: Location  # the device file
+    # Files this device's data was built from, lowest precedence first.
+    layers: tuple[str, ...] = ()
+
+    def get(self, dotted: str, default: Any = None) -> Any:
+        """A value by dotted path (`vars.ntp_servers`); `default` when any level is missing."""
+        value: Any = self.data
+        for part in dotted.split("."):
+            if isinstance(value, dict) and part in value:
+                value = value[part]
+            elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+                value = value[int(part)]
+            else:
+                return default
+        return value
+
+    def where(self, path: Path_ | str) -> Location:
+        """Where the value at `path` (or its nearest defined parent) was written."""
+        parts = tuple(path.split(".")) if isinstance(path, str) else path
+        best = self.source
+        tree: ProvTree | None = self.provenance
+        for part in parts:
+            if tree is None or part not in tree:
+                break
+            best, tree = tree[part]
+        return best
+
+    def explain(self) -> Iterator[tuple[Path_, Any, Location]]:
+        """Each leaf value (scalars and whole lists) with its path and origin."""
+        yield from _leaves(self.data, self.provenance, (), self.source)
+
+
+def _leaves(data: Any, prov: ProvTree | None, path: Path_, where: Location,
+            ) -> Iterator[tuple[Path_, Any, Location]]:
+    if isinstance(data, dict) and data:
+        for key, value in data.items():
+            loc, sub = prov.get(key, (where, None)) if prov else (where, None)
+            yield from _leaves(value, sub, (*path, key), loc)
+    elif isinstance(data, list) and prov:  # per-item origins (accumulated templates)
+        for index, item in enumerate(data):
+            yield (*path, index), item, prov.get(index, (where, None))[0]
+    else:
+        yield path, data, where
+
+
+@dataclass(slots=True)
+class Inventory:
+    """Everything read from a repository: settings, entities, resolved devices, problems."""
+
+    settings: dict[str, Any]
+    locations: dict[str, Entity] = field(default_factory=dict)
+    groups: dict[str, Entity] = field(default_factory=dict)
+    device_files: dict[str, Entity] = field(default_factory=dict)
+    devices: dict[str, ResolvedDevice] = field(default_factory=dict)
+    links: list[Link] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    defaults: Document | None = None
+
+    def device(self, name: str) -> ResolvedDevice | None:
+        return self.devices.get(name)

@@ -1,0 +1,308 @@
+"""YAML with YAML 1.2 core semantics, positions for every value, and hard limits.
+
+libyaml (PyYAML's C parser) builds the node graph; tags are resolved with the
+YAML 1.2 core schema (`off` and `no` stay strings, `010` is ten, `1:30` is a
+string), and we construct plain Python values ourselves so that we can keep
+every value's line and column, reject duplicate keys, and refuse alias bombs
+before expanding them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
+
+from unet.core import Diagnostic, Location, Severity
+
+try:  # libyaml is much faster; fall back to the pure-Python parser where it is missing
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+
+__all__ = ["MAX_FILE_BYTES", "Document", "Path_", "parse_yaml"]
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_VALUES = 100_000  # after alias expansion; a device file has hundreds
+MAX_DEPTH = 64
+
+Path_ = tuple[Any, ...]  # a value's address in its document: ("interfaces", "Gi1", "mtu")
+
+_TAG = "tag:yaml.org,2002:"
+
+
+class _Resolver12(BaseResolver):
+    """The YAML 1.2 core schema's implicit tags."""
+
+
+for _tag, _pattern, _first in (
+    ("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
+    ("int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", "-+0123456789"),
+    (
+        "float",
+        r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+        "-+0123456789.",
+    ),
+    ("null", r"~|null|Null|NULL|", ["~", "n", "N", ""]),
+):
+    _Resolver12.add_implicit_resolver(_TAG + _tag, re.compile(f"^(?:{_pattern})$"), list(_first))
+
+
+class _Composer(_Parser, _Resolver12):  # type: ignore[misc,valid-type]
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        _Resolver12.__init__(self)
+
+
+@dataclass(slots=True)
+class Document:
+    """One parsed YAML file: its data and where each value was written.
+
+    `marks[path]` is `(key_line, key_col, value_line, value_col)`, 1-based; for list
+    items and the root the key position equals the value position.
+    """
+
+    path: str
+    data: Any
+    marks: dict[Path_, tuple[int, int, int, int]] = field(default_factory=dict)
+
+    def location(self, path: Path_, *, key: bool = False) -> Location:
+        """The closest known position for `path` (walking up to a parent when needed)."""
+        while path not in self.marks and path:
+            path = path[:-1]
+        kl, kc, vl, vc = self.marks.get(path, (1, 1, 1, 1))
+        return Location(self.path, kl, kc) if key else Location(self.path, vl, vc)
+
+
+class _Refused(Exception):
+    def __init__(self, node: Node, code: str, message: str) -> None:
+        super().__init__(message)
+        self.node = node
+        self.code = code
+        self.message = message
+
+
+_FRIENDLY = (
+    ("cannot start any token", "tabs are not allowed for indentation in YAML; use spaces"),
+    ("mapping values are not allowed here", "a ':' where YAML expects none; quote the value "
+     "if it contains ': ', or check the indentation"),
+    ("could not find expected ':'", "a key without ':' (or a value indented like a key)"),
+    ("found undefined alias", "an alias (*name) with no matching anchor (&name) in this file"),
+)
+
+
+def parse_yaml(data: bytes, path: str) -> tuple[Document | None, list[Diagnostic]]:
+    """Parse one file; on any problem return None and diagnostics that point at it."""
+    if len(data) > MAX_FILE_BYTES:
+        mib = len(data) / (1024 * 1024)
+        return None, [_diag(path, 0, 0, "U106", f"file is {mib:.1f} MiB; the limit is "
+                            f"{MAX_FILE_BYTES // (1024 * 1024)} MiB for a YAML data file")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _position_of_byte(data, exc.start)
+        return None, [_diag(path, line, col, "U105",
+                            f"file is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8")]
+    try:
+        node = _Composer(text.removeprefix("\ufeff")).get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_diagnostic(path, exc)]
+    except yaml.YAMLError as exc:
+        return None, [_diag(path, 1, 1, "U101", f"invalid YAML: {exc}")]
+    if node is None:
+        return None, [_diag(path, 1, 1, "U104", "file is empty (or only comments)")]
+    return _construct_document(node, path)
+
+
+def _construct_document(node: Node, path: str) -> tuple[Document | None, list[Diagnostic]]:
+    builder = _Builder(path)
+    try:
+        _check_size(node)
+        value = builder.build(node, ())
+    except _Refused as exc:
+        mark = exc.node.start_mark
+        return None, [_diag(path, mark.line + 1, mark.column + 1, exc.code, exc.message)]
+    if builder.diagnostics:
+        return None, builder.diagnostics
+    return Document(path, value, builder.marks), []
+
+
+def _check_size(root: Node) -> None:
+    """Refuse documents whose aliases expand past MAX_VALUES, without expanding them."""
+    sizes: dict[int, int] = {}
+
+    def size(node: Node, depth: int) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if depth > MAX_DEPTH:
+            raise _Refused(node, "U103", f"data is nested more than {MAX_DEPTH} levels deep")
+        sizes[id(node)] = 1  # a self-referencing alias counts once, then is refused in build
+        total = 1
+        if isinstance(node, SequenceNode):
+            total += sum(size(child, depth + 1) for child in node.value)
+        elif isinstance(node, MappingNode):
+            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        if total > MAX_VALUES:
+            raise _Refused(root, "U103", f"aliases in this file expand to more than {MAX_VALUES:,} "
+                           "values (an alias bomb?); refusing to load it")
+        sizes[id(node)] = total
+        return total
+
+    size(root, 0)
+
+
+class _Builder:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.marks: dict[Path_, tuple[int, int, int, int]] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self._active: set[int] = set()
+
+    def build(self, node: Node, path: Path_, key_node: Node | None = None) -> Any:
+        mark = node.start_mark
+        kmark = (key_node or node).start_mark
+        self.marks[path] = (kmark.line + 1, kmark.column + 1, mark.line + 1, mark.column + 1)
+        if isinstance(node, ScalarNode):
+            return _scalar(node)
+        if id(node) in self._active:
+            raise _Refused(node, "U103", "an alias refers to a node that contains it (a cycle)")
+        self._active.add(id(node))
+        try:
+            if isinstance(node, SequenceNode):
+                _expect_tag(node, "seq")
+                return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+            _expect_tag(node, "map")
+            return self._mapping(node, path)
+        finally:
+            self._active.discard(id(node))
+
+    def _mapping(self, node: MappingNode, path: Path_) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        seen: dict[Any, Node] = {}
+        merged: list[tuple[Any, Node, Node]] = []
+        for key_node, value_node in node.value:
+            if _is_merge_key(key_node):
+                merged.extend(self._merge_sources(value_node))
+                continue
+            if not isinstance(key_node, ScalarNode):
+                raise _Refused(key_node, "U101", "a mapping key must be a plain value, "
+                               "not a list or mapping")
+            key = _scalar(key_node)
+            if key in seen:
+                first = seen[key].start_mark
+                where = Location(self.path, first.line + 1, first.column + 1)
+                mark = key_node.start_mark
+                self.diagnostics.append(Diagnostic(
+                    Location(self.path, mark.line + 1, mark.column + 1), "U102", Severity.ERROR,
+                    f"duplicate key {key!r}; first defined at line {first.line + 1}",
+                    related=(where,)))
+                continue
+            seen[key] = key_node
+            result[key] = self.build(value_node, (*path, key), key_node)
+        for key, key_node, value_node in merged:  # explicit keys win over `<<` merges
+            if key not in result:
+                result[key] = self.build(value_node, (*path, key), key_node)
+        return result
+
+    def _merge_sources(self, node: Node) -> list[tuple[Any, Node, Node]]:
+        sources = node.value if isinstance(node, SequenceNode) else [node]
+        pairs: list[tuple[Any, Node, Node]] = []
+        seen: set[Any] = set()
+        for source in sources:  # earlier sources win, as in YAML 1.1's merge key
+            if not isinstance(source, MappingNode):
+                raise _Refused(source, "U101", "'<<' must merge a mapping or a list of mappings")
+            for key_node, value_node in source.value:
+                key = _scalar(key_node) if isinstance(key_node, ScalarNode) else None
+                if key is not None and key not in seen:
+                    seen.add(key)
+                    pairs.append((key, key_node, value_node))
+        return pairs
+
+
+def _is_merge_key(node: Node) -> bool:
+    # libyaml reports plain style as '' and the pure-Python parser as None.
+    return isinstance(node, ScalarNode) and node.value == "<<" and not node.style
+
+
+def _expect_tag(node: Node, kind: str) -> None:
+    if node.tag != _TAG + kind:
+        raise _Refused(node, "U107", f"unsupported YAML tag {node.tag!r}")
+
+
+def _scalar(node: ScalarNode) -> Any:
+    tag, value = node.tag, node.value
+    if tag == _TAG + "str":
+        return value
+    if tag == _TAG + "int":
+        return _to_int(node)
+    if tag == _TAG + "float":
+        return _to_float(value)
+    if tag == _TAG + "bool":
+        return value.lower() == "true"
+    if tag == _TAG + "null":
+        return None
+    raise _Refused(node, "U107", f"unsupported YAML tag {tag!r}; unet reads plain YAML data "
+                   "(strings, numbers, booleans, null, lists and mappings)")
+
+
+def _to_int(node: ScalarNode) -> int:
+    text = node.value.replace("_", "")
+    try:
+        if text.startswith("0o"):
+            return int(text[2:], 8)
+        if text.startswith("0x"):
+            return int(text[2:], 16)
+        return int(text)
+    except ValueError:
+        raise _Refused(node, "U101", f"{node.value!r} is not an integer") from None
+
+
+def _to_float(text: str) -> float:
+    lowered = text.lower()
+    if lowered.endswith(".inf"):
+        return float("-inf") if lowered.startswith("-") else float("inf")
+    if lowered == ".nan":
+        return float("nan")
+    return float(text)
+
+
+def _syntax_diagnostic(path: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or "invalid YAML"
+    for needle, friendly in _FRIENDLY:
+        if needle in problem:
+            problem = f"{problem}: {friendly}"
+            break
+    context = ""
+    if exc.context and exc.context_mark and "next token" not in exc.context:
+        context = f" ({exc.context} at line {exc.context_mark.line + 1})"
+    return _diag(path, line, col, "U101", f"invalid YAML: {problem}{context}")
+
+
+def _position_of_byte(data: bytes, offset: int) -> tuple[int, int]:
+    before = data[:offset]
+    line = before.count(b"\n") + 1
+    col = offset - (before.rfind(b"\n") + 1) + 1
+    return line, col
+
+
+def _diag(path: str, line: int, col: int, code: str, message: str) -> Diagnostic:
+    return Diagnostic(Location(path, line, col), code, Severity.ERROR, message)
