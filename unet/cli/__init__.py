@@ -57,6 +57,19 @@ class LazyGroup(click.Group):
             ctx.fail(f"No such command '{name}'.{hint}")
         return super().resolve_command(ctx, args)
 
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        # Every way a command ends goes through one handler (exit codes 0/1/2/3/130),
+        # also under click's test runner.
+        from unet.cli._errors import run
+
+        code = run(lambda: super(LazyGroup, self).main(
+            args=args, prog_name=prog_name or "unet", complete_var=complete_var,
+            standalone_mode=False, **extra))
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
 
 @click.group(
     cls=LazyGroup,
@@ -79,7 +92,9 @@ class LazyGroup(click.Group):
 )
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (repeatable).")
 @click.option("-q", "--quiet", count=True, help="Less output: no summary, only results.")
-@click.version_option(__version__, "-V", "--version", prog_name="unet", message="%(prog)s %(version)s")
+@click.version_option(
+    __version__, "-V", "--version", prog_name="unet", message="%(prog)s %(version)s"
+)
 @click.pass_context
 def cli(ctx: click.Context, repo: str | None, color: str, verbose: int, quiet: int) -> None:
     """unet: network configuration as code.
@@ -94,6 +109,4 @@ def cli(ctx: click.Context, repo: str | None, color: str, verbose: int, quiet: i
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the CLI and map every outcome to an exit code."""
-    from unet.cli._errors import run
-
-    sys.exit(run(cli, argv))
+    cli.main(args=argv)

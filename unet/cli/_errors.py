@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 import traceback
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -23,9 +24,10 @@ EXIT_INTERRUPTED = 130
 ISSUES_URL = "https://github.com/unet-project/unet/issues"
 
 
-def run(command: click.Command, argv: list[str] | None) -> int:
+def run(invoke: Callable[[], object]) -> int:
+    """Call `invoke` (a click main in non-standalone mode) and map its outcome to an exit code."""
     try:
-        result = command.main(args=argv, prog_name="unet", standalone_mode=False)
+        result = invoke()
     except click.exceptions.Exit as exc:  # --help, --version
         return exc.exit_code
     except click.ClickException as exc:
@@ -79,7 +81,7 @@ def _write_crash_log(text: str) -> Path | None:
 
         directory = cache_dir() / "logs"
         directory.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         path = directory / f"crash-{stamp}.log"
         path.write_text(f"unet {__version__}\n{' '.join(sys.argv)}\n\n{text}", encoding="utf-8")
         return path

@@ -10,7 +10,7 @@ from unet.cli._app import App
 from unet.inventory import Inventory, load_inventory
 from unet.source import Snapshot, SnapshotReadError, WorktreeSnapshot
 
-__all__ = ["Repository", "load_repository"]
+__all__ = ["Repository", "load_repository", "warn_if_invalid"]
 
 _DATA_PREFIXES = ("unet.yaml", "defaults.y", "locations/", "groups/", "devices/", "links/")
 
@@ -39,3 +39,13 @@ class Repository:
 def load_repository(app: App) -> Repository:
     root = app.repo_root
     return Repository(root, WorktreeSnapshot(root))
+
+
+def warn_if_invalid(app: App, repo: Repository) -> None:
+    """Commands that read the inventory still run on a broken one, but say so."""
+    from unet.core import Severity
+
+    errors = sum(d.severity is Severity.ERROR for d in repo.inventory.diagnostics)
+    if errors:
+        app.log(f"warning: the repository has {errors} error(s); results may be incomplete "
+                "(run `unet validate`)")

@@ -11,7 +11,9 @@ from __future__ import annotations
 from unet.inventory._load import SETTINGS_FILE, load_inventory, read_document
 from unet.inventory._models import DIALECT_NAMES, MODELS
 from unet.inventory._resolve import BUILTIN
+from unet.inventory._scaffold import SCHEMA_DIR, scaffold, write_schemas
 from unet.inventory._schema import did_you_mean, dotted_path, json_schemas
+from unet.inventory._select import select_devices
 from unet.inventory._types import Entity, Inventory, Link, ResolvedDevice
 from unet.inventory._yaml import MAX_FILE_BYTES, Document, parse_yaml
 
@@ -20,6 +22,7 @@ __all__ = [
     "DIALECT_NAMES",
     "MAX_FILE_BYTES",
     "MODELS",
+    "SCHEMA_DIR",
     "SETTINGS_FILE",
     "Document",
     "Entity",
@@ -32,4 +35,7 @@ __all__ = [
     "load_inventory",
     "parse_yaml",
     "read_document",
+    "scaffold",
+    "select_devices",
+    "write_schemas",
 ]

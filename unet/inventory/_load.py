@@ -10,8 +10,8 @@ from pydantic import BaseModel
 
 from unet.core import Diagnostic, Location, Severity
 from unet.inventory._integrity import check_integrity
-from unet.inventory._models import Defaults, Device, Group, LinksFile, Location as LocationModel
-from unet.inventory._models import Settings
+from unet.inventory._models import Defaults, Device, Group, LinksFile, Settings
+from unet.inventory._models import Location as LocationModel
 from unet.inventory._resolve import resolve_devices
 from unet.inventory._schema import validate_document
 from unet.inventory._types import Entity, Inventory, Link
@@ -49,7 +49,8 @@ def read_document(snapshot: Snapshot, path: str) -> tuple[Document | None, list[
     try:
         data = snapshot.read(path)
     except SnapshotReadError as exc:
-        return None, [Diagnostic(Location(path), "U108", Severity.ERROR, f"cannot read: {exc.reason}")]
+        problem = Diagnostic(Location(path), "U108", Severity.ERROR, f"cannot read: {exc.reason}")
+        return None, [problem]
     return parse_yaml(data, path)
 
 

@@ -18,6 +18,11 @@ _GROUP_OWN = frozenset({"name", "description", "parents"})
 BUILTIN = Location("(built-in default)")
 _DEFAULT_LIFECYCLE = "live"
 
+# The order a reader expects in `devices show`, whatever order the layers set them in.
+_KEY_ORDER = ("name", "description", "platform", "vendor", "model", "role", "lifecycle",
+              "location", "management_ip", "os_version", "serial", "tags", "groups", "templates",
+              "interfaces", "vars")
+
 Layer = tuple[Document, dict[str, Any]]
 
 
@@ -33,7 +38,10 @@ def resolve_devices(inventory: Inventory) -> dict[str, ResolvedDevice]:
         if place not in chains:
             chains[place] = location_chain(place, inventory.locations)
         layers = _layers(inventory.defaults, chains[place], orders[groups], entity)
-        resolved[name] = resolve(name, layers)
+        device = resolve(name, layers)
+        device.applied_groups = tuple(g.name for g in orders[groups])
+        device.locations = tuple(p.name for p in chains[place])
+        resolved[name] = device
     return resolved
 
 
@@ -58,7 +66,9 @@ def resolve(name: str, layers: list[Layer]) -> ResolvedDevice:
     if data.get("lifecycle") is None:
         data["lifecycle"] = _DEFAULT_LIFECYCLE
         provenance["lifecycle"] = (BUILTIN, None)
-    return ResolvedDevice(name, data, provenance, source, tuple(d.path for d, _ in layers))
+    ordered = {key: data[key] for key in _KEY_ORDER if key in data}
+    ordered.update(data)  # anything else keeps its place after the known keys
+    return ResolvedDevice(name, ordered, provenance, source, tuple(d.path for d, _ in layers))
 
 
 def _merge(target: dict[str, Any], prov: ProvTree, layer: dict[str, Any], document: Document,
@@ -91,7 +101,8 @@ def _layers(defaults: Document | None, chain: list[Entity], groups: list[Entity]
         if place.data.get("vars"):
             layers.append((place.document, {"vars": place.data["vars"]}))
     for group in groups:
-        layers.append((group.document, {k: v for k, v in group.data.items() if k not in _GROUP_OWN}))
+        shared = {k: v for k, v in group.data.items() if k not in _GROUP_OWN}
+        layers.append((group.document, shared))
     layers.append((device.document, device.data))
     return layers
 

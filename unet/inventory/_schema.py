@@ -28,7 +28,8 @@ _TYPE_NAMES = {
 
 def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
     """` (did you mean 'x'?)` for the closest choice, or ''."""
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    cutoff = 0.5 if len(str(word)) <= 4 else 0.6  # one typo in a short name is a big ratio
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=cutoff)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
@@ -107,7 +108,8 @@ def _plain(msg: str) -> str:
 
 def _literal_choices(error: Any) -> list[str]:
     expected = str(error.get("ctx", {}).get("expected", ""))
-    return [part.strip(" '\"") for part in expected.replace(" or ", ", ").split(",") if part.strip()]
+    parts = expected.replace(" or ", ", ").split(",")
+    return [part.strip(" '\"") for part in parts if part.strip()]
 
 
 def _value_at(data: Any, loc: tuple[Any, ...]) -> Any:

@@ -67,6 +67,9 @@ class ResolvedDevice:
     source: Location  # the device file
     # Files this device's data was built from, lowest precedence first.
     layers: tuple[str, ...] = ()
+    # Groups applied (parents included, in application order) and the location chain, root first.
+    applied_groups: tuple[str, ...] = ()
+    locations: tuple[str, ...] = ()
 
     def get(self, dotted: str, default: Any = None) -> Any:
         """A value by dotted path (`vars.ntp_servers`); `default` when any level is missing."""

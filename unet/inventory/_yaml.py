@@ -140,6 +140,8 @@ def _construct_document(node: Node, path: str) -> tuple[Document | None, list[Di
         return None, [_diag(path, mark.line + 1, mark.column + 1, exc.code, exc.message)]
     if builder.diagnostics:
         return None, builder.diagnostics
+    if value is None:  # a lone `---` or `~`
+        return None, [_diag(path, 1, 1, "U104", "file is empty (or only comments)")]
     return Document(path, value, builder.marks), []
 
 

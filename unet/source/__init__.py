@@ -7,6 +7,7 @@ paths and reads their bytes; `WorktreeSnapshot` reads a directory on disk,
 
 from __future__ import annotations
 
+from unet.source._git import init_repository, is_git_repository
 from unet.source._snapshot import (
     MemorySnapshot,
     Snapshot,
@@ -15,4 +16,12 @@ from unet.source._snapshot import (
     blob_id,
 )
 
-__all__ = ["MemorySnapshot", "Snapshot", "SnapshotReadError", "WorktreeSnapshot", "blob_id"]
+__all__ = [
+    "MemorySnapshot",
+    "Snapshot",
+    "SnapshotReadError",
+    "WorktreeSnapshot",
+    "blob_id",
+    "init_repository",
+    "is_git_repository",
+]

@@ -1,0 +1,93 @@
+"""`unet validate` on each kind of bad input: file:line:col, exit code 2, nothing lost."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from unet.cli import cli
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{n}: &{n} [" + ", ".join([f"*{p}"] * 10) + "]\n" for p, n in zip("abcdefg", "bcdefgh", strict=True)
+)
+
+
+def validate(root, *args: str):
+    return CliRunner().invoke(cli, ["--repo", str(root), "validate", *args])
+
+
+def test_clean_repository_exits_0(make_repo) -> None:
+    result = validate(make_repo())
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "no problems (2 devices, 6 files)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"devices/hq/r2.yaml": "name: r2\n  bad: indent\n"}, "devices/hq/r2.yaml:2:6: U101 error"),
+        ({"devices/hq/r2.yaml": "name: r2\nrole: core\nrole: edge\n"}, "devices/hq/r2.yaml:3:1: U102"),
+        ({"devices/hq/r1.yaml": "name: r1\ngroups: [ios]\ninterfaces:\n  Gi1: {mtu: \"9214x\"}\n"},
+         "devices/hq/r1.yaml:4:14: U204 error: interfaces.Gi1.mtu: expected an integer"),
+        ({"devices/hq/r2.yaml": "name: r2\ngroups: [ios]\nplatfrom: ios\n"},
+         "devices/hq/r2.yaml:3:1: U202 error: unknown key 'platfrom' (did you mean 'platform'?)"),
+        ({"devices/hq/r2.yaml": "name: r2\ngroups: [isо]\n"}, "devices/hq/r2.yaml:2:10: U302"),
+        ({"devices/hq/r2.yaml": "name: r2\nlocation: moon\ngroups: [ios]\n"}, "U301 error: unknown location 'moon'"),
+        ({"groups/ios.yaml": "name: ios\nplatform: ios\nparents: [ios]\n"}, "U309 error: group cycle: ios -> ios"),
+        ({"links/hq.yaml": "links:\n  - endpoints: [\"r1:Gi1\", \"r9:Gi1\"]\n"}, "U303 error: link endpoint 'r9:Gi1'"),
+        ({"devices/hq/r2.yaml": ""}, "devices/hq/r2.yaml:1:1: U104 error: file is empty"),
+        ({"devices/hq/r2.yaml": b"name: r2\ndescription: \xff\n"}, "devices/hq/r2.yaml:2:14: U105"),
+        ({"devices/hq/r2.yaml": b"name: r2\nvars: {blob: '" + b"x" * (9 * 1024 * 1024) + b"'}\n"},
+         "devices/hq/r2.yaml:1:1: U106 error: file is 9.0 MiB"),
+        ({"devices/hq/r2.yaml": BOMB}, "U103 error: aliases in this file expand"),
+    ],
+    ids=["syntax", "duplicate-key", "wrong-type", "unknown-key", "missing-group",
+         "missing-location", "group-cycle", "link-to-missing-device", "empty-file",
+         "not-utf8", "huge-file", "alias-bomb"],
+)
+def test_bad_input_is_reported_at_its_line_with_exit_2(make_repo, files, expected) -> None:
+    result = validate(make_repo(files))
+    assert result.exit_code == 2
+    assert expected in result.stdout
+    assert "error" in result.stderr
+
+
+def test_device_file_that_is_a_directory(make_repo) -> None:
+    root = make_repo()
+    (root / "devices" / "r3.yaml").mkdir()
+    result = validate(root)
+    assert result.exit_code == 2
+    assert "devices/r3.yaml:1:1: U108 error: cannot read: is a directory, not a file" in result.stdout
+
+
+def test_every_problem_in_one_run_sorted(make_repo) -> None:
+    root = make_repo({
+        "devices/hq/r2.yaml": "name: r2\nlocation: moon\ngroups: [ios]\nmtu: 1\n",
+        "groups/ios.yaml": "name: ios\nplatform: ios\nvendr: cisco\n",
+    })
+    lines = validate(root).stdout.splitlines()
+    assert len(lines) == 3
+    assert lines == sorted(lines)
+
+
+def test_json_format_and_extra_report(make_repo, tmp_path) -> None:
+    root = make_repo({"devices/hq/r2.yaml": "name: r2\nlocation: moon\ngroups: [ios]\n"})
+    extra = tmp_path / "out.txt"
+    result = validate(root, "--format", "json", "--report", f"text={extra}")
+    document = json.loads(result.stdout)
+    assert document["command"] == "validate"
+    assert document["summary"]["errors"] == 1
+    [diagnostic] = document["diagnostics"]
+    assert diagnostic | {"message": ""} == {"path": "devices/hq/r2.yaml", "line": 2, "col": 11,
+                                            "code": "U301", "severity": "error", "message": "",
+                                            "related": []}
+    assert extra.read_text().startswith("devices/hq/r2.yaml:2:11: U301 error")
+
+
+def test_report_target_must_be_format_equals_path(make_repo) -> None:
+    result = validate(make_repo(), "--report", "sarif")
+    assert result.exit_code == 2
+    assert "expected FORMAT=PATH" in result.output

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from tests.helpers import MINIMAL
+from unet.inventory import load_inventory
+from unet.source import MemorySnapshot, WorktreeSnapshot
+
+
+def test_one_bad_value_does_not_cascade() -> None:
+    # r1 has a typo'd key; links to r1 must not turn into "unknown device" errors.
+    files = {**MINIMAL, "devices/hq/r1.yaml": MINIMAL["devices/hq/r1.yaml"] + "platfrom: ios\n"}
+    inventory = load_inventory(MemorySnapshot(files))
+    assert [d.code for d in inventory.diagnostics] == ["U202"]
+    assert inventory.devices["r1"].get("platform") == "ios"
+
+
+def test_all_problems_of_all_files_are_reported_sorted() -> None:
+    files = {**MINIMAL,
+             "devices/hq/r2.yaml": "name: r2\nmtu: 1\nlocation: nowhere\n",
+             "groups/ios.yaml": "name: ios\nplatform: ios\nvendor: [cisco]\n"}
+    inventory = load_inventory(MemorySnapshot(files))
+    locations = [d.location for d in inventory.diagnostics]
+    assert locations == sorted(locations)
+    assert {d.code for d in inventory.diagnostics} >= {"U202", "U301", "U204"}
+
+
+def test_a_directory_named_like_a_device_file(make_repo) -> None:
+    root = make_repo()
+    (root / "devices" / "hq" / "r3.yaml").mkdir()
+    inventory = load_inventory(WorktreeSnapshot(root))
+    assert [str(d) for d in inventory.diagnostics] == [
+        "devices/hq/r3.yaml:1:1: U108 error: cannot read: is a directory, not a file"
+    ]
+
+
+def test_settings_are_validated(make_repo) -> None:
+    root = make_repo({"unet.yaml": "name: t\nrols: [core]\n"})
+    inventory = load_inventory(WorktreeSnapshot(root))
+    assert [str(d) for d in inventory.diagnostics] == [
+        "unet.yaml:2:1: U202 error: unknown key 'rols' (did you mean 'roles'?)"
+    ]
+
+
+def test_empty_settings_file_marks_the_root(make_repo) -> None:
+    inventory = load_inventory(WorktreeSnapshot(make_repo({"unet.yaml": ""})))
+    assert inventory.diagnostics == []
+    assert "core" in inventory.settings["roles"]
+
+
+def test_yml_suffix_and_non_yaml_files(make_repo) -> None:
+    root = make_repo({"devices/hq/r3.yml": "name: r3\ngroups: [ios]\n",
+                      "devices/README.md": "# not data\n"})
+    inventory = load_inventory(WorktreeSnapshot(root))
+    assert inventory.diagnostics == []
+    assert sorted(inventory.devices) == ["r1", "r2", "r3"]

@@ -1,0 +1,65 @@
+"""`unet devices list|show`: the resolved inventory."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from unet.cli._app import App
+
+pass_app = click.make_pass_decorator(App)
+
+_FILTER = {"multiple": True, "metavar": "NAME"}
+
+
+@click.group()
+def devices() -> None:
+    """List devices and show one device's resolved data."""
+
+
+@devices.command("list")
+@click.option("--role", **_FILTER, help="Only devices with this role (repeatable).")
+@click.option("--platform", **_FILTER, help="Only this platform (repeatable).")
+@click.option("--location", **_FILTER, help="Only devices at or below this location (repeatable).")
+@click.option("--group", **_FILTER, help="Only members of this group, directly or by parent.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "yaml", "csv"]),
+              default="table", show_default=True, help="Output format.")
+@pass_app
+def list_devices(app: App, role: tuple[str, ...], platform: tuple[str, ...],
+                 location: tuple[str, ...], group: tuple[str, ...], fmt: str) -> int:
+    """List devices with their platform, role, lifecycle, location and groups."""
+    from unet.cli._repo import load_repository, warn_if_invalid
+    from unet.inventory import select_devices
+    from unet.report.devices import render_devices
+
+    repo = load_repository(app)
+    warn_if_invalid(app, repo)
+    chosen = select_devices(repo.inventory, role=role, platform=platform, location=location,
+                            group=group)
+    render_devices(chosen, fmt, sys.stdout, styled=fmt == "table" and app.styled())
+    app.log(f"{len(chosen)} of {len(repo.inventory.devices)} devices", level=1)
+    return 0
+
+
+@devices.command("show")
+@click.argument("name")
+@click.option("--explain", is_flag=True, help="Show the file:line each value comes from.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "yaml"]), default="text",
+              show_default=True, help="Output format.")
+@pass_app
+def show_device(app: App, name: str, explain: bool, fmt: str) -> int:
+    """Show one device after inheritance (defaults, locations, groups, device file)."""
+    from unet.cli._repo import load_repository, warn_if_invalid
+    from unet.core import UnetError
+    from unet.inventory import did_you_mean
+    from unet.report.devices import render_device
+
+    repo = load_repository(app)
+    warn_if_invalid(app, repo)
+    device = repo.inventory.device(name)
+    if device is None:
+        hint = did_you_mean(name, repo.inventory.devices)
+        raise UnetError(f"no device named '{name}'{hint}; `unet devices list` shows them all")
+    render_device(device, fmt, sys.stdout, explain=explain)
+    return 0
