@@ -12,10 +12,11 @@ from unet.core import Location
 from unet.inventory._types import Entity, Inventory, ProvTree, ResolvedDevice
 from unet.inventory._yaml import Document, Path_
 
-__all__ = ["BUILTIN", "group_order", "location_chain", "resolve_devices"]
+__all__ = ["BUILTIN", "BUILTIN_DOCUMENT", "group_order", "location_chain", "resolve_devices"]
 
 _GROUP_OWN = frozenset({"name", "description", "parents"})
 BUILTIN = Location("(built-in default)")
+BUILTIN_DOCUMENT = Document(BUILTIN.path, None)  # the origin of values unet fills in
 _DEFAULT_LIFECYCLE = "live"
 
 # The order a reader expects in `devices show`, whatever order the layers set them in.
@@ -49,47 +50,58 @@ def resolve(name: str, layers: list[Layer]) -> ResolvedDevice:
     """Merge `layers` (lowest precedence first) into one device."""
     data: dict[str, Any] = {}
     provenance: ProvTree = {}
+    owned: set[int] = set()
     templates: list[str] = []
     template_prov: ProvTree = {}
     for document, layer in layers:
-        _merge(data, provenance, layer, document, ())
+        _merge(data, provenance, layer, document, (), owned)
         for index, template in enumerate(layer.get("templates") or ()):
             if template not in templates:
-                template_prov[len(templates)] = (document.location(("templates", index)), None)
+                template_prov[len(templates)] = (document, ("templates", index), None)
                 templates.append(template)
-    source = layers[-1][0].location(("name",))
+    device_document = layers[-1][0]
     data.pop("templates", None)
     provenance.pop("templates", None)
     if templates:
+        last = template_prov[len(templates) - 1]
         data["templates"] = templates
-        provenance["templates"] = (template_prov[len(templates) - 1][0], template_prov)
+        provenance["templates"] = (last[0], last[1], template_prov)
     if data.get("lifecycle") is None:
         data["lifecycle"] = _DEFAULT_LIFECYCLE
-        provenance["lifecycle"] = (BUILTIN, None)
+        provenance["lifecycle"] = (BUILTIN_DOCUMENT, (), None)
     ordered = {key: data[key] for key in _KEY_ORDER if key in data}
     ordered.update(data)  # anything else keeps its place after the known keys
-    return ResolvedDevice(name, ordered, provenance, source, tuple(d.path for d, _ in layers))
+    return ResolvedDevice(name, ordered, provenance, device_document,
+                          tuple(d.path for d, _ in layers))
 
 
 def _merge(target: dict[str, Any], prov: ProvTree, layer: dict[str, Any], document: Document,
-           path: Path_) -> None:
+           path: Path_, owned: set[int]) -> None:
+    """Merge one layer into `target` in place.
+
+    Values are shared with the documents, not copied (resolution is the hot path of a cold
+    run); a dict is copied only when a later layer merges into it (`owned` tracks copies).
+    Provenance is lazy the same way: `(document, path, None)` covers a whole subtree.
+    """
     for key, value in layer.items():
-        here = (*path, key)
         if value is None:
             target.pop(key, None)
             prov.pop(key, None)
-        elif isinstance(value, dict):
-            existing = target.get(key)
-            sub: ProvTree = {}
-            if isinstance(existing, dict):
-                sub = prov.get(key, (None, {}))[1] or {}
-            else:
-                existing = target[key] = {}
-            prov[key] = (document.location(here), sub)
-            _merge(existing, sub, value, document, here)
+            continue
+        here = (*path, key)
+        existing = target.get(key)
+        if isinstance(value, dict) and isinstance(existing, dict):
+            if id(existing) not in owned:
+                existing = target[key] = dict(existing)
+                owned.add(id(existing))
+            origin_document, origin_path, sub = prov[key]
+            if sub is None:  # expand one level of a lazily recorded subtree
+                sub = {k: (origin_document, (*origin_path, k), None) for k in existing}
+            prov[key] = (document, here, sub)
+            _merge(existing, sub, value, document, here, owned)
         else:
-            target[key] = list(value) if isinstance(value, list) else value
-            prov[key] = (document.location(here), None)
+            target[key] = value
+            prov[key] = (document, here, None)
 
 
 def _layers(defaults: Document | None, chain: list[Entity], groups: list[Entity],

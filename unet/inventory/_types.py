@@ -11,8 +11,9 @@ from unet.inventory._yaml import Document, Path_
 
 __all__ = ["Entity", "Inventory", "Link", "ProvTree", "ResolvedDevice"]
 
-# Provenance mirrors the data: key -> (where it was written, provenance of its children).
-ProvTree = dict[Any, "tuple[Location, ProvTree | None]"]
+# Provenance mirrors the data: key -> (document, path in it, provenance of the children).
+# Children None means the whole subtree came from that document, under that path.
+ProvTree = dict[Any, "tuple[Document, Path_, ProvTree | None]"]
 
 
 @dataclass(slots=True)
@@ -59,12 +60,16 @@ class Link:
 
 @dataclass(slots=True)
 class ResolvedDevice:
-    """A device after inheritance: its data and where every value came from."""
+    """A device after inheritance: its data and where every value came from.
+
+    `data` shares unchanged values with the parsed files: treat it as read-only and
+    copy along the path before changing anything (policy SET does).
+    """
 
     name: str
     data: dict[str, Any]
     provenance: ProvTree
-    source: Location  # the device file
+    document: Document  # the device file
     # Files this device's data was built from, lowest precedence first.
     layers: tuple[str, ...] = ()
     # Groups applied (parents included, in application order) and the location chain, root first.
@@ -83,33 +88,44 @@ class ResolvedDevice:
                 return default
         return value
 
+    @property
+    def source(self) -> Location:
+        """The device file, at its `name:` line."""
+        return self.document.location(("name",))
+
     def where(self, path: Path_ | str) -> Location:
         """Where the value at `path` (or its nearest defined parent) was written."""
         parts = tuple(path.split(".")) if isinstance(path, str) else path
-        best = self.source
-        tree: ProvTree | None = self.provenance
-        for part in parts:
-            if tree is None or part not in tree:
+        document, origin, tree = self.document, ("name",), self.provenance
+        for depth, part in enumerate(parts):
+            if tree is None:  # a subtree from one file: the rest of the path is in it too
+                return document.location((*origin, *parts[depth:]))
+            if part not in tree:
                 break
-            best, tree = tree[part]
-        return best
+            document, origin, tree = tree[part]
+        return document.location(origin)
 
     def explain(self) -> Iterator[tuple[Path_, Any, Location]]:
         """Each leaf value (scalars and whole lists) with its path and origin."""
-        yield from _leaves(self.data, self.provenance, (), self.source)
+        yield from _leaves(self.data, self.provenance, (), (self.document, ()))
 
 
-def _leaves(data: Any, prov: ProvTree | None, path: Path_, where: Location,
+def _leaves(data: Any, prov: ProvTree | None, path: Path_, origin: tuple[Document, Path_],
             ) -> Iterator[tuple[Path_, Any, Location]]:
+    document, origin_path = origin
     if isinstance(data, dict) and data:
         for key, value in data.items():
-            loc, sub = prov.get(key, (where, None)) if prov else (where, None)
-            yield from _leaves(value, sub, (*path, key), loc)
+            if prov is not None and key in prov:
+                child_document, child_path, sub = prov[key]
+                yield from _leaves(value, sub, (*path, key), (child_document, child_path))
+            else:
+                yield from _leaves(value, None, (*path, key), (document, (*origin_path, key)))
     elif isinstance(data, list) and prov:  # per-item origins (accumulated templates)
         for index, item in enumerate(data):
-            yield (*path, index), item, prov.get(index, (where, None))[0]
+            item_document, item_path, _ = prov[index]
+            yield (*path, index), item, item_document.location(item_path)
     else:
-        yield path, data, where
+        yield path, data, document.location(origin_path)
 
 
 @dataclass(slots=True)

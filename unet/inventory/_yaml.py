@@ -46,22 +46,36 @@ Path_ = tuple[Any, ...]  # a value's address in its document: ("interfaces", "Gi
 _TAG = "tag:yaml.org,2002:"
 
 
-class _Resolver12(BaseResolver):
-    """The YAML 1.2 core schema's implicit tags."""
-
-
-for _tag, _pattern, _first in (
-    ("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
-    ("int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", "-+0123456789"),
-    (
-        "float",
+_STR, _SEQ, _MAP = _TAG + "str", _TAG + "seq", _TAG + "map"
+_IMPLICIT = (
+    # (first characters, tag, pattern): the YAML 1.2 core schema's implicit types.
+    ("tTfF", _TAG + "bool", re.compile(r"true|True|TRUE|false|False|FALSE")),
+    ("-+0123456789", _TAG + "int", re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")),
+    ("-+0123456789.", _TAG + "float", re.compile(
         r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
-        "-+0123456789.",
-    ),
-    ("null", r"~|null|Null|NULL|", ["~", "n", "N", ""]),
-):
-    _Resolver12.add_implicit_resolver(_TAG + _tag, re.compile(f"^(?:{_pattern})$"), list(_first))
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")),
+    ("~nN", _TAG + "null", re.compile(r"~|null|Null|NULL")),
+)
+_CANDIDATES = {
+    char: tuple((tag, pattern) for chars, tag, pattern in _IMPLICIT if char in chars)
+    for chars, _, _ in _IMPLICIT for char in chars
+}
+
+
+class _Resolver12(BaseResolver):
+    """The YAML 1.2 core schema, with a fast path: most scalars are plain words."""
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return _STR
+            if not value:
+                return _TAG + "null"
+            for tag, pattern in _CANDIDATES.get(value[0], ()):
+                if pattern.fullmatch(value):
+                    return tag
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
 
 
 class _Composer(_Parser, _Resolver12):  # type: ignore[misc,valid-type]
@@ -84,6 +98,8 @@ class Document:
 
     def location(self, path: Path_, *, key: bool = False) -> Location:
         """The closest known position for `path` (walking up to a parent when needed)."""
+        if not self.marks:
+            return Location(self.path)
         while path not in self.marks and path:
             path = path[:-1]
         kl, kc, vl, vc = self.marks.get(path, (1, 1, 1, 1))
@@ -127,13 +143,15 @@ def parse_yaml(data: bytes, path: str) -> tuple[Document | None, list[Diagnostic
         return None, [_diag(path, 1, 1, "U101", f"invalid YAML: {exc}")]
     if node is None:
         return None, [_diag(path, 1, 1, "U104", "file is empty (or only comments)")]
-    return _construct_document(node, path)
+    return _construct_document(node, path, text)
 
 
-def _construct_document(node: Node, path: str) -> tuple[Document | None, list[Diagnostic]]:
+def _construct_document(node: Node, path: str, text: str,
+                        ) -> tuple[Document | None, list[Diagnostic]]:
     builder = _Builder(path)
     try:
-        _check_size(node)
+        if "*" in text:  # only aliases can multiply values; skip the walk without them
+            _check_size(node)
         value = builder.build(node, ())
     except _Refused as exc:
         mark = exc.node.start_mark
@@ -178,6 +196,8 @@ class _Builder:
         self._active: set[int] = set()
 
     def build(self, node: Node, path: Path_, key_node: Node | None = None) -> Any:
+        if len(path) > MAX_DEPTH:
+            raise _Refused(node, "U103", f"data is nested more than {MAX_DEPTH} levels deep")
         mark = node.start_mark
         kmark = (key_node or node).start_mark
         self.marks[path] = (kmark.line + 1, kmark.column + 1, mark.line + 1, mark.column + 1)
