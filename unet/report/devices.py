@@ -87,7 +87,7 @@ def _explained(device: ResolvedDevice, stream: IO[str]) -> None:
     """`path: value` on the left, the file:line:col it came from on the right."""
     lines = [(f"{dotted_path(path)}: {_inline(value)}", str(where))
              for path, value, where in device.explain()]
-    width = min(max((len(left) for left, _ in lines), default=0), 70)
+    width = min(max((len(left) for left, _ in lines), default=0), 48)
     for left, where in lines:
         stream.write(f"{left.ljust(width)}  # {where}\n")
 
