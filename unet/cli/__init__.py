@@ -24,6 +24,9 @@ COMMANDS: dict[str, str] = {
     "validate": "unet.cli.validate:validate",
     "devices": "unet.cli.devices:devices",
     "schema": "unet.cli.schema:schema",
+    "slice": "unet.cli.slice:slice_command",
+    "diff": "unet.cli.diff:diff",
+    "config": "unet.cli.config:config",
 }
 
 

@@ -1,16 +1,18 @@
-"""The object every command receives: where the repository is, how to print, how loud."""
+"""The object every command receives: where the repository is, how to print, how loud.
+
+Kept free of heavy imports (no dataclasses, pathlib or rich at import time): every
+command module imports it, and `unet --help` imports every command module.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
-from unet.core import UnetError
-
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import Console
 
 __all__ = ["App", "ColorMode", "find_repo_root"]
@@ -28,36 +30,35 @@ def find_repo_root(start: Path) -> Path | None:
     return None
 
 
-@dataclass
 class App:
-    repo_option: str | None = None
-    color: ColorMode = "auto"
-    verbosity: int = 0
-    _consoles: dict[str, Any] = field(default_factory=dict)
+    """Global options, resolved once, shared by every command (`click.make_pass_decorator`)."""
+
+    def __init__(self, repo_option: str | None = None, color: ColorMode = "auto",
+                 verbosity: int = 0) -> None:
+        self.repo_option = repo_option
+        self.color = color
+        self.verbosity = verbosity
+        self._consoles: dict[str, Any] = {}
 
     @property
     def repo_root(self) -> Path:
         """The repository root, or a UnetError that says how to point unet at one."""
+        from pathlib import Path
+
+        from unet.core import UnetError
+
         if self.repo_option:
             root = Path(self.repo_option)
             if not (root / MARKER).is_file():
-                raise UnetError(
-                    f"{root} is not a unet repository (no {MARKER}); "
-                    "create one with `unet init` or fix --repo"
-                )
+                raise UnetError(f"{root} is not a unet repository (no {MARKER}); "
+                                "create one with `unet init` or fix --repo")
             return root.resolve()
         found = find_repo_root(Path.cwd())
         if found is None:
             raise UnetError(
                 f"not inside a unet repository: no {MARKER} in {Path.cwd()} or any parent; "
-                "run `unet init`, cd into your network repository, or pass --repo PATH"
-            )
+                "run `unet init`, cd into your network repository, or pass --repo PATH")
         return found
-
-    def is_tty(self, stream: IO[str]) -> bool:
-        if self.color == "always":
-            return True
-        return bool(getattr(stream, "isatty", lambda: False)())
 
     def console(self, name: Literal["stdout", "stderr"] = "stdout") -> Console:
         """A rich console for one stream, made on first use (rich is heavy to import)."""
@@ -75,11 +76,11 @@ class App:
         console: Console = self._consoles[name]
         return console
 
-    def styled(self) -> bool:
-        """Whether stdout gets colour and decorations."""
+    def styled(self, stream: IO[str] | None = None) -> bool:
+        """Whether `stream` (default stdout) gets colour and decorations."""
         if self.color == "never" or "NO_COLOR" in os.environ:
             return False
-        return self.color == "always" or sys.stdout.isatty()
+        return self.color == "always" or (stream or sys.stdout).isatty()
 
     def log(self, message: str, *, level: int = 0) -> None:
         """A progress or summary line on stderr, shown when verbosity >= level."""

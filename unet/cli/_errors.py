@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import sys
-import traceback
 from collections.abc import Callable
-from datetime import UTC, datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 from unet import __version__
-from unet.core import UnetError
 
 __all__ = ["EXIT_FINDINGS", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "run"]
 
@@ -36,20 +36,29 @@ def run(invoke: Callable[[], object]) -> int:
     except click.exceptions.Abort:
         print("Aborted.", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except UnetError as exc:
-        for diagnostic in exc.diagnostics:
-            print(diagnostic, file=sys.stdout)
-        print(f"error: {exc.message}", file=sys.stderr)
-        return EXIT_USAGE
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_FINDINGS
-    except Exception:
-        return _report_bug()
+    except Exception as exc:
+        return _input_error(exc) if _is_input_error(exc) else _report_bug()
     return result if isinstance(result, int) else EXIT_OK
+
+
+def _is_input_error(exc: Exception) -> bool:
+    # unet.core is imported only when something failed: `unet --help` stays light.
+    from unet.core import UnetError
+
+    return isinstance(exc, UnetError)
+
+
+def _input_error(exc: Exception) -> int:
+    for diagnostic in getattr(exc, "diagnostics", ()):
+        print(diagnostic, file=sys.stdout)
+    print(f"error: {getattr(exc, 'message', exc)}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def _silence_stdout() -> None:
@@ -61,6 +70,8 @@ def _silence_stdout() -> None:
 
 
 def _report_bug() -> int:
+    import traceback
+
     text = traceback.format_exc()
     log = _write_crash_log(text)
     last = text.strip().splitlines()[-1]
@@ -76,6 +87,8 @@ def _report_bug() -> int:
 
 
 def _write_crash_log(text: str) -> Path | None:
+    from datetime import UTC, datetime
+
     try:
         from unet.paths import cache_dir
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from unet.cli._app import App
@@ -12,11 +10,11 @@ pass_app = click.make_pass_decorator(App)
 
 
 @click.command()
-@click.argument("path", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("target", metavar="PATH", default=".", type=click.Path(file_okay=False))
 @click.option("--name", help="The network's name (default: the directory name).")
 @click.option("--no-git", is_flag=True, help="Do not run `git init`.")
 @pass_app
-def init(app: App, path: Path, name: str | None, no_git: bool) -> int:
+def init(app: App, target: str, name: str | None, no_git: bool) -> int:
     """Create a network repository at PATH (default: here).
 
     Writes unet.yaml, the data folders, one example device, JSON Schemas for
@@ -24,9 +22,13 @@ def init(app: App, path: Path, name: str | None, no_git: bool) -> int:
     `# yaml-language-server` line of each file), and runs `git init` when PATH
     is not yet in a git repository. Existing files are never overwritten.
     """
+    from pathlib import Path
+
     from unet.core import UnetError
     from unet.inventory import scaffold
     from unet.source import init_repository, is_git_repository
+
+    path = Path(target)
 
     if (path / "unet.yaml").exists():
         raise UnetError(f"{path / 'unet.yaml'} already exists; this is already a unet repository")

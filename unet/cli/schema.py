@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -20,16 +19,17 @@ def schema() -> None:
 
 
 @schema.command("export")
-@click.option("--output", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--output", type=click.Path(file_okay=False),
               help="Directory for <kind>.schema.json (default: schema/ in the repository).")
 @click.option("--kind", type=click.Choice(KINDS), help="Print only this schema to stdout.")
 @pass_app
-def export(app: App, output: Path | None, kind: str | None) -> int:
+def export(app: App, output: str | None, kind: str | None) -> int:
     """Write the JSON Schema of every kind of file (or print one with --kind).
 
     Point your editor at them: `unet init` wires them up in .vscode/settings.json.
     """
     import json
+    from pathlib import Path
 
     from unet.inventory import SCHEMA_DIR, json_schemas, write_schemas
 
@@ -37,7 +37,7 @@ def export(app: App, output: Path | None, kind: str | None) -> int:
         json.dump(json_schemas()[kind], sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0
-    directory = output or app.repo_root / SCHEMA_DIR
+    directory = Path(output) if output else app.repo_root / SCHEMA_DIR
     for written in write_schemas(directory):
         click.echo(f"wrote {written}")
     return 0

@@ -1,0 +1,80 @@
+"""`unet slice`: the lines of a configuration that match an expression, with their context."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from unet.cli._app import App
+
+pass_app = click.make_pass_decorator(App)
+
+__all__ = ["slice_command"]
+
+
+@click.command("slice")
+@click.argument("files", nargs=-1, type=str)
+@click.option("-m", "--match", "expression", required=True, metavar="EXPR",
+              help="Levels separated by `||`, each a regex for the whole line at that depth "
+              "(`*` = any), e.g. 'interface Gig.*||ip address .*'.")
+@click.option("-p", "--platform", help="Config dialect (default: detected per file).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("--context", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Levels of children shown under each matching line (default: all).")
+@pass_app
+def slice_command(app: App, files: tuple[str, ...], expression: str, platform: str | None,
+                  fmt: str, context: int | None) -> int:
+    """Print the lines matching EXPR with their parents and children. FILE `-` is stdin."""
+    from unet.cli.config import load_config
+    from unet.config import Match, MatchError, emit, slice
+    from unet.core import Diagnostic, Location, Severity, UnetError
+
+    try:
+        match = Match.parse(expression)
+    except MatchError as exc:
+        where = Location("<--match>", 1, exc.position + 1)
+        raise UnetError(f"invalid --match: {exc}",
+                        [Diagnostic(where, "C200", Severity.ERROR, exc.reason)]) from None
+    results = []
+    for path in files or ("-",):
+        tree = slice(load_config(app, path, platform), match)
+        if context is not None:
+            _trim(tree, len(match.levels) + context)
+        results.append((path, tree))
+    if fmt == "json":
+        _json(results)
+    else:
+        for path, tree in results:
+            if len(results) > 1:
+                sys.stdout.write(f"==> {path} <==\n")
+            sys.stdout.write(emit(tree))
+    if not any(tree.children for _, tree in results):
+        app.log("slice: no lines matched")
+    return 0
+
+
+def _trim(node: object, depth: int) -> object:
+    for child in node.children:  # type: ignore[attr-defined]
+        if depth <= 1:
+            child.children, child.index = [], {}
+        else:
+            _trim(child, depth - 1)
+    return node
+
+
+def _json(results: list[tuple[str, object]]) -> None:
+    import json
+
+    def lines(node: object, depth: int) -> list[dict[str, object]]:
+        out: list[dict[str, object]] = []
+        for child in node.children:  # type: ignore[attr-defined]
+            out.append({"line": child.line, "depth": depth, "text": child.text})
+            out += lines(child, depth + 1)
+        return out
+
+    document = [{"path": path, "platform": tree.dialect, "lines": lines(tree, 0)}  # type: ignore[attr-defined]
+                for path, tree in results]
+    json.dump(document, sys.stdout, indent=2)
+    sys.stdout.write("\n")
