@@ -1,0 +1,84 @@
+"""`unet diff` and `unet config convert`: wiring and exit codes (logic is tested in tests/config)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from unet.cli import cli
+
+RUNNING = "hostname r1\ninterface Gi1\n description old\n"
+INTENDED = "hostname r1\ninterface Gi1\n description new\n ip access-group A in\nip access-list extended A\n 10 permit ip any any\n"
+
+
+@pytest.fixture
+def pair(tmp_path):
+    a, b = tmp_path / "a.cfg", tmp_path / "b.cfg"
+    a.write_text(RUNNING)
+    b.write_text(INTENDED)
+    return str(a), str(b)
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, ["diff", *args])
+
+
+def test_text_diff_exits_0_and_1_with_exit_code(pair):
+    result = run(*pair, "--platform", "ios")
+    assert result.exit_code == 0
+    assert "~   description new  (was: description old)" in result.stdout
+    assert run(*pair, "--platform", "ios", "--exit-code").exit_code == 1
+    assert run(pair[0], pair[0], "--platform", "ios", "--exit-code").exit_code == 0
+
+
+def test_remediation_rollback_predict(pair):
+    result = run(*pair, "-p", "ios", "--remediation")
+    assert result.stdout.startswith("ip access-list extended A\n 10 permit ip any any\ninterface Gi1\n")
+    assert "no ip access-list extended A" in run(*pair, "-p", "ios", "--rollback").stdout
+    assert run(*pair, "-p", "ios", "--predict").stdout.count("description new") == 1
+
+
+def test_json_and_unified_formats(pair):
+    document = json.loads(run(*pair, "-p", "ios", "--format", "json").stdout)
+    assert document["version"] == 1 and document["summary"]["replaced"] == 1
+    assert {c["kind"] for c in document["changes"]} == {"replaced", "missing"}
+    assert "+ ip access-group A in" in run(*pair, "-p", "ios", "--format", "unified").stdout
+
+
+def test_doubtful_platform_warns(pair):
+    result = run(*pair)
+    assert result.exit_code == 0
+    assert "C104 warning" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "no such file"), (b"", "empty"), (b"\x00\x01\x02garbage", "binary")],
+)
+def test_bad_input_exits_2_naming_the_file(tmp_path, content, message):
+    bad = tmp_path / "bad.cfg"
+    if content is not None:
+        bad.write_bytes(content)
+    good = tmp_path / "good.cfg"
+    good.write_text(RUNNING)
+    result = run(str(bad), str(good))
+    assert result.exit_code == 2
+    assert message in result.stderr and "bad.cfg" in result.stderr
+
+
+def test_unknown_platform_exits_2(pair):
+    result = run(*pair, "--platform", "nxso")
+    assert result.exit_code == 2 and "did you mean 'nxos'" in result.stderr
+
+
+def test_config_convert(tmp_path):
+    path = tmp_path / "j.conf"
+    path.write_text("system {\n  host-name r1;\n}\n")
+    result = CliRunner().invoke(cli, ["config", "convert", str(path), "--to", "set"])
+    assert result.exit_code == 0 and result.stdout == "set system host-name r1\n"
+    back = tmp_path / "s.conf"
+    back.write_text(result.stdout)
+    result = CliRunner().invoke(cli, ["config", "convert", str(back), "--to", "brace"])
+    assert result.stdout == "system {\n    host-name r1;\n}\n"

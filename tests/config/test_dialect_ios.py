@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from unet.config import diff, emit, get_dialect, parse, remediate
+
+
+def texts(tree):
+    return [path for path, _ in tree.walk()]
+
+
+def test_noise_crlf_tabs_and_leading_space(fixture_text):
+    tree = parse(fixture_text("ios_noise.cfg"))
+    assert texts(tree)[:3] == [("version 15.2",), ("hostname r1",), ("interface Gi1",)]
+    # Whitespace inside values is data; trailing blanks are not.
+    assert ("interface Gi1", "description uplink  A") in texts(tree)
+    assert not tree.diagnostics
+
+
+def test_stray_bang_at_wrong_depth_does_not_move_the_parent():
+    tree = parse("interface Gi1\n  ip address 1\n !\n\tshutdown\n")
+    assert ("interface Gi1", "ip address 1", "shutdown") in texts(tree)
+
+
+def test_relative_indentation_any_width():
+    one = parse("router bgp 1\n address-family ipv4\n  network 1.0.0.0\n")
+    three = parse("router bgp 1\n   address-family ipv4\n      network 1.0.0.0\n")
+    assert one == three
+
+
+def test_banners_and_opaque_blocks_are_single_leaves(fixture_text):
+    tree = parse(fixture_text("ios_banners.cfg"))
+    top = [n.text.split("\n")[0] for n in tree.children]
+    assert top == [
+        "hostname r1", "banner login ^CLAB^C", "banner motd ^C^C", "banner exec ^C",
+        "banner incoming #", "macro name EdgePort", "crypto pki certificate chain TP-self",
+        "interface Gi1",
+    ]
+    exec_banner = tree.children[3].text
+    assert "! not a comment" in exec_banner and exec_banner.endswith("^C")
+    cert = tree.children[6].children[0]
+    assert cert.text.startswith("certificate self-signed 01") and cert.text.endswith("quit")
+    assert not tree.diagnostics
+
+
+def test_unterminated_banner_is_a_warning_and_keeps_the_rest():
+    tree = parse("banner motd ^C\nhello\ninterface Gi1\n description x\n")
+    assert [d.code for d in tree.diagnostics] == ["C103"]
+    assert tree.diagnostics[0].location.line == 1
+    assert tree.get("interface Gi1") is not None
+
+
+def test_banner_change_is_a_replacement_and_removal_has_no_body():
+    running = parse("banner motd ^C\nold\n^C\n")
+    intended = parse("banner motd ^C\nnew\n^C\n")
+    assert diff(running, intended).counts()["replaced"] == 1
+    assert emit(remediate(diff(running, parse("hostname x\n")))).startswith("no banner motd\n")
+
+
+def test_duplicate_leaves_are_a_multiset_and_repeated_sections_merge(fixture_text):
+    tree = parse(fixture_text("ios_dups.cfg"), path="dups.cfg")
+    assert [n.text for n in tree.children].count("snmp-server community <<REDACTED>> RO 10") == 2
+    assert [d.code for d in tree.diagnostics] == ["C102"]
+    assert str(tree.diagnostics[0]).startswith("dups.cfg:7:1: C102 warning:")
+    assert len(tree.get("interface Gi1").children) == 2
+    one = parse("snmp-server community <<REDACTED>> RO 10\n")
+    result = diff(tree, one)
+    extras = [c.text for c in result.changes if c.kind == "extra"]
+    assert extras.count("snmp-server community <<REDACTED>> RO 10") == 1
+
+
+def test_sectional_exits_are_stripped_and_re_emitted(fixture_text):
+    text = fixture_text("ios_bgp.cfg")
+    tree = parse(text)
+    assert "exit-address-family" not in [t for path in texts(tree) for t in path]
+    assert emit(tree) == text
+
+
+def test_idempotent_lines_are_replaced_not_negated():
+    running = parse("hostname a\ninterface Gi1\n description x\n ip address 1.1.1.1 255.0.0.0\n")
+    intended = parse("hostname b\ninterface Gi1\n description y\n ip address 2.2.2.2 255.0.0.0\n")
+    commands = emit(remediate(diff(running, intended)))
+    assert commands == (
+        "hostname b\ninterface Gi1\n description y\n ip address 2.2.2.2 255.0.0.0\n"
+    )
+
+
+def test_secondary_addresses_accumulate():
+    running = parse("interface Gi1\n ip address 1.1.1.1 255.0.0.0\n")
+    intended = parse(
+        "interface Gi1\n ip address 1.1.1.1 255.0.0.0\n ip address 3.3.3.3 255.0.0.0 secondary\n"
+    )
+    assert diff(running, intended).counts() == {"missing": 1, "extra": 0, "replaced": 0, "reordered": 0}
+
+
+def test_negated_line_is_restored_with_the_positive_form():
+    running = parse("interface Gi1\n no ip redirects\n")
+    assert emit(remediate(diff(running, parse("interface Gi1\n")))) == "interface Gi1\n ip redirects\n"
+
+
+def test_physical_interfaces_are_defaulted_others_deleted():
+    running = parse("interface GigabitEthernet0/1\n shutdown\ninterface Loopback0\n shutdown\n")
+    commands = emit(remediate(diff(running, parse("hostname r\n")))).splitlines()
+    assert "default interface GigabitEthernet0/1" in commands
+    assert "no interface Loopback0" in commands
+
+
+def test_removed_neighbour_takes_its_lines_with_it(fixture_text):
+    running = parse(fixture_text("ios_bgp.cfg"))
+    intended = parse(
+        "router bgp 65000\n bgp router-id 10.0.0.1\n neighbor 10.0.0.3 remote-as 65002\n"
+        " address-family ipv4\n  neighbor 10.0.0.3 activate\n"
+    )
+    assert emit(remediate(diff(running, intended))) == "router bgp 65000\n no neighbor 10.0.0.2\n"
+
+
+def test_acl_created_before_binding_and_removed_after_unbinding():
+    running = parse("interface Gi1\n ip access-group OLD in\nip access-list extended OLD\n 10 permit ip any any\n")
+    intended = parse("interface Gi1\n ip access-group NEW in\nip access-list extended NEW\n 10 deny ip any any\n")
+    commands = emit(remediate(diff(running, intended))).splitlines()
+    assert commands.index("ip access-list extended NEW") < commands.index("interface Gi1")
+    assert commands.index(" ip access-group NEW in") < commands.index("no ip access-list extended OLD")
+
+
+def test_sequenced_acl_gets_minimal_edits():
+    running = parse("ip access-list extended A\n 10 permit ip host 1.1.1.1 any\n 20 permit ip any any\n")
+    intended = parse("ip access-list extended A\n 10 permit ip host 1.1.1.1 any\n 15 deny ip host 2.2.2.2 any\n 20 deny ip any any\n")
+    assert emit(remediate(diff(running, intended))) == (
+        "ip access-list extended A\n no 20\n 15 deny ip host 2.2.2.2 any\n 20 deny ip any any\n"
+    )
+
+
+def test_unsequenced_acl_reorder_replaces_the_section():
+    running = parse("ip access-list extended A\n permit ip host 1.1.1.1 any\n deny ip any any\n")
+    intended = parse("ip access-list extended A\n deny ip any any\n permit ip host 1.1.1.1 any\n")
+    result = diff(running, intended)
+    assert [c.kind for c in result.changes] == ["reordered"]
+    assert emit(remediate(result)) == (
+        "no ip access-list extended A\nip access-list extended A\n deny ip any any\n"
+        " permit ip host 1.1.1.1 any\n"
+    )
+
+
+def test_route_map_action_change_keeps_the_slot():
+    running = parse("route-map RM permit 10\n match ip address 1\n")
+    intended = parse("route-map RM deny 10\n match ip address 1\n")
+    result = diff(running, intended)
+    assert [c.kind for c in result.changes] == ["replaced"]
+    assert emit(remediate(result)) == "route-map RM deny 10\n"
+
+
+def test_dialect_table_is_shared_by_iosxe():
+    assert get_dialect("iosxe") is get_dialect("ios")

@@ -1,0 +1,52 @@
+"""The config engine: read device configurations as trees, slice, diff and remediate them.
+
+Usable as a library on its own; it imports only the standard library and `unet.core`.
+
+    >>> from unet.config import parse, diff, remediate, emit
+    >>> running = parse("hostname a\\n", "ios")
+    >>> intended = parse("hostname b\\n", "ios")
+    >>> emit(remediate(diff(running, intended)))
+    'hostname b\\n'
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from unet.config._api import Detection, detect_dialect, diff, emit, parse, slice
+from unet.config._diff import Change, ConfigDiff, SectionDiff
+from unet.config._match import Match, MatchError
+from unet.config._remediate import apply, predict, remediate, rollback
+from unet.config._tree import ConfigTree, Node
+from unet.config.dialects import DIALECTS, get_dialect
+from unet.config.rules import DialectRules
+
+__all__ = [
+    "DIALECTS",
+    "Change",
+    "ConfigDiff",
+    "ConfigTree",
+    "Detection",
+    "DialectRules",
+    "Match",
+    "MatchError",
+    "Node",
+    "SectionDiff",
+    "apply",
+    "detect_dialect",
+    "diff",
+    "emit",
+    "get_dialect",
+    "parse",
+    "predict",
+    "remediate",
+    "rollback",
+    "slice",
+]
+
+# Show the public path in reprs and docs, as httpx does.
+for _name in __all__:
+    _obj = globals()[_name]
+    if isinstance(_obj, type) or callable(_obj):
+        with contextlib.suppress(AttributeError, TypeError):
+            _obj.__module__ = __name__

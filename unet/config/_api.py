@@ -1,0 +1,105 @@
+"""Entry points that pick the parser, emitter and rule table for a dialect."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import NamedTuple
+
+from unet.config._diff import ConfigDiff
+from unet.config._diff import diff as _diff
+from unet.config._match import Match
+from unet.config._parse_indent import emit_indent, parse_indent
+from unet.config._parse_junos import emit_brace, emit_set, parse_junos
+from unet.config._tree import ConfigTree, Node
+from unet.config.dialects import DIALECTS, get_dialect
+from unet.config.rules import DialectRules
+
+__all__ = ["Detection", "detect_dialect", "diff", "emit", "parse", "slice"]
+
+Parser = Callable[[str, DialectRules, str], ConfigTree]
+Emitter = Callable[[Node, DialectRules], str]
+
+_PARSERS: dict[str, Parser] = {"indent": parse_indent, "junos": parse_junos}
+# (syntax, form) -> emitter; form None is the dialect's usual form.
+_EMITTERS: dict[tuple[str, str | None], Emitter] = {
+    ("indent", None): emit_indent,
+    ("indent", "indent"): emit_indent,
+    ("junos", None): emit_brace,
+    ("junos", "brace"): emit_brace,
+    ("junos", "set"): emit_set,
+}
+
+
+def parse(text: str, dialect: str | DialectRules = "ios", *, path: str = "<config>") -> ConfigTree:
+    """Parse configuration text; warnings are in `tree.diagnostics`, never raised."""
+    rules = get_dialect(dialect)
+    return _PARSERS[rules.syntax](text, rules, path)
+
+
+def emit(tree: Node, dialect: str | DialectRules | None = None, *, form: str | None = None) -> str:
+    """Configuration text for a tree (or a remediation). JunOS `form` is "brace" or "set"."""
+    name = dialect if dialect is not None else getattr(tree, "dialect", "ios")
+    rules = get_dialect(name)
+    emitter = _EMITTERS.get((rules.syntax, form))
+    if emitter is None:
+        raise ValueError(f"{rules.name} has no {form!r} form")
+    return emitter(tree, rules)
+
+
+def diff(running: ConfigTree, intended: ConfigTree) -> ConfigDiff:
+    """Hierarchical diff of two trees of the same dialect."""
+    if running.dialect != intended.dialect:
+        raise ValueError(f"cannot diff {running.dialect} against {intended.dialect}")
+    return _diff(running, intended, get_dialect(running.dialect))
+
+
+def slice(tree: ConfigTree, match: Match | str) -> ConfigTree:
+    """The lines matching `match`, with their ancestors and all their descendants."""
+    expression = Match.parse(match) if isinstance(match, str) else match
+    out = ConfigTree(tree.dialect, tree.path)
+    _slice(tree, expression, 0, out)
+    return out
+
+
+def _slice(node: Node, match: Match, depth: int, out: Node) -> None:
+    last = depth == len(match.levels) - 1
+    for child in node.children:
+        if not match.line(depth, child.text):
+            continue
+        if last:
+            out.adopt(child.copy())
+            continue
+        section = Node(child.text, child.line)
+        _slice(child, match, depth + 1, section)
+        if section.children:
+            out.adopt(section)
+
+
+class Detection(NamedTuple):
+    """The detected dialect; `certain` is False on a tie or when nothing matched."""
+
+    name: str
+    certain: bool
+    scores: dict[str, int]
+
+
+_SIGNATURES: dict[str, list[tuple[re.Pattern[str], int]]] = {}
+
+
+def detect_dialect(text: str) -> Detection:
+    """Score each dialect's signatures on the first 64 KiB; the best score wins."""
+    sample = text[:65536]
+    scores = {}
+    for name, rules in DIALECTS.items():
+        if rules.name != name:
+            continue  # aliases such as iosxe share a table
+        patterns = _SIGNATURES.setdefault(
+            name, [(re.compile(p, re.MULTILINE), w) for p, w in rules.signatures]
+        )
+        scores[name] = sum(w * min(len(p.findall(sample)), 3) for p, w in patterns)
+    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    best, score = ranked[0]
+    if score == 0:
+        return Detection("ios", False, scores)
+    return Detection(best, score > ranked[1][1], scores)

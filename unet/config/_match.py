@@ -1,0 +1,127 @@
+"""Match expressions: `level1||level2||...`, one full-line regex per depth, `*` for any line.
+
+Python's `re` has no timeout, so hostile patterns are bounded in two ways:
+patterns with nested unbounded quantifiers (`(a+)+`, `(a*)*`, `(a|b+)*`) are
+rejected when the expression is parsed, and each line is matched on at most
+`MAX_LINE` characters.
+"""
+
+from __future__ import annotations
+
+import re
+import re._parser as _sre  # stable in 3.11+; used only for the static safety check
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+__all__ = ["MAX_LINE", "SEPARATOR", "Match", "MatchError"]
+
+SEPARATOR = "||"
+MAX_LINE = 4096
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None))
+_MAXREPEAT = _sre.MAXREPEAT
+
+
+class MatchError(ValueError):
+    """An invalid match expression; says which level (1-based) and where (0-based offset)."""
+
+    def __init__(self, message: str, *, expression: str, level: int, position: int) -> None:
+        super().__init__(f"{message} (level {level}, position {position} in {expression!r})")
+        self.reason = message
+        self.expression = expression
+        self.level = level
+        self.position = position
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A compiled match expression; `None` in `patterns` is the `*` wildcard."""
+
+    levels: tuple[str, ...]
+    patterns: tuple[re.Pattern[str] | None, ...] = field(compare=False, repr=False)
+    anchored: bool = True
+
+    @classmethod
+    def parse(cls, expression: str, *, anchored: bool = True) -> Match:
+        """Compile `a||b||c`; `anchored=False` lets the last levels match at any depth."""
+        if not expression.strip():
+            raise MatchError("empty match expression", expression=expression, level=1, position=0)
+        levels = tuple(expression.split(SEPARATOR))
+        patterns, offset = [], 0
+        for number, level in enumerate(levels, 1):
+            patterns.append(_compile(level, expression, number, offset))
+            offset += len(level) + len(SEPARATOR)
+        return cls(levels, tuple(patterns), anchored)
+
+    def __str__(self) -> str:
+        return SEPARATOR.join(self.levels)
+
+    def line(self, depth: int, text: str) -> bool:
+        """Whether `text` at `depth` (0-based) matches this level; deeper than the expression
+        always matches (descendants of a match belong to it)."""
+        if depth >= len(self.patterns):
+            return True
+        pattern = self.patterns[depth]
+        return pattern is None or pattern.fullmatch(text[:MAX_LINE]) is not None
+
+    def lineage(self, texts: Sequence[str]) -> re.Match[str] | bool:
+        """Match a whole lineage (ancestors then the line itself), level for level.
+
+        Returns the last level's `re.Match` (for capture groups) or a bool.
+        """
+        count = len(self.patterns)
+        if len(texts) != count:
+            if self.anchored or len(texts) < count:
+                return False
+            texts = texts[len(texts) - count :]
+        found: re.Match[str] | bool = False
+        for pattern, text in zip(self.patterns, texts, strict=True):
+            if pattern is None:
+                found = True
+                continue
+            found = pattern.fullmatch(text[:MAX_LINE]) or False
+            if not found:
+                return False
+        return found
+
+
+def _compile(level: str, expression: str, number: int, offset: int) -> re.Pattern[str] | None:
+    text = level.strip()
+    if text == "*":
+        return None
+    lead = offset + len(level) - len(level.lstrip())
+    if not text:
+        raise MatchError("empty level", expression=expression, level=number, position=offset)
+    try:
+        parsed = _sre.parse(text)
+    except re.error as exc:
+        where = lead + (exc.pos or 0)
+        raise MatchError(exc.msg, expression=expression, level=number, position=where) from None
+    if _nested_unbounded(parsed.data, inside=False):
+        raise MatchError(
+            "nested unbounded quantifiers (like `(a+)+`) can take exponential time",
+            expression=expression, level=number, position=lead,
+        )
+    return re.compile(text)
+
+
+def _nested_unbounded(items: list[tuple[object, object]], *, inside: bool) -> bool:
+    """True when an unbounded repeat sits inside another unbounded repeat."""
+    for op, arg in items:
+        for body, unbounded in _bodies(op, arg):
+            if unbounded and inside:
+                return True
+            if _nested_unbounded(body, inside=inside or unbounded):
+                return True
+    return False
+
+
+def _bodies(op: object, arg: object) -> list[tuple[list[tuple[object, object]], bool]]:
+    """The sub-patterns of one parsed node, each with whether it repeats without bound."""
+    if op in _REPEATS and op is not None:
+        _low, high, body = arg  # type: ignore[misc]
+        return [(list(body), high == _MAXREPEAT or high > 100)]
+    if op is _sre.SUBPATTERN:
+        return [(list(arg[-1]), False)]  # type: ignore[index]
+    if op is _sre.BRANCH:
+        return [(list(branch), False) for branch in arg[1]]  # type: ignore[index]
+    return []

@@ -1,0 +1,148 @@
+"""Rule rows shared by the Cisco-like dialects (data only)."""
+
+from __future__ import annotations
+
+from unet.config.rules import (
+    CascadeRule,
+    ExitRule,
+    IdempotentRule,
+    Match,
+    NegationRule,
+    OpaqueBlock,
+    OrderRule,
+    WeightRule,
+)
+
+__all__ = [
+    "BANNERS",
+    "CASCADES",
+    "EXITS",
+    "IDEMPOTENT",
+    "NEGATIONS",
+    "NOISE_LINES",
+    "NOISE_PREFIXES",
+    "ORDERED",
+    "WEIGHTS",
+    "m",
+    "mm",
+]
+
+
+def m(expression: str) -> Match:
+    """A match anchored at the top level."""
+    return Match.parse(expression)
+
+
+def mm(expression: str) -> Match:
+    """A match on the last levels of a lineage, at any depth."""
+    return Match.parse(expression, anchored=False)
+
+
+NOISE_LINES = ("Building configuration...", "end")
+NOISE_PREFIXES = ("Current configuration :", "ntp clock-period ")
+
+BANNERS = (
+    OpaqueBlock("banner ", end="EOF", delimited=True, skip=2),
+    OpaqueBlock("macro name ", end="@"),
+    OpaqueBlock("certificate ", end="quit", within=m("crypto pki certificate chain .*")),
+)
+
+EXITS = (
+    ExitRule(m("router bgp .*||address-family .*"), "exit-address-family"),
+    ExitRule(m("router bgp .*||template peer-policy .*"), "exit-peer-policy"),
+    ExitRule(m("router bgp .*||template peer-session .*"), "exit-peer-session"),
+    ExitRule(m("router eigrp .*||address-family .*||af-interface .*"), "exit-af-interface"),
+    ExitRule(m("router eigrp .*||address-family .*||topology .*"), "exit-af-topology"),
+    ExitRule(m("router eigrp .*||address-family .*"), "exit-address-family"),
+    ExitRule(m("vrf definition .*||address-family .*"), "exit-address-family"),
+)
+
+# Lines that name one slot: a new value overwrites the old one on the device.
+IDEMPOTENT = (
+    IdempotentRule(m("hostname .*")),
+    IdempotentRule(m("banner (\\S+)(?:\\s[\\s\\S]*)?")),
+    IdempotentRule(m("snmp-server location .*")),
+    IdempotentRule(m("snmp-server contact .*")),
+    IdempotentRule(m("ip domain[ -]name .*")),
+    IdempotentRule(m("ip default-gateway .*")),
+    IdempotentRule(m("logging source-interface .*")),
+    IdempotentRule(m("ntp source .*")),
+    IdempotentRule(m("route-map (\\S+) (?:permit|deny) (\\d+)")),
+    IdempotentRule(m("ip prefix-list (\\S+) seq (\\d+) .*"), overwrite=False),
+    IdempotentRule(m("ipv6 prefix-list (\\S+) seq (\\d+) .*"), overwrite=False),
+    IdempotentRule(m("ip access-list .*||(\\d+) .*"), overwrite=False),
+    IdempotentRule(m("ipv6 access-list .*||sequence (\\d+) .*"), overwrite=False),
+    IdempotentRule(mm("description .*")),
+    IdempotentRule(m("interface .*||ip address (?!.*secondary).*")),
+    IdempotentRule(m("interface .*||ip vrf forwarding .*")),
+    IdempotentRule(m("interface .*||vrf forwarding .*")),
+    IdempotentRule(m("interface .*||vrf member .*")),
+    IdempotentRule(m("interface .*||mtu .*")),
+    IdempotentRule(m("interface .*||ip mtu .*")),
+    IdempotentRule(m("interface .*||speed .*")),
+    IdempotentRule(m("interface .*||duplex .*")),
+    IdempotentRule(m("interface .*||encapsulation dot1[qQ] .*")),
+    IdempotentRule(m("interface .*||switchport mode .*")),
+    IdempotentRule(m("interface .*||switchport access vlan .*")),
+    IdempotentRule(m("interface .*||switchport trunk native vlan .*")),
+    IdempotentRule(m("interface .*||switchport trunk allowed vlan (?!add |remove |except ).*")),
+    IdempotentRule(m("interface .*||channel-group (\\S+)(?: .*)?")),
+    IdempotentRule(m("interface .*||ip (?:ospf )?(?:cost|priority) .*")),
+    IdempotentRule(m("interface .*||load-interval .*")),
+    IdempotentRule(m("interface .*||bandwidth .*")),
+    IdempotentRule(m("vlan .*||name .*")),
+    IdempotentRule(m("vrf definition .*||rd .*")),
+    IdempotentRule(m("router bgp .*||bgp router-id .*")),
+    IdempotentRule(m("router bgp .*||router-id .*")),
+    IdempotentRule(m("router ospf .*||router-id .*")),
+    IdempotentRule(mm("neighbor (\\S+) description .*")),
+    IdempotentRule(mm("neighbor (\\S+) remote-as .*")),
+    IdempotentRule(mm("neighbor (\\S+) update-source .*")),
+    IdempotentRule(mm("neighbor (\\S+) route-map (\\S+) (in|out)")),
+    IdempotentRule(m("line .*||exec-timeout .*")),
+    IdempotentRule(m("line .*||transport input .*")),
+    IdempotentRule(m("interface .*||ip access-group (?:\\S+) (in|out)")),
+)
+
+NEGATIONS = (
+    NegationRule(m("banner (\\S+)(?:\\s[\\s\\S]*)?"), "no banner {1}"),
+    NegationRule(mm("description .*"), "no description"),
+    NegationRule(m("ip access-list .*||(\\d+) .*"), "no {1}"),
+    NegationRule(m("ipv6 access-list .*||sequence (\\d+) .*"), "no sequence {1}"),
+    NegationRule(m("router bgp .*||neighbor (\\S+) remote-as .*"), "no neighbor {1}"),
+    NegationRule(m("router bgp .*||neighbor (\\S+) peer-group"), "no neighbor {1}"),
+    NegationRule(m("interface .*||switchport trunk allowed vlan .*"),
+                 "no switchport trunk allowed vlan"),
+    NegationRule(m("macro name (\\S+)[\\s\\S]*"), "no macro name {1}"),
+    NegationRule(m("crypto pki certificate chain .*||certificate (.*?)\\n[\\s\\S]*"),
+                 "no certificate {1}"),
+)
+
+CASCADES = (
+    CascadeRule(m("router bgp .*||neighbor (\\S+) remote-as .*"), "neighbor {1} .*"),
+    CascadeRule(m("router bgp .*||neighbor (\\S+) peer-group"), "neighbor {1} .*"),
+)
+
+ORDERED = (
+    OrderRule(m("ip access-list .*"), seq="(\\d+) "),
+    OrderRule(m("ipv6 access-list .*"), seq="sequence (\\d+) "),
+    OrderRule(m("policy-map .*")),
+)
+
+# Referenced objects are created first and removed last.
+WEIGHTS = (
+    WeightRule(m("feature .*"), -30),
+    WeightRule(m("vrf (?:definition|context) .*"), -20),
+    WeightRule(m("ip vrf .*"), -20),
+    WeightRule(m("vlan .*"), -20),
+    WeightRule(m("(?:ip|ipv6|mac) access-list .*"), -10),
+    WeightRule(m("access-list .*"), -10),
+    WeightRule(m("object-group .*"), -10),
+    WeightRule(m("(?:ip|ipv6) prefix-list .*"), -10),
+    WeightRule(m("ip (?:as-path|community-list|extcommunity-list) .*"), -10),
+    WeightRule(m("key chain .*"), -10),
+    WeightRule(m("class-map .*"), -10),
+    WeightRule(m("route-map .*"), -5),
+    WeightRule(m("policy-map .*"), -5),
+    WeightRule(m("line .*"), 10),
+)

@@ -1,0 +1,72 @@
+"""Cisco IOS-XR: `!` ends blocks, RPL bodies are order-sensitive and re-sent whole."""
+
+from __future__ import annotations
+
+from unet.config.dialects._common import (
+    BANNERS,
+    IDEMPOTENT,
+    NOISE_LINES,
+    NOISE_PREFIXES,
+    WEIGHTS,
+    m,
+    mm,
+)
+from unet.config.rules import (
+    DialectRules,
+    ExitRule,
+    IdempotentRule,
+    NegationRule,
+    OrderRule,
+    WeightRule,
+)
+
+__all__ = ["RULES"]
+
+_SETS = "(?:prefix-set|community-set|as-path-set|extcommunity-set \\S+|large-community-set|rd-set)"
+
+RULES = DialectRules(
+    name="iosxr",
+    indent=1,
+    noise_lines=NOISE_LINES,
+    noise_prefixes=(*NOISE_PREFIXES, "RP/0/", "Building configuration"),
+    exits=(
+        ExitRule(m("route-policy .*"), "end-policy"),
+        ExitRule(m(f"{_SETS} .*"), "end-set"),
+        ExitRule(m("router bgp .*||af-group .*"), "end-af-group"),
+        ExitRule(m("router bgp .*||neighbor-group .*"), "end-neighbor-group"),
+        ExitRule(m("router bgp .*||session-group .*"), "end-session-group"),
+    ),
+    negations=(
+        NegationRule(m("banner (\\S+)(?:\\s[\\s\\S]*)?"), "no banner {1}"),
+        NegationRule(mm("description .*"), "no description"),
+    ),
+    idempotent=(
+        *IDEMPOTENT,
+        IdempotentRule(mm("remote-as .*")),
+        IdempotentRule(m("interface .*||ipv4 address (?!.*secondary).*")),
+    ),
+    ordered=(
+        OrderRule(m("route-policy .*"), redefine=True),
+        OrderRule(m(f"{_SETS} .*"), redefine=True),
+        OrderRule(m("ipv4 access-list .*"), seq="(\\d+) "),
+        OrderRule(m("ipv6 access-list .*"), seq="(\\d+) "),
+        OrderRule(m("policy-map .*")),
+    ),
+    weights=(
+        *WEIGHTS,
+        WeightRule(m(f"{_SETS} .*"), -10),
+        WeightRule(m("route-policy .*"), -5),
+        WeightRule(m("(?:ipv4|ipv6) access-list .*"), -10),
+    ),
+    opaque=BANNERS[:1],
+    signatures=(
+        ("^RP/0/", 4),
+        ("^end-policy", 3),
+        ("^end-set", 3),
+        ("^!! IOS XR", 4),
+        ("^ ipv4 address ", 2),
+        ("^route-policy ", 2),
+        ("^interface (?:Gigabit|TenGig|HundredGig)E?\\S*\\d+/\\d+/\\d+/\\d+", 2),
+    ),
+    aliases=("cisco_xr", "xr"),
+)

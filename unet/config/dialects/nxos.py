@@ -1,0 +1,46 @@
+"""Cisco NX-OS: two spaces per level, `feature` lines, prefix-length addresses."""
+
+from __future__ import annotations
+
+from unet.config.dialects._common import (
+    BANNERS,
+    CASCADES,
+    EXITS,
+    IDEMPOTENT,
+    NEGATIONS,
+    NOISE_LINES,
+    NOISE_PREFIXES,
+    ORDERED,
+    WEIGHTS,
+    m,
+)
+from unet.config.rules import DialectRules, IdempotentRule, NegationRule
+
+__all__ = ["RULES"]
+
+RULES = DialectRules(
+    name="nxos",
+    indent=2,
+    noise_lines=NOISE_LINES,
+    noise_prefixes=NOISE_PREFIXES,
+    exits=EXITS,
+    negations=(NegationRule(m("interface (Ethernet[0-9/]+)"), "default interface {1}"), *NEGATIONS),
+    cascades=CASCADES,
+    idempotent=(
+        *IDEMPOTENT,
+        IdempotentRule(m("router bgp .*||neighbor (\\S+)||remote-as .*")),
+        IdempotentRule(m("interface .*||spanning-tree port type .*")),
+    ),
+    ordered=ORDERED,
+    weights=WEIGHTS,
+    opaque=BANNERS,
+    signatures=(
+        ("^feature ", 3),
+        ("^!Command: ", 3),
+        ("^vdc ", 2),
+        ("^interface Ethernet\\d+/\\d+", 1),
+        ("^ +ip address \\d+\\.\\d+\\.\\d+\\.\\d+/\\d+", 1),
+        ("^ +vrf member ", 1),
+    ),
+    aliases=("cisco_nxos", "nexus"),
+)
