@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "Diagnostic",
+    "Finding",
     "Location",
     "Provenance",
     "Severity",
@@ -86,6 +87,32 @@ class Diagnostic:
         # Always three positional fields so editors and `grep` see one shape.
         where = f"{loc.path}:{loc.line or 1}:{loc.col or 1}"
         return f"{where}: {self.code} {self.severity.label}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A device that breaks a policy rule.
+
+    `location` is where to fix it: the YAML value the rule looked at (through
+    inheritance, the file it came from) or the running-config line; `related` holds
+    the policy rule's own location. `fingerprint` identifies the finding across
+    commits (rule, device and what was looked at, never line numbers).
+    """
+
+    rule: str
+    severity: Severity
+    device: str
+    message: str
+    location: Location
+    related: tuple[Location, ...] = ()
+    fingerprint: str = ""
+    # Set when a waiver accepts this finding: the waiver's reason.
+    waived: str | None = None
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        loc = self.location
+        return (loc.path, loc.line, loc.col, self.rule, self.device)
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

@@ -11,9 +11,19 @@ import click
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from unet.report import Report
+
 from unet import __version__
 
-__all__ = ["EXIT_FINDINGS", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "run"]
+__all__ = [
+    "EXIT_FINDINGS",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "check_exit_code",
+    "run",
+]
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1  # findings at or above --fail-on, or differences with --exit-code
@@ -45,6 +55,19 @@ def run(invoke: Callable[[], object]) -> int:
     except Exception as exc:
         return _input_error(exc) if _is_input_error(exc) else _report_bug()
     return result if isinstance(result, int) else EXIT_OK
+
+
+def check_exit_code(report: Report, *, fail_on: str, exit_zero: bool = False) -> int:
+    """2 for errors in the input, else 1 for unwaived findings at or above `fail_on`."""
+    from unet.core import Severity
+
+    if any(d.severity is Severity.ERROR for d in report.diagnostics):
+        return EXIT_USAGE
+    if exit_zero or fail_on == "never":
+        return EXIT_OK
+    threshold = Severity.parse(fail_on)
+    failing = any(f.waived is None and f.severity >= threshold for f in report.findings)
+    return EXIT_FINDINGS if failing else EXIT_OK
 
 
 def _is_input_error(exc: Exception) -> bool:

@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from unet.cli._app import App
 from unet.inventory import Inventory, load_inventory
 from unet.source import Snapshot, SnapshotReadError, WorktreeSnapshot
 
-__all__ = ["Repository", "load_repository", "warn_if_invalid"]
+if TYPE_CHECKING:
+    from unet.policy import PolicySet
+
+__all__ = ["Repository", "load_policies_or_fail", "load_repository", "warn_if_invalid"]
 
 _DATA_PREFIXES = ("unet.yaml", "defaults.y", "locations/", "groups/", "devices/", "links/")
 
@@ -49,3 +53,15 @@ def warn_if_invalid(app: App, repo: Repository) -> None:
     if errors:
         app.log(f"warning: the repository has {errors} error(s); results may be incomplete "
                 "(run `unet validate`)")
+
+
+def load_policies_or_fail(app: App) -> PolicySet:
+    """The compiled policies, or a UnetError carrying every error in them."""
+    from unet.core import UnetError
+    from unet.policy import load_policies
+
+    policies = load_policies(load_repository(app).snapshot)
+    if not policies.ok:
+        raise UnetError("the policies have errors; see `unet policy validate`",
+                        policies.diagnostics)
+    return policies

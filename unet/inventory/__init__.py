@@ -9,17 +9,21 @@
 from __future__ import annotations
 
 from unet.inventory._load import SETTINGS_FILE, load_inventory, read_document
-from unet.inventory._models import DIALECT_NAMES, MODELS
-from unet.inventory._resolve import BUILTIN
+from unet.inventory._models import DEVICE_FIELDS, DIALECT_NAMES, INTERFACE_FIELDS, MODELS
+from unet.inventory._resolve import BUILTIN, resolve_document
+from unet.inventory._running import CONFIG_DIR, RunningConfigs
 from unet.inventory._scaffold import SCHEMA_DIR, scaffold, write_schemas
-from unet.inventory._schema import did_you_mean, dotted_path, json_schemas
+from unet.inventory._schema import did_you_mean, dotted_path, json_schemas, validate_document
 from unet.inventory._select import select_devices
 from unet.inventory._types import Entity, Inventory, Link, ResolvedDevice
 from unet.inventory._yaml import MAX_FILE_BYTES, Document, parse_yaml
 
 __all__ = [
     "BUILTIN",
+    "CONFIG_DIR",
+    "DEVICE_FIELDS",
     "DIALECT_NAMES",
+    "INTERFACE_FIELDS",
     "MAX_FILE_BYTES",
     "MODELS",
     "SCHEMA_DIR",
@@ -29,13 +33,16 @@ __all__ = [
     "Inventory",
     "Link",
     "ResolvedDevice",
+    "RunningConfigs",
     "did_you_mean",
     "dotted_path",
     "json_schemas",
     "load_inventory",
     "parse_yaml",
     "read_document",
+    "resolve_document",
     "scaffold",
     "select_devices",
+    "validate_document",
     "write_schemas",
 ]

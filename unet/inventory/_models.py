@@ -15,7 +15,9 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 __all__ = [
+    "DEVICE_FIELDS",
     "DIALECT_NAMES",
+    "INTERFACE_FIELDS",
     "MODELS",
     "Defaults",
     "Device",
@@ -156,6 +158,10 @@ class Settings(_Model):
     lifecycles: list[StrictStr] = ["planned", "implementing", "live", "decommissioned"]
     location_types: list[StrictStr] = ["region", "site", "building", "floor", "room", "rack"]
 
+
+# Field names by kind, for tools that check references to them (policies, templates).
+DEVICE_FIELDS = tuple(Device.model_fields)
+INTERFACE_FIELDS = tuple(Interface.model_fields)
 
 # Schema name (as exported for editors) -> model.
 MODELS: dict[str, type[_Model]] = {

@@ -12,7 +12,14 @@ from unet.core import Location
 from unet.inventory._types import Entity, Inventory, ProvTree, ResolvedDevice
 from unet.inventory._yaml import Document, Path_
 
-__all__ = ["BUILTIN", "BUILTIN_DOCUMENT", "group_order", "location_chain", "resolve_devices"]
+__all__ = [
+    "BUILTIN",
+    "BUILTIN_DOCUMENT",
+    "group_order",
+    "location_chain",
+    "resolve_devices",
+    "resolve_document",
+]
 
 _GROUP_OWN = frozenset({"name", "description", "parents"})
 BUILTIN = Location("(built-in default)")
@@ -44,6 +51,18 @@ def resolve_devices(inventory: Inventory) -> dict[str, ResolvedDevice]:
         device.locations = tuple(p.name for p in chains[place])
         resolved[name] = device
     return resolved
+
+
+def resolve_document(inventory: Inventory, document: Document) -> ResolvedDevice:
+    """Resolve a device that is not in the repository (a test fixture) against its data."""
+    entity = Entity(document.data["name"], document)
+    groups = tuple(document.data.get("groups") or ())
+    chain = location_chain(document.data.get("location"), inventory.locations)
+    order = group_order(groups, inventory.groups)
+    device = resolve(entity.name, _layers(inventory.defaults, chain, order, entity))
+    device.applied_groups = tuple(g.name for g in order)
+    device.locations = tuple(p.name for p in chain)
+    return device
 
 
 def resolve(name: str, layers: list[Layer]) -> ResolvedDevice:

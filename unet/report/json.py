@@ -1,16 +1,42 @@
-"""A stable JSON document: `{"version": 1, "command", "diagnostics": [...], "summary"}`."""
+"""A stable JSON document; `from_json` reads it back (sharded runs merge these).
+
+Every report::
+
+    {"version": 1, "command": "validate", "diagnostics": [...], "summary": {...}}
+
+- `diagnostics[]`: path, line, col, code, severity, message, related[] ({path, line, col}).
+- `summary`: errors, warnings, infos (diagnostics by severity), then the command's stats
+  (devices, files, ...).
+
+Reports of commands that evaluate policies (check) add, between `diagnostics` and
+`summary`:
+
+- `findings[]` sorted by path, line, col, rule, device: rule, severity, device, message,
+  path, line, col (the value to fix), policy_path, policy_line (the rule, null if
+  unknown), related[] (all related locations), fingerprint, waived (reason or null).
+- `rules[]`: id, severity, title, path, line, col, description.
+- `evaluated`: {device: [rule ids whose WHEN matched it]}.
+- `coverage`: devices, rules, checks, unmatched_devices[], unmatched_rules[].
+- `summary.findings`: {errors, warnings, infos} not waived; `summary.waived`.
+
+Line and column are 1-based, 0 when unknown. Keys are only ever added within a version.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import IO, Any
 
-from unet.core import Diagnostic, Location
-from unet.report._model import Report, SourceLookup
+from unet.core import Diagnostic, Finding, Location, Severity
+from unet.report._model import Report, RuleSummary, SourceLookup
+from unet.report._sort import by_location
 
-__all__ = ["diagnostic_to_dict", "location_to_dict", "render"]
+__all__ = ["SCHEMA_VERSION", "diagnostic_to_dict", "finding_to_dict", "from_json",
+           "location_to_dict", "render", "to_json"]
 
 SCHEMA_VERSION = 1
+# summary keys computed from the report; every other summary key is a stat.
+_COMPUTED = frozenset({"errors", "warnings", "infos", "findings", "waived"})
 
 
 def location_to_dict(location: Location) -> dict[str, Any]:
@@ -27,14 +53,94 @@ def diagnostic_to_dict(diagnostic: Diagnostic) -> dict[str, Any]:
     }
 
 
-def render(report: Report, stream: IO[str], *, styled: bool = False,
-           source: SourceLookup | None = None) -> None:
-    counts = report.counts
-    document = {
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    policy = finding.related[0] if finding.related else None
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity.label,
+        "device": finding.device,
+        "message": finding.message,
+        **location_to_dict(finding.location),
+        "policy_path": policy.path if policy else None,
+        "policy_line": policy.line if policy else None,
+        "related": [location_to_dict(r) for r in finding.related],
+        "fingerprint": finding.fingerprint,
+        "waived": finding.waived,
+    }
+
+
+def _rule_to_dict(rule: RuleSummary) -> dict[str, Any]:
+    return {"id": rule.id, "severity": rule.severity.label, "title": rule.title,
+            **location_to_dict(rule.location), "description": rule.description}
+
+
+def _by_severity(counts: dict[Severity, int]) -> dict[str, int]:
+    return {s.label + "s": n for s, n in counts.items()}
+
+
+def to_json(report: Report) -> dict[str, Any]:
+    """The document as plain data (what `render` writes)."""
+    document: dict[str, Any] = {
         "version": SCHEMA_VERSION,
         "command": report.command,
         "diagnostics": [diagnostic_to_dict(d) for d in report.diagnostics],
-        "summary": {**{s.label + "s": n for s, n in counts.items()}, **report.stats},
     }
-    json.dump(document, stream, indent=2, sort_keys=False)
+    summary = {**_by_severity(report.counts), **report.stats}
+    if report.has_policy_results:
+        document["findings"] = [finding_to_dict(f) for f in by_location(report.findings)]
+        document["rules"] = [_rule_to_dict(r) for r in report.rules]
+        document["evaluated"] = {d: list(ids) for d, ids in report.evaluated.items()}
+        document["coverage"] = dict(report.coverage)
+        summary["findings"] = _by_severity(report.finding_counts)
+        summary["waived"] = report.waived
+    document["summary"] = summary
+    return document
+
+
+def render(report: Report, stream: IO[str], *, styled: bool = False,
+           source: SourceLookup | None = None) -> None:
+    json.dump(to_json(report), stream, indent=2, sort_keys=False)
     stream.write("\n")
+
+
+def _location(data: dict[str, Any]) -> Location:
+    return Location(data["path"], data["line"], data["col"])
+
+
+def _diagnostic(data: dict[str, Any]) -> Diagnostic:
+    return Diagnostic(_location(data), data["code"], Severity.parse(data["severity"]),
+                      data["message"], tuple(_location(r) for r in data["related"]))
+
+
+def _finding(data: dict[str, Any]) -> Finding:
+    return Finding(data["rule"], Severity.parse(data["severity"]), data["device"],
+                   data["message"], _location(data),
+                   tuple(_location(r) for r in data["related"]),
+                   data["fingerprint"], data["waived"])
+
+
+def _rule(data: dict[str, Any]) -> RuleSummary:
+    return RuleSummary(data["id"], Severity.parse(data["severity"]), data["title"],
+                       _location(data), data["description"])
+
+
+def from_json(document: dict[str, Any]) -> Report:
+    """Rebuild the Report a document was written from (findings come back sorted).
+
+    Raises ValueError for a document of another schema version or a malformed one.
+    """
+    if document.get("version") != SCHEMA_VERSION:
+        raise ValueError(f"unsupported unet JSON version {document.get('version')!r} "
+                         f"(expected {SCHEMA_VERSION})")
+    try:
+        return Report(
+            command=document["command"],
+            diagnostics=[_diagnostic(d) for d in document["diagnostics"]],
+            stats={k: v for k, v in document["summary"].items() if k not in _COMPUTED},
+            findings=[_finding(f) for f in document.get("findings", [])],
+            rules=[_rule(r) for r in document.get("rules", [])],
+            evaluated={d: list(ids) for d, ids in document.get("evaluated", {}).items()},
+            coverage=dict(document.get("coverage", {})),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"malformed unet JSON report: {exc!r}") from None

@@ -1,13 +1,19 @@
-"""`path:line:col: CODE severity: message`, one per line; a code frame when styled."""
+"""`path:line:col: CODE severity: message`, one per line; a code frame when styled.
+
+Diagnostics come first, in the order the command produced them, then findings sorted by
+path, line, column, rule and device:
+`path:line:col: RULE severity: device: message`, or `RULE severity (waived: reason)`.
+"""
 
 from __future__ import annotations
 
 from typing import IO
 
-from unet.core import Diagnostic, Severity
+from unet.core import Diagnostic, Finding, Severity
 from unet.report._model import Report, SourceLookup
+from unet.report._sort import Item, by_location
 
-__all__ = ["code_frame", "render"]
+__all__ = ["code_frame", "finding_line", "render"]
 
 _COLOURS = {
     Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severity.INFO: "\x1b[1;36m"
@@ -17,25 +23,52 @@ _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
 def render(report: Report, stream: IO[str], *, styled: bool = False,
            source: SourceLookup | None = None) -> None:
+    # Code frames for people at a terminal, or always when the command asks for them.
+    frames = source if styled or report.frames else None
     for diagnostic in report.diagnostics:
         stream.write(_line(diagnostic, styled) + "\n")
-        if styled and source is not None:
-            stream.write(code_frame(diagnostic, source, styled=True))
+        if frames is not None:
+            stream.write(code_frame(diagnostic, frames, styled=styled))
+    for finding in by_location(report.findings):
+        stream.write(finding_line(finding, styled=styled) + "\n")
+        if frames is not None:
+            stream.write(code_frame(finding, frames, styled=styled))
+            if finding.related:
+                mark = f"{_DIM}={_RESET}" if styled else "="
+                stream.write(f"  {mark} policy: {finding.related[0]}\n")
+
+
+def _where(item: Item) -> str:
+    loc = item.location
+    # Always three positional fields so editors and `grep` see one shape.
+    return f"{loc.path}:{loc.line or 1}:{loc.col or 1}"
 
 
 def _line(diagnostic: Diagnostic, styled: bool) -> str:
     if not styled:
         return str(diagnostic)
-    loc = diagnostic.location
-    where = f"{loc.path}:{loc.line or 1}:{loc.col or 1}"
     colour = _COLOURS[diagnostic.severity]
-    return (f"{_BOLD}{where}{_RESET}: {_DIM}{diagnostic.code}{_RESET} "
+    return (f"{_BOLD}{_where(diagnostic)}{_RESET}: {_DIM}{diagnostic.code}{_RESET} "
             f"{colour}{diagnostic.severity.label}{_RESET}: {diagnostic.message}")
 
 
-def code_frame(diagnostic: Diagnostic, source: SourceLookup, *, styled: bool = False) -> str:
+def finding_line(finding: Finding, *, styled: bool = False) -> str:
+    """`path:line:col: RULE severity: device: message`, with `(waived: reason)` if waived."""
+    severity = finding.severity.label
+    waived = f" (waived: {finding.waived})" if finding.waived is not None else ""
+    if not styled:
+        return (f"{_where(finding)}: {finding.rule} {severity}{waived}: "
+                f"{finding.device}: {finding.message}")
+    # A waived finding is accepted, so it should not shout in the severity's colour.
+    colour = _DIM if waived else _COLOURS[finding.severity]
+    return (f"{_BOLD}{_where(finding)}{_RESET}: {_DIM}{finding.rule}{_RESET} "
+            f"{colour}{severity}{_RESET}{_DIM}{waived}{_RESET}: "
+            f"{_BOLD}{finding.device}{_RESET}: {finding.message}")
+
+
+def code_frame(item: Item, source: SourceLookup, *, styled: bool = False) -> str:
     """The offending line with a caret under the column, as compilers show it."""
-    loc = diagnostic.location
+    loc = item.location
     text = source(loc.path) if loc.line else None
     if text is None:
         return ""
@@ -46,5 +79,5 @@ def code_frame(diagnostic: Diagnostic, source: SourceLookup, *, styled: bool = F
     gutter = " " * len(number)
     caret = " " * max(loc.col - 1, 0) + "^"
     if styled:
-        caret = _COLOURS[diagnostic.severity] + caret + _RESET
+        caret = _COLOURS[item.severity] + caret + _RESET
     return f" {number} | {lines[loc.line - 1].expandtabs(1)}\n {gutter} | {caret}\n"

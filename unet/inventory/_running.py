@@ -1,0 +1,65 @@
+"""Running (backup) configurations: `configs/<device>.<ext>`, parsed in the device's dialect."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from unet.config import ConfigTree, parse
+from unet.core import Diagnostic, Location, Severity
+from unet.source import Snapshot, SnapshotReadError
+
+__all__ = ["CONFIG_DIR", "RunningConfigs"]
+
+CONFIG_DIR = "configs/"
+MAX_CONFIG_BYTES = 32 * 1024 * 1024
+
+
+class RunningConfigs:
+    """Finds and parses each device's running configuration once, on first use."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.diagnostics: list[Diagnostic] = []
+        self.paths: dict[str, str] = {}
+        for path in snapshot.files(CONFIG_DIR):
+            name = PurePosixPath(path).stem
+            if name.startswith(".") or "/" in path[len(CONFIG_DIR):]:
+                continue
+            if name in self.paths:
+                self._warn(path, "C300", f"two running configs for '{name}'; using "
+                           f"{self.paths[name]}")
+                continue
+            self.paths[name] = path
+        self._trees: dict[str, ConfigTree | None] = {}
+
+    def path(self, device: str) -> str | None:
+        return self.paths.get(device)
+
+    def tree(self, device: str, platform: str | None) -> ConfigTree | None:
+        """The parsed configuration, or None when the device has none (or it is unreadable)."""
+        if device not in self._trees:
+            self._trees[device] = self._load(device, platform)
+        return self._trees[device]
+
+    def _load(self, device: str, platform: str | None) -> ConfigTree | None:
+        path = self.paths.get(device)
+        if path is None or platform is None:
+            return None
+        try:
+            data = self.snapshot.read(path)
+        except SnapshotReadError as exc:
+            self._warn(path, "C301", f"cannot read: {exc.reason}")
+            return None
+        if len(data) > MAX_CONFIG_BYTES or b"\0" in data[:8192]:
+            self._warn(path, "C301", "not a text configuration (binary or larger than 32 MiB)")
+            return None
+        text = data.decode("utf-8", errors="replace")
+        if not text.strip():
+            self._warn(path, "C302", "running configuration is empty")
+            return None
+        tree = parse(text, platform, path=path)
+        self.diagnostics.extend(tree.diagnostics)
+        return tree
+
+    def _warn(self, path: str, code: str, message: str) -> None:
+        self.diagnostics.append(Diagnostic(Location(path), code, Severity.WARNING, message))

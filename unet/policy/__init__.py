@@ -1,0 +1,53 @@
+"""The policy language: parse, compile to closures, evaluate on devices, waive.
+
+    policies = load_policies(snapshot)          # every error of every file, at file:line:col
+    run = run_check(snapshot, inventory)        # findings, coverage, SET/APPLY outcomes
+"""
+
+from __future__ import annotations
+
+from unet.policy._check import CheckRun, config_source, run_check, select
+from unet.policy._compile import CompiledRule, Compiler
+from unet.policy._configs import ConfigView, Section
+from unet.policy._context import ConfigSource, Context
+from unet.policy._evaluate import CheckResult, DeviceOutcome, evaluate, link_index
+from unet.policy._load import POLICY_DIR, POLICY_SUFFIXES, PolicySet, load_policies, policy_files
+from unet.policy._parser import parse_condition, parse_policy
+from unet.policy._testing import TESTS_DIR, CaseResult, PolicyTestRun, run_policy_tests
+from unet.policy._values import PolicyEvaluationError
+from unet.policy._version import Version
+from unet.policy._waivers import WAIVERS_FILE, Waiver, apply_waivers, load_waivers
+
+__all__ = [
+    "POLICY_DIR",
+    "POLICY_SUFFIXES",
+    "TESTS_DIR",
+    "WAIVERS_FILE",
+    "CaseResult",
+    "CheckResult",
+    "CheckRun",
+    "CompiledRule",
+    "Compiler",
+    "ConfigSource",
+    "ConfigView",
+    "Context",
+    "DeviceOutcome",
+    "PolicyEvaluationError",
+    "PolicySet",
+    "PolicyTestRun",
+    "Section",
+    "Version",
+    "Waiver",
+    "apply_waivers",
+    "config_source",
+    "evaluate",
+    "link_index",
+    "load_policies",
+    "load_waivers",
+    "parse_condition",
+    "parse_policy",
+    "policy_files",
+    "run_check",
+    "run_policy_tests",
+    "select",
+]

@@ -1,0 +1,162 @@
+"""The syntax tree of a policy file, as written (positions kept for every node)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from unet.core import Location, Severity
+
+__all__ = [
+    "Action",
+    "And",
+    "Apply",
+    "Assert",
+    "Call",
+    "Compare",
+    "Condition",
+    "Expr",
+    "IsNull",
+    "ListLit",
+    "Literal",
+    "Not",
+    "ObjectLit",
+    "Or",
+    "Path",
+    "Quantifier",
+    "Regex",
+    "Rule",
+    "Set",
+    "Truthy",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    value: Any  # str, int, float, bool or None
+    at: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Regex:
+    pattern: str
+    flags: str
+    at: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    parts: tuple[str | int, ...]  # parts[0] is the root name: node, running, a loop variable...
+    at: Location
+    text: str  # as written, for messages
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    callee: Path
+    args: tuple[Expr, ...]
+    at: Location
+
+
+@dataclass(frozen=True, slots=True)
+class ListLit:
+    items: tuple[Expr, ...]
+    at: Location
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectLit:
+    pairs: tuple[tuple[str, Expr], ...]
+    at: Location
+
+
+Expr = Literal | Regex | Path | Call | ListLit | ObjectLit
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    op: str  # == != < <= > >= CONTAINS MATCHES STARTSWITH ENDSWITH HAS IN IS
+    left: Expr
+    right: Expr
+    negate: bool
+    at: Location
+
+
+@dataclass(frozen=True, slots=True)
+class IsNull:
+    operand: Expr
+    negate: bool
+    at: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Truthy:
+    operand: Expr
+    at: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    operand: Condition
+    at: Location
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    operands: tuple[Condition, ...]
+    at: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    operands: tuple[Condition, ...]
+    at: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Quantifier:
+    kind: str  # ANY ALL NONE
+    variable: str
+    collection: Expr
+    where: Condition | None
+    condition: Condition
+    at: Location
+
+
+Condition = Compare | IsNull | Truthy | Not | And | Or | Quantifier
+
+
+@dataclass(frozen=True, slots=True)
+class Assert:
+    condition: Condition
+    text: str  # the condition as written
+    at: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Set:
+    target: Path
+    value: Expr
+    at: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Apply:
+    template: str
+    at: Location
+
+
+Action = Assert | Set | Apply
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    named: bool  # False for original-style rules without a RULE header
+    severity: Severity
+    title: str
+    when: Condition
+    when_text: str
+    actions: tuple[Action, ...]
+    message: tuple[str, Location] | None
+    at: Location  # the rule's first line

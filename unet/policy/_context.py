@@ -1,0 +1,76 @@
+"""What a rule sees while it runs on one device, and what it leaves behind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from unet.core import Location
+from unet.inventory import ResolvedDevice
+from unet.policy._configs import ConfigView
+
+__all__ = ["ConfigSource", "Context", "LinkSource", "Touched"]
+
+# (context, "running" | "intended") -> the configuration, or None when there is none.
+# The intended one is rendered from the context's data, so SET and APPLY count.
+ConfigSource = Callable[["Context", str], "ConfigView | None"]
+# device name -> its links as (element, where the link is written).
+LinkSource = Callable[[str], "list[tuple[dict[str, Any], Location]]"]
+# What a condition looked at: a data path of the device, or a place in a file.
+Touched = tuple[Any, ...] | Location
+
+
+class Context:
+    """One device under evaluation: its data (changed by SET), configs and blame trail."""
+
+    __slots__ = ("_configs", "_links", "applied", "config_source", "data", "device",
+                 "link_source", "reason", "scope", "set_origins", "touched")
+
+    def __init__(self, device: ResolvedDevice, *, configs: ConfigSource,
+                 links: LinkSource) -> None:
+        self.device = device
+        self.data: dict[str, Any] = device.data
+        self.scope: dict[str, tuple[Any, Touched | None]] = {}
+        self.touched: list[Touched] = []
+        self.reason: str | None = None  # why the last config test failed, for messages
+        self.set_origins: dict[tuple[Any, ...], Location] = {}
+        self.applied: list[tuple[str, Location]] = []
+        self.config_source = configs
+        self.link_source = links
+        self._configs: dict[str, ConfigView | None] = {}
+        self._links: list[tuple[dict[str, Any], Location]] | None = None
+
+    def config(self, which: str) -> ConfigView | None:
+        if which not in self._configs:
+            self._configs[which] = self.config_source(self, which)
+        return self._configs[which]
+
+    def links(self) -> list[tuple[dict[str, Any], Location]]:
+        if self._links is None:
+            self._links = self.link_source(self.device.name)
+        return self._links
+
+    def where(self, path: tuple[Any, ...]) -> Location:
+        """The file:line:col of a data path: a policy SET, or the device's provenance."""
+        for size in range(len(path), 0, -1):
+            origin = self.set_origins.get(path[:size])
+            if origin is not None:
+                return origin
+        return self.device.where(path)
+
+    def set(self, path: tuple[Any, ...], value: Any, origin: Location) -> None:
+        """Change the in-memory device: copy along the path, never the user's files."""
+        data = self.data = dict(self.data)
+        for key in path[:-1]:
+            child = data.get(key)
+            child = dict(child) if isinstance(child, dict) else {}
+            data[key] = child
+            data = child
+        data[path[-1]] = value
+        self.set_origins[path] = origin
+        self._configs.pop("intended", None)  # render again with the new data
+
+    def apply(self, template: str, origin: Location) -> None:
+        if all(name != template for name, _ in self.applied):
+            self.applied.append((template, origin))
+            self._configs.pop("intended", None)

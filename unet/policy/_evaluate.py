@@ -1,0 +1,98 @@
+"""Run compiled rules over devices: findings, coverage, and what SET/APPLY changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from unet.core import Diagnostic, Finding, Location, Severity
+from unet.inventory import Inventory, ResolvedDevice
+from unet.policy._compile import CompiledRule
+from unet.policy._context import ConfigSource, Context
+from unet.policy._values import PolicyEvaluationError
+
+__all__ = ["CheckResult", "DeviceOutcome", "evaluate", "link_index"]
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceOutcome:
+    """A device after its rules ran: data changed by SET, templates added by APPLY."""
+
+    data: dict[str, Any]
+    applied: tuple[tuple[str, Location], ...]
+
+
+@dataclass(slots=True)
+class CheckResult:
+    findings: list[Finding] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    # device -> ids of the rules whose WHEN matched it, in order
+    evaluated: dict[str, list[str]] = field(default_factory=dict)
+    outcomes: dict[str, DeviceOutcome] = field(default_factory=dict)
+    rules: list[str] = field(default_factory=list)
+
+    @property
+    def checks(self) -> int:
+        return sum(len(ids) for ids in self.evaluated.values())
+
+    @property
+    def unmatched_devices(self) -> list[str]:
+        return sorted(name for name, ids in self.evaluated.items() if not ids)
+
+    @property
+    def unmatched_rules(self) -> list[str]:
+        matched = {rule for ids in self.evaluated.values() for rule in ids}
+        return [rule for rule in self.rules if rule not in matched]
+
+
+def link_index(inventory: Inventory) -> dict[str, list[tuple[dict[str, Any], Location]]]:
+    """Each device's links as policy elements: interface, peer, peer_interface, ..."""
+    index: dict[str, list[tuple[dict[str, Any], Location]]] = {}
+    for link in inventory.links:
+        shared = {k: v for k, v in link.data.items() if k != "endpoints"}
+        for (device, interface), (peer, peer_interface) in (link.endpoints,
+                                                            link.endpoints[::-1]):
+            element = {**shared, "interface": interface, "peer": peer,
+                       "peer_interface": peer_interface}
+            index.setdefault(device, []).append((element, link.location()))
+    return index
+
+
+def evaluate(rules: list[CompiledRule], devices: Iterable[ResolvedDevice], inventory: Inventory,
+             *, configs: ConfigSource) -> CheckResult:
+    """Every rule on every device, in order; SET and APPLY affect the rules after them."""
+    links = link_index(inventory)
+    result = CheckResult(rules=[r.id for r in rules])
+    broken: set[str] = set()
+    for device in devices:
+        ctx = Context(device, configs=configs, links=lambda name: links.get(name, []))
+        matched = result.evaluated.setdefault(device.name, [])
+        for rule in rules:
+            if rule.id in broken:
+                continue
+            try:
+                _run(rule, ctx, matched, result.findings)
+            except PolicyEvaluationError as exc:
+                broken.add(rule.id)
+                result.diagnostics.append(Diagnostic(
+                    rule.rule.at, "P301", Severity.ERROR,
+                    f"rule '{rule.id}' could not be evaluated on {device.name}: {exc}; "
+                    "it was skipped for the rest of the run"))
+        result.outcomes[device.name] = DeviceOutcome(ctx.data, tuple(ctx.applied))
+    return result
+
+
+def _run(rule: CompiledRule, ctx: Context, matched: list[str], findings: list[Finding]) -> None:
+    ctx.touched.clear()
+    if not rule.when(ctx):
+        return
+    matched.append(rule.id)
+    for action in rule.actions:
+        failure = action(ctx)
+        if failure is None:
+            continue
+        findings.append(Finding(
+            rule=rule.id, severity=rule.rule.severity, device=ctx.device.name,
+            message=failure.message, location=failure.location, related=(failure.related,),
+            fingerprint=rule.fingerprint(ctx.device.name, failure.key)))

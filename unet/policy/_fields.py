@@ -1,0 +1,46 @@
+"""The fields a policy can name, by kind of value, for "unknown field" errors at compile time.
+
+Kinds: `device` (node), `interfaces` (name -> interface), `interface`, `links`, `link`,
+`config` (running/intended), `sections`, `section`, and `any` (free-form data such
+as `vars`, where every name is allowed).
+"""
+
+from __future__ import annotations
+
+from unet.inventory import DEVICE_FIELDS, INTERFACE_FIELDS
+
+__all__ = ["CONFIG_METHODS", "CONFIG_ROOTS", "FIELDS", "FUNCTIONS", "element_kind", "field_kind"]
+
+CONFIG_ROOTS = ("running", "intended")
+CONFIG_METHODS = ("sections", "lines", "value")
+FUNCTIONS = ("version", "len", "lower", "upper")
+
+_DEVICE_FIELDS = dict.fromkeys(DEVICE_FIELDS, "any")
+_DEVICE_FIELDS.update(interfaces="interfaces", links="links", vars="any", all_groups="any")
+_INTERFACE_FIELDS = dict.fromkeys(INTERFACE_FIELDS, "any")
+_INTERFACE_FIELDS["name"] = "any"
+_LINK_FIELDS = dict.fromkeys(("interface", "peer", "peer_interface", "description", "type",
+                              "speed", "mtu", "vars"), "any")
+_SECTION_FIELDS = {"text": "any", "line": "any"}
+
+FIELDS: dict[str, dict[str, str]] = {
+    "device": _DEVICE_FIELDS,
+    "interface": _INTERFACE_FIELDS,
+    "link": _LINK_FIELDS,
+    "section": _SECTION_FIELDS,
+}
+_ELEMENTS = {"interfaces": "interface", "links": "link", "sections": "section"}
+
+
+def field_kind(kind: str, name: str | int) -> str | None:
+    """The kind reached by `.name` from a value of `kind`; None when the name is unknown."""
+    if kind in FIELDS:
+        return FIELDS[kind].get(str(name))
+    if kind in _ELEMENTS:  # indexing a collection: interfaces["Gi1"], links[0]
+        return _ELEMENTS[kind]
+    return "any" if kind == "any" else None
+
+
+def element_kind(kind: str) -> str:
+    """The kind of the elements a quantifier walks over."""
+    return _ELEMENTS.get(kind, "any")

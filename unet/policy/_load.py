@@ -1,0 +1,79 @@
+"""Find, parse and compile every policy file of a repository."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from unet.core import Diagnostic, Location, Severity
+from unet.policy._compile import CompiledRule, Compiler
+from unet.policy._parser import parse_policy
+from unet.source import Snapshot, SnapshotReadError
+
+__all__ = ["POLICY_DIR", "POLICY_SUFFIXES", "PolicySet", "load_policies", "policy_files"]
+
+POLICY_DIR = "policies/"
+# .unet is unet's own; .rules and .policy are the original μNet's.
+POLICY_SUFFIXES = (".unet", ".rules", ".policy")
+
+
+@dataclass(slots=True)
+class PolicySet:
+    """Compiled rules in evaluation order (files by path, rules in file order)."""
+
+    rules: list[CompiledRule] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def rule(self, rule_id: str) -> CompiledRule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+def policy_files(snapshot: Snapshot) -> list[str]:
+    return [p for p in snapshot.files(POLICY_DIR) if p.endswith(POLICY_SUFFIXES)]
+
+
+def load_policies(snapshot: Snapshot) -> PolicySet:
+    """Every rule of every policy file, and every problem in them, in one pass."""
+    result = PolicySet(files=policy_files(snapshot))
+    compiler = Compiler()
+    seen: dict[str, Location] = {}
+    for path in result.files:
+        text = _read(snapshot, path, result.diagnostics)
+        if text is None:
+            continue
+        rules, problems = parse_policy(text, path)
+        result.diagnostics.extend(problems)
+        for rule in rules:
+            first = seen.setdefault(rule.id, rule.at)
+            if first is not rule.at:
+                result.diagnostics.append(Diagnostic(
+                    rule.at, "P205", Severity.ERROR,
+                    f"rule id '{rule.id}' is already used at {first}; ids must be unique",
+                    (first,)))
+                continue
+            compiled = compiler.rule(rule)
+            if compiled is not None:
+                result.rules.append(compiled)
+    result.diagnostics.extend(compiler.diagnostics)
+    result.diagnostics.sort(key=lambda d: d.sort_key)
+    return result
+
+
+def _read(snapshot: Snapshot, path: str, problems: list[Diagnostic]) -> str | None:
+    try:
+        data = snapshot.read(path)
+    except SnapshotReadError as exc:
+        problems.append(Diagnostic(Location(path), "P104", Severity.ERROR,
+                                   f"cannot read: {exc.reason}"))
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(Diagnostic(Location(path, line, 1), "P104", Severity.ERROR,
+                                   "policy file is not UTF-8; save it as UTF-8"))
+        return None

@@ -1,0 +1,154 @@
+"""`unet policy test`: fixture devices with the findings each rule must (not) produce.
+
+    # policies/tests/ntp.yaml
+    tests:
+      - name: core switch without the corporate NTP server
+        device:                      # like a device file; resolved with the repository's
+          name: t-core               # defaults, locations and groups
+          groups: [campus-core]
+          vars: {ntp_servers: [192.0.2.1]}
+        config: |                    # optional running configuration
+          hostname t-core
+        expect:
+          ntp-servers: fail          # fail: at least one finding
+          ssh-only: pass             # pass: no finding
+          bgp-peers: skip            # skip: the rule's WHEN does not match
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, StrictStr
+
+from unet.config import ConfigTree, parse
+from unet.core import Diagnostic, Location, Severity
+from unet.inventory import (
+    MODELS,
+    Document,
+    Inventory,
+    did_you_mean,
+    read_document,
+    resolve_document,
+    validate_document,
+)
+from unet.policy._configs import ConfigView
+from unet.policy._context import Context
+from unet.policy._evaluate import evaluate
+from unet.policy._load import PolicySet
+from unet.source import Snapshot
+
+__all__ = ["TESTS_DIR", "CaseResult", "PolicyTestRun", "run_policy_tests"]
+
+TESTS_DIR = "policies/tests/"
+Expectation = Literal["pass", "fail", "skip"]
+
+
+class _Case(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: StrictStr
+    device: dict[str, Any]
+    config: StrictStr | None = None
+    expect: dict[StrictStr, Expectation]
+
+
+class _TestFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tests: list[_Case]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseResult:
+    name: str
+    location: Location
+    failures: tuple[str, ...]  # one sentence per unmet expectation
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+@dataclass(slots=True)
+class PolicyTestRun:
+    cases: list[CaseResult] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    untested: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return sum(not c.passed for c in self.cases)
+
+
+def run_policy_tests(snapshot: Snapshot, inventory: Inventory,
+                     policies: PolicySet) -> PolicyTestRun:
+    run = PolicyTestRun()
+    tested: set[str] = set()
+    rule_ids = [r.id for r in policies.rules]
+    for path in snapshot.files(TESTS_DIR):
+        if not path.endswith((".yaml", ".yml")):
+            continue
+        document, problems = read_document(snapshot, path)
+        if document is not None and not problems:
+            problems, _ = validate_document(document, _TestFile)
+        run.diagnostics.extend(problems)
+        if document is None or problems:
+            continue
+        for index, case in enumerate(document.data["tests"]):
+            result = _run_case(document, index, case, inventory, policies, run.diagnostics)
+            if result is not None:
+                run.cases.append(result)
+                tested.update(case["expect"])
+        for index, case in enumerate(document.data["tests"]):
+            for rule in case["expect"]:
+                if rule not in rule_ids:
+                    at = document.location(("tests", index, "expect", rule), key=True)
+                    run.diagnostics.append(Diagnostic(
+                        at, "P401", Severity.ERROR,
+                        f"no rule '{rule}' in the policies{did_you_mean(rule, rule_ids)}"))
+    run.untested = [rule for rule in rule_ids if rule not in tested]
+    return run
+
+
+def _run_case(document: Document, index: int, case: dict[str, Any], inventory: Inventory,
+              policies: PolicySet, problems: list[Diagnostic]) -> CaseResult | None:
+    base = ("tests", index, "device")
+    fixture = Document(document.path, case["device"],
+                       {p[len(base):]: m for p, m in document.marks.items()
+                        if p[: len(base)] == base})
+    errors, _ = validate_document(fixture, MODELS["device"])
+    if errors:
+        problems.extend(errors)
+        return None
+    device = resolve_document(inventory, fixture)
+    tree = _config(case.get("config"), device.data.get("platform"),
+                   f"{document.path}#{case['name']}")
+
+    def source(ctx: Context, which: str) -> ConfigView | None:
+        return ConfigView.of(tree) if which == "running" and tree is not None else None
+
+    result = evaluate(policies.rules, [device], inventory, configs=source)
+    failing = {f.rule for f in result.findings}
+    matched = set(result.evaluated.get(device.name, ()))
+    failures = tuple(message for rule, expected in case["expect"].items()
+                     if (message := _unmet(rule, expected, failing, matched)))
+    return CaseResult(case["name"], document.location(("tests", index)), failures)
+
+
+def _config(text: str | None, platform: str | None, label: str) -> ConfigTree | None:
+    if text is None or platform is None:
+        return None
+    return parse(text, platform, path=label)
+
+
+def _unmet(rule: str, expected: str, failing: set[str], matched: set[str]) -> str:
+    if expected == "fail" and rule not in failing:
+        return f"expected {rule} to fail; it " + ("passed" if rule in matched else
+                                                   "did not apply (its WHEN is false)")
+    if expected == "pass" and rule in failing:
+        return f"expected {rule} to pass; it failed"
+    if expected == "skip" and rule in matched:
+        return f"expected {rule} not to apply; its WHEN matched"
+    return ""

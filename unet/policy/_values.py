@@ -1,0 +1,164 @@
+"""What the operators mean: strings compare as strings, null compares false, no surprises.
+
+- A missing value is null; every comparison with null is false (use IS NULL).
+- Values of different types are never equal and never ordered ("10" is not 10,
+  true is not 1), except versions, which compare with strings and numbers.
+- CONTAINS: substring of a string, element of a list, key of a mapping.
+- MATCHES: a regex search in a string (numbers are matched as their text), bounded
+  in time: a pattern that backtracks catastrophically is stopped and reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import regex
+
+from unet.policy._version import Version
+
+__all__ = ["OPERATORS", "PolicyEvaluationError", "SafeRegex", "equal", "truthy"]
+
+REGEX_TIMEOUT = 1.0  # seconds for one match; then the pattern is given up on for the run
+_FLAGS = {"i": regex.IGNORECASE, "m": regex.MULTILINE, "s": regex.DOTALL, "x": regex.VERBOSE}
+
+
+class PolicyEvaluationError(Exception):
+    """A rule could not be evaluated (e.g. a regex that takes too long)."""
+
+
+class SafeRegex:
+    """A compiled regex whose matches are bounded in time."""
+
+    __slots__ = ("hostile", "pattern", "source")
+
+    def __init__(self, source: str, flags: str = "") -> None:
+        value = 0
+        for flag in flags:
+            value |= _FLAGS[flag]
+        self.source = source
+        self.pattern = regex.compile(source, value)
+        self.hostile = False
+
+    def search(self, text: str) -> bool:
+        if self.hostile:
+            raise PolicyEvaluationError(f"regex /{self.source}/ was stopped earlier in this run")
+        try:
+            return self.pattern.search(text, timeout=REGEX_TIMEOUT) is not None
+        except TimeoutError:
+            self.hostile = True
+            raise PolicyEvaluationError(
+                f"regex /{self.source}/ took longer than {REGEX_TIMEOUT:g}s on a "
+                f"{len(text)}-character value (catastrophic backtracking?); rewrite it"
+            ) from None
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Version):
+        return "version"
+    if isinstance(value, list | tuple):
+        return "list"
+    if isinstance(value, dict):
+        return "mapping"
+    return type(value).__name__
+
+
+def _versions(a: Any, b: Any) -> tuple[Version, Version] | None:
+    if isinstance(a, Version) or isinstance(b, Version):
+        va, vb = Version.of(a), Version.of(b)
+        if va is not None and vb is not None:
+            return va, vb
+    return None
+
+
+def equal(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return False
+    versions = _versions(a, b)
+    if versions:
+        return versions[0] == versions[1]
+    if _kind(a) != _kind(b):
+        return False
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(equal(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def _ordered(test: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+    def compare(a: Any, b: Any) -> bool:
+        if a is None or b is None:
+            return False
+        versions = _versions(a, b)
+        if versions:
+            return test(*versions)
+        kind = _kind(a)
+        if kind != _kind(b) or kind not in ("number", "string"):
+            return False
+        return test(a, b)
+
+    return compare
+
+
+def _contains(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return False
+    if isinstance(a, str):
+        return isinstance(b, str) and b in a
+    if isinstance(a, list | tuple):
+        return any(equal(item, b) for item in a)
+    if isinstance(a, dict):
+        return b in a
+    return False
+
+
+def _matches(a: Any, b: Any) -> bool:
+    if a is None or b is None or isinstance(a, bool):
+        return False
+    if isinstance(a, int | float | Version):
+        a = str(a)
+    if not isinstance(a, str):
+        return False
+    pattern = b if isinstance(b, SafeRegex) else SafeRegex(str(b))
+    return pattern.search(a)
+
+
+def _affix(method: str) -> Callable[[Any, Any], bool]:
+    def test(a: Any, b: Any) -> bool:
+        return isinstance(a, str) and isinstance(b, str) and bool(getattr(a, method)(b))
+
+    return test
+
+
+def _in(a: Any, b: Any) -> bool:
+    return _contains(b, a)
+
+
+def _is(a: Any, b: Any) -> bool:
+    return (a is None and b is None) or equal(a, b)
+
+
+OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": equal,
+    "!=": lambda a, b: a is not None and b is not None and not equal(a, b),
+    "<": _ordered(lambda a, b: a < b),
+    "<=": _ordered(lambda a, b: a <= b),
+    ">": _ordered(lambda a, b: a > b),
+    ">=": _ordered(lambda a, b: a >= b),
+    "CONTAINS": _contains,
+    "MATCHES": _matches,
+    "STARTSWITH": _affix("startswith"),
+    "ENDSWITH": _affix("endswith"),
+    "IN": _in,
+    "IS": _is,
+}
+
+
+def truthy(value: Any) -> bool:
+    """A value used as a condition: true, a non-empty string/list/mapping, a non-zero number."""
+    return bool(value) if not isinstance(value, Version) else True

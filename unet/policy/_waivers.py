@@ -1,0 +1,164 @@
+"""`waivers.yaml`: accepted exceptions, each with a reason, optionally until a date.
+
+    waivers:
+      - rule: ntp-servers            # a rule id (shell-style wildcards allowed)
+        devices: [hq-acc-02]         # names or wildcards; and/or
+        where: node.role == "access" # a condition, as in policies
+        reason: NTP appliance for this floor arrives in March
+        expires: 2027-03-31          # optional; after it the waiver no longer applies
+
+An expired waiver stops suppressing and is reported; so is a waiver that
+suppressed nothing, and one that names an unknown rule. Waived findings stay
+visible (marked waived) in every output format.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+
+from unet.core import Diagnostic, Finding, Location, Severity
+from unet.inventory import Document, did_you_mean, read_document, validate_document
+from unet.policy._compile import Compiler, Test
+from unet.policy._context import Context
+from unet.policy._parser import parse_condition
+from unet.source import Snapshot
+
+__all__ = ["WAIVERS_FILE", "Waiver", "apply_waivers", "load_waivers"]
+
+WAIVERS_FILE = "waivers.yaml"
+EXPIRY_NOTICE_DAYS = 14
+
+
+class _WaiverModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rule: StrictStr
+    devices: list[StrictStr] | None = None
+    where: StrictStr | None = None
+    reason: Annotated[StrictStr, Field(min_length=1)]
+    expires: StrictStr | None = Field(None, description="YYYY-MM-DD")
+
+
+class _WaiversFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    waivers: list[_WaiverModel]
+
+
+@dataclass(slots=True)
+class Waiver:
+    rule: str
+    devices: tuple[str, ...]
+    where: Test | None
+    reason: str
+    expires: date | None
+    at: Location
+    used: int = 0
+
+    def covers(self, finding: Finding, context: Callable[[str], Context | None]) -> bool:
+        if not fnmatch.fnmatchcase(finding.rule, self.rule):
+            return False
+        if self.devices and not any(fnmatch.fnmatchcase(finding.device, p) for p in self.devices):
+            return False
+        if self.where is None:
+            return True
+        ctx = context(finding.device)
+        return ctx is not None and self.where(ctx)
+
+
+def load_waivers(snapshot: Snapshot) -> tuple[list[Waiver], list[Diagnostic]]:
+    if WAIVERS_FILE not in snapshot.files(WAIVERS_FILE):
+        return [], []
+    document, problems = read_document(snapshot, WAIVERS_FILE)
+    if document is None:
+        return [], problems
+    problems, _ = validate_document(document, _WaiversFile)
+    if problems:
+        return [], problems
+    waivers: list[Waiver] = []
+    for index, entry in enumerate(document.data["waivers"]):
+        waiver = _waiver(document, index, entry, problems)
+        if waiver is not None:
+            waivers.append(waiver)
+    return waivers, problems
+
+
+def _waiver(document: Document, index: int, entry: dict[str, Any],
+            problems: list[Diagnostic]) -> Waiver | None:
+    at = document.location(("waivers", index))
+    if not entry.get("devices") and not entry.get("where"):
+        problems.append(Diagnostic(at, "W101", Severity.ERROR,
+                                   "a waiver names its devices: give `devices:` or `where:`"))
+        return None
+    expires = None
+    if entry.get("expires") is not None:
+        try:
+            expires = date.fromisoformat(entry["expires"])
+        except ValueError:
+            problems.append(Diagnostic(document.location(("waivers", index, "expires")), "W101",
+                                       Severity.ERROR, f"expires: '{entry['expires']}' is not a "
+                                       "date; write YYYY-MM-DD"))
+            return None
+    where = None
+    if entry.get("where"):
+        where = _condition(entry["where"], document.location(("waivers", index, "where")),
+                           problems)
+        if where is None:
+            return None
+    return Waiver(entry["rule"], tuple(entry.get("devices") or ()), where, entry["reason"],
+                  expires, at)
+
+
+def _condition(text: str, at: Location, problems: list[Diagnostic]) -> Test | None:
+    condition, errors = parse_condition(text, at.path)
+    compiler = Compiler()
+    test = compiler.condition(condition) if condition is not None else None
+    for error in [*errors, *compiler.diagnostics]:
+        # Point into the YAML line: the condition starts at the value's column.
+        loc = Location(at.path, at.line, at.col + error.location.col - 1)
+        problems.append(dataclasses.replace(error, location=loc))
+    return test if not errors and not compiler.diagnostics else None
+
+
+def apply_waivers(findings: list[Finding], waivers: list[Waiver], *, rules: list[str],
+                  context: Callable[[str], Context | None],
+                  today: date) -> tuple[list[Finding], list[Diagnostic]]:
+    """Mark waived findings; report expired, soon-expiring, unused and unknown-rule waivers.
+
+    `context(device)` gives the evaluation context for waivers with a `where:` condition.
+    """
+    active = [w for w in waivers if w.expires is None or w.expires >= today]
+    result = []
+    for finding in findings:
+        waiver = next((w for w in active if w.covers(finding, context)), None)
+        if waiver is not None:
+            waiver.used += 1
+            finding = dataclasses.replace(finding, waived=waiver.reason)
+        result.append(finding)
+    return result, [d for w in waivers for d in _notes(w, rules, today)]
+
+
+def _notes(waiver: Waiver, rules: list[str], today: date) -> list[Diagnostic]:
+    notes = []
+    if not any(fnmatch.fnmatchcase(rule, waiver.rule) for rule in rules):
+        notes.append(Diagnostic(waiver.at, "W104", Severity.WARNING,
+                                f"waiver names rule '{waiver.rule}', which no policy defines"
+                                f"{did_you_mean(waiver.rule, rules)}"))
+    if waiver.expires is not None and waiver.expires < today:
+        notes.append(Diagnostic(waiver.at, "W102", Severity.WARNING,
+                                f"waiver for '{waiver.rule}' expired on {waiver.expires}; "
+                                "it no longer suppresses findings"))
+    elif waiver.used == 0:
+        notes.append(Diagnostic(waiver.at, "W103", Severity.WARNING,
+                                f"waiver for '{waiver.rule}' suppressed nothing; remove it"))
+    elif waiver.expires is not None and (waiver.expires - today).days <= EXPIRY_NOTICE_DAYS:
+        notes.append(Diagnostic(waiver.at, "W105", Severity.INFO,
+                                f"waiver for '{waiver.rule}' expires on {waiver.expires}"))
+    return notes
