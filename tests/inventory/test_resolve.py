@@ -64,8 +64,9 @@ def test_provenance_names_the_file_and_line_each_value_came_from() -> None:
     assert str(r1.where("vars.snmp.contact")) == "groups/base.yaml:5:24"
     assert str(r1.where("role")) == "groups/wan.yaml:3:7"
     assert str(r1.where("lifecycle")) == "devices/r1.yaml:4:12"
-    # A path that does not exist points at the nearest parent that does.
-    assert str(r1.where("vars.snmp.nothing")) == str(r1.where("vars.snmp"))
+    # A path that does not exist points at the key of the nearest parent that does.
+    assert str(r1.where("vars.snmp.nothing")) == "devices/r1.yaml:7:3"
+    assert str(r1.where("vars.nothing")) == "devices/r1.yaml:6:1"
 
 
 def test_explain_lists_every_leaf_with_its_origin() -> None:

@@ -94,14 +94,16 @@ class ResolvedDevice:
         return self.document.location(("name",))
 
     def where(self, path: Path_ | str) -> Location:
-        """Where the value at `path` (or its nearest defined parent) was written."""
+        """Where the value at `path` was written; for a missing value, the key of its
+        nearest defined parent (the mapping to add it to)."""
         parts = tuple(path.split(".")) if isinstance(path, str) else path
         document, origin, tree = self.document, ("name",), self.provenance
         for depth, part in enumerate(parts):
             if tree is None:  # a subtree from one file: the rest of the path is in it too
-                return document.location((*origin, *parts[depth:]))
+                return document.location((*origin, *parts[depth:]),
+                                         key=(*origin, *parts[depth:]) not in document.marks)
             if part not in tree:
-                break
+                return document.location(origin, key=depth > 0)
             document, origin, tree = tree[part]
         return document.location(origin)
 

@@ -236,7 +236,7 @@ class Compiler:
     def _has(self, node: ast.Compare) -> Test:
         """`running HAS "line vty .*||transport input ssh"`."""
         config, kind = self._operand(node.left)
-        if kind not in ("config", "section", "any"):
+        if kind not in ("config", "section"):
             raise _Unknown(node.left.at, "P207",
                            "HAS looks into a configuration: write running HAS \"...\", "
                            "intended HAS \"...\" or <section> HAS \"...\"")
@@ -350,7 +350,7 @@ class Compiler:
             following = field_kind(kind, part)
             if following is None:
                 names = FIELDS.get(kind, {})
-                hint = did_you_mean(str(part), names)
+                hint = did_you_mean(f"{seen}.{part}", [f"{seen}.{name}" for name in names])
                 raise _Unknown(node.at, "P201", f"unknown field '{seen}.{part}'{hint}; "
                                f"{_kind_name(kind)} fields are: {', '.join(sorted(names))}")
             kind = following

@@ -108,8 +108,9 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     in_comment = False
     seen_when = False
     for number, line in enumerate(lines):
+        opened = in_comment  # a line that starts inside /* ... */ cannot start a rule
         visible, in_comment = _visible(line, in_comment)
-        start = _STARTS.match(visible)
+        start = None if opened else _STARTS.match(visible)
         if start and (start.group(1) == "RULE" or seen_when) and chunks[-1][1]:
             chunks.append((number, []))
             seen_when = False
@@ -216,6 +217,8 @@ def _known_word(word: str, expected: set[str]) -> str | None:
 def _unexpected_token(exc: UnexpectedToken) -> str:
     token, expected = exc.token, set(exc.expected)
     found = f"'{token}'"
+    if expected == {"SEVERITY_NAME"}:
+        return f"unknown severity '{token}'; use error, warning or info"
     if "THEN" in expected and token.type in ("ASSERT", "SET", "APPLY"):
         return f"missing THEN before {token}"
     if "THEN" in expected and token.type == "$END":

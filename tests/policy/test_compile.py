@@ -1,0 +1,67 @@
+"""Mistakes found before any device is evaluated: unknown fields, bad regexes, bad matches."""
+
+from __future__ import annotations
+
+import pytest
+
+from unet.policy import load_policies
+from unet.source import MemorySnapshot
+
+
+def problems(policy: str) -> list[str]:
+    policies = load_policies(MemorySnapshot({"policies/p.unet": policy}))
+    return [str(d) for d in policies.diagnostics]
+
+
+@pytest.mark.parametrize(
+    ("policy", "expected"),
+    [
+        ('WHEN node.vendr == "cisco" THEN ASSERT true',
+         "policies/p.unet:1:6: P201 error: unknown field 'node.vendr' (did you mean 'node.vendor'?); "
+         "device fields are: "),
+        ('WHEN vendr == "cisco" THEN ASSERT true',
+         "policies/p.unet:1:6: P201 error: unknown field 'vendr' (did you mean 'vendor'?)"),
+        ("WHEN ANY i IN node.interfaces SATISFIES i.mtuu > 1 THEN ASSERT true",
+         "policies/p.unet:1:41: P201 error: unknown field 'i.mtuu' (did you mean 'i.mtu'?); "
+         "interface fields are: "),
+        ("WHEN node.vars.anything.goes == 1 THEN ASSERT custom_data.x.y IS 2", None),
+        ("WHEN node.model MATCHES /c(93/ THEN ASSERT true",
+         "policies/p.unet:1:30: P202 error: invalid regex: missing )"),
+        ('WHEN running HAS "interface .*||(foo" THEN ASSERT true',
+         "policies/p.unet:1:33: P204 error: invalid match expression: missing ), unterminated subpattern "
+         "(level 2)"),
+        ("WHEN node.name HAS \"x\" THEN ASSERT true", "policies/p.unet:1:6: P207 error: HAS looks into a"),
+        ("WHEN frobnicate(node.name) THEN ASSERT true",
+         "policies/p.unet:1:6: P203 error: unknown function 'frobnicate'"),
+        ("WHEN version(1, 2) THEN ASSERT true",
+         "policies/p.unet:1:6: P203 error: version() takes exactly one argument"),
+        ('WHEN true THEN SET running TO "x"', "policies/p.unet:1:20: P206 error: SET can change the device's"),
+        ("WHEN derived.cpu > 1 THEN ASSERT true",
+         "policies/p.unet:1:6: P210 warning: derived data (from polling) is not part of a unet repository"),
+    ],
+)
+def test_compile_errors(policy: str, expected: str | None) -> None:
+    found = problems(policy)
+    if expected is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and found[0].startswith(expected), found
+
+
+def test_duplicate_rule_ids_across_files() -> None:
+    policies = load_policies(MemorySnapshot({
+        "policies/a.unet": "RULE x WHEN true THEN ASSERT true",
+        "policies/b.unet": "\nRULE x WHEN true THEN ASSERT false"}))
+    assert [str(d) for d in policies.diagnostics] == [
+        "policies/b.unet:2:1: P205 error: rule id 'x' is already used at policies/a.unet:1:1; "
+        "ids must be unique"]
+
+
+def test_all_files_all_errors_at_once() -> None:
+    policies = load_policies(MemorySnapshot({
+        "policies/a.unet": "WHEN x = 1 THEN ASSERT true\nWHEN node.vendr == 1 THEN ASSERT true",
+        "policies/b.rules": "WHEN true ASSERT true",
+        "policies/c.policy": b"WHEN \xff THEN ASSERT true"}))
+    assert [(d.location.path, d.code) for d in policies.diagnostics] == [
+        ("policies/a.unet", "P101"), ("policies/a.unet", "P201"), ("policies/b.rules", "P101"),
+        ("policies/c.policy", "P104")]

@@ -1,0 +1,108 @@
+"""Every kind of syntax error, in words a network engineer understands, at file:line:col."""
+
+from __future__ import annotations
+
+import pytest
+
+from unet.policy import parse_condition, parse_policy
+
+ORIGINAL = r'''
+// The original μNet DSL: every construct, as it was written.
+WHEN node.vendor == "cisco" AND node.model CONTAINS "2960" THEN SET custom_data.family TO "catalyst"
+WHEN node.role != 'spine' OR NOT (node.lifecycle == "live") THEN ASSERT node.role IS "leaf"
+WHEN node.os_version MATCHES /^16\.\d+/i THEN APPLY "ios/base.j2"
+WHEN node.vars.mtu >= 9000 AND node.vars.mtu <= 9216 AND node.vars.x < 1.5e3 AND node.vars.y > -2
+THEN ASSERT node.vars.ok IS true
+/* block
+   comment */ WHEN node.serial IS NULL THEN ASSERT node.vars.z IS null
+WHEN node.location IS NOT NULL THEN ASSERT node.vars.a IS false
+WHEN node.vars.a == node.vars.b THEN SET node.vars.c TO node.vars.d
+WHEN node.description == "tab\tquote\"slash\/ \u00e9" THEN ASSERT node.vars.e IS 'it\'s'
+'''
+
+
+def test_every_original_construct_parses() -> None:
+    rules, problems = parse_policy(ORIGINAL, "p.rules")
+    assert problems == []
+    assert len(rules) == 8
+    description = rules[7].when.right.value  # type: ignore[union-attr]
+    assert description == 'tab\tquote"slash/ é'
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('RULE a WHEN node.role = "core" THEN ASSERT true',
+         "p.unet:1:23: P101 error: '=' is not a comparison; use '==' (or IS) to compare"),
+        ('RULE a WHEN node.role == "core" ASSERT true',
+         "p.unet:1:33: P101 error: missing THEN before ASSERT"),
+        ('RULE a WHEN node.role == "core"\n',
+         "p.unet:1:32: P101 error: the rule has no THEN: write WHEN <condition> THEN <action>"),
+        ('RULE a WHEN node.role == "core THEN ASSERT true',
+         "p.unet:1:26: P101 error: unclosed string: add the closing quote before the end of the line"),
+        ("RULE a WHEN node.model MATCHES /c93 THEN ASSERT true",
+         "p.unet:1:32: P101 error: unclosed regex: add the closing '/' (a regex is written /pattern/flags)"),
+        ('RULE a WHEN node.role EQUALS "x" THEN ASSERT true',
+         "p.unet:1:23: P101 error: unknown operator 'EQUALS'; use ==, !=, <, <=, >, >=, CONTAINS, "
+         "MATCHES, STARTSWITH, ENDSWITH, IN, IS or HAS"),
+        ('RULE a WHEN node.role == "x" and node.a == 1 THEN ASSERT true',
+         "p.unet:1:30: P101 error: 'and' must be written in capitals: AND"),
+        ('RULE a WHEN node.role == "x" THEN ASSRT true',
+         "p.unet:1:35: P101 error: unexpected 'ASSRT' (did you mean ASSERT?)"),
+        ("RULE a SEVERITY critical WHEN true THEN ASSERT true",
+         "p.unet:1:17: P101 error: unknown severity 'critical'; use error, warning or info"),
+        ('RULE a WHEN true THEN ASSERT true )',
+         "p.unet:1:35: P101 error: unexpected ')'; expected ',', APPLY, ASSERT, MESSAGE, RULE, SET, ..."),
+        ("RULE a WHEN true THEN ASSERT",
+         "p.unet:1:29: P101 error: the rule ends too early: expected '(', '[', '{', ALL, ANY, NONE, ..."),
+        ("RULE a WHEN node.a & node.b THEN ASSERT true",
+         "p.unet:1:20: P101 error: '&' is not an operator; use AND"),
+    ],
+    ids=["single-equals", "missing-then", "no-then", "unclosed-string", "unclosed-regex",
+         "unknown-operator", "lowercase-keyword", "misspelt-keyword", "bad-severity", "stray-token",
+         "truncated", "ampersand"],
+)
+def test_syntax_errors(source: str, expected: str) -> None:
+    _, problems = parse_policy(source, "p.unet")
+    assert [str(p) for p in problems] == [expected]
+
+
+def test_every_broken_rule_is_reported_in_one_run() -> None:
+    source = ('RULE a WHEN x = 1 THEN ASSERT true\n'
+              'RULE b WHEN true THEN ASSERT true\n'
+              '# a comment mentioning WHEN and RULE\n'
+              'RULE c WHEN true ASSERT true\n'
+              'WHEN (true THEN ASSERT true\n')
+    rules, problems = parse_policy(source, "p.unet")
+    assert [r.id for r in rules] == ["b"]
+    assert [p.location.line for p in problems] == [1, 4, 5]
+
+
+def test_keywords_are_whole_words() -> None:
+    rules, problems = parse_policy("WHEN ANDROID == 1 AND NOTE == 2 THEN ASSERT ISIS", "p.unet")
+    assert problems == [] and len(rules) == 1
+
+
+def test_hash_and_slash_comments() -> None:
+    rules, problems = parse_policy("# one\n// two\nWHEN true THEN ASSERT true # three\n", "p.unet")
+    assert problems == [] and len(rules) == 1
+
+
+def test_deep_nesting_and_huge_files_are_refused_not_crashed() -> None:
+    _, problems = parse_policy("WHEN " + "(" * 5000 + "true" + ")" * 5000 + " THEN ASSERT true",
+                               "p.unet")
+    assert [p.code for p in problems] == ["P103"]
+    _, problems = parse_policy("WHEN true THEN ASSERT true\n" * 60000, "p.unet")
+    assert [p.code for p in problems] == ["P102"]
+
+
+def test_long_flat_conditions_are_fine() -> None:
+    condition = " AND ".join(f"node.vars.v{i} == {i}" for i in range(3000))
+    rules, problems = parse_policy(f"WHEN {condition} THEN ASSERT true", "p.unet")
+    assert problems == [] and len(rules) == 1
+
+
+def test_lone_condition_errors_point_into_the_condition() -> None:
+    condition, problems = parse_condition('node.role == "core" AND', "--where")
+    assert condition is None
+    assert str(problems[0]).startswith("--where:1:24: P101 error: the rule ends too early")

@@ -1,0 +1,227 @@
+"""The Jinja2 environment: sandboxed, strict, reading templates through a Snapshot.
+
+Choices (documented in docs/templates.md):
+
+- `ImmutableSandboxedEnvironment`: the sandbox blocks `__class__`/`__mro__`-style escapes and,
+  being immutable, also `list.append`/`dict.update` on the device's data, which is shared.
+- `StrictUndefined`: a misspelt variable is an error, never an empty string.
+- `trim_blocks` + `lstrip_blocks`: `{% for %}`/`{% if %}` lines leave no blank lines or stray
+  indentation, so templates read like the configuration they produce.
+- `keep_trailing_newline`, `autoescape=False`: configuration text is not HTML.
+
+Compiled code is cached per process by template path and blob id, so a template is compiled
+once however many devices, snapshots or revisions use the same content.
+"""
+
+from __future__ import annotations
+
+import operator
+import posixpath
+import re
+from collections.abc import Callable, Mapping, MutableMapping
+from typing import Any
+
+from jinja2 import (
+    BaseLoader,
+    Environment,
+    StrictUndefined,
+    Template,
+    TemplateNotFound,
+    pass_context,
+)
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from unet.source import Snapshot, SnapshotReadError, blob_id
+from unet.templates._filters import FILTERS, interface_canonical, interface_short
+
+__all__ = [
+    "CODES",
+    "MAX_OUTPUT",
+    "TEMPLATE_DIR",
+    "TemplateEnvironment",
+    "TemplateNotUtf8",
+    "lookup",
+    "make_environment",
+    "template_frame",
+    "template_path",
+    "undefined_reference",
+]
+
+TEMPLATE_DIR = "templates/"
+# Bounds on one template's work: output characters, and `*`/`**` results in expressions.
+MAX_OUTPUT = 5_000_000
+_MAX_POWER = 10**100
+
+_CODE_CACHE: dict[tuple[str, str], Any] = {}
+
+
+class TemplateNotUtf8(TemplateNotFound):
+    """A template file that is not UTF-8 text (reported, not rendered)."""
+
+
+def template_path(name: str) -> str:
+    """The repo path of a template name, refusing anything that leaves `templates/`."""
+    if "\\" in name or name.startswith("/") or not name:
+        raise TemplateNotFound(name, f"{name!r} is not a path under templates/")
+    if ".." in name.split("/"):
+        raise TemplateNotFound(name, f"{name!r} points outside templates/")
+    return TEMPLATE_DIR + posixpath.normpath(name)
+
+
+class SnapshotLoader(BaseLoader):
+    """Templates under `templates/` of a snapshot; includes resolve from there too."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        # A snapshot does not change: read each template once.
+        self._read: dict[str, tuple[str, str, str]] = {}
+
+    def read(self, name: str) -> tuple[str, str, str]:
+        """(source, repo path, blob id) of a template name."""
+        found = self._read.get(name)
+        if found is None:
+            found = self._read[name] = self._read_file(name)
+        return found
+
+    def source_line(self, path: str, line: int) -> str:
+        """One line of a template already read (for error messages), or ''."""
+        found = self._read.get(path.removeprefix(TEMPLATE_DIR))
+        lines = found[0].splitlines() if found else []
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    def _read_file(self, name: str) -> tuple[str, str, str]:
+        path = template_path(name)
+        try:
+            data = self.snapshot.read(path)
+        except SnapshotReadError:
+            raise TemplateNotFound(name, f"template {name!r} not found under templates/") from None
+        try:
+            return data.decode("utf-8"), path, blob_id(data)
+        except UnicodeDecodeError:
+            raise TemplateNotUtf8(name, f"template {name!r} is not UTF-8 text") from None
+
+    def get_source(self, environment: Environment, template: str,
+                   ) -> tuple[str, str, Callable[[], bool]]:
+        source, path, _ = self.read(template)
+        return source, path, lambda: True
+
+    def load(self, environment: Environment, name: str,
+             globals: MutableMapping[str, Any] | None = None) -> Template:
+        source, path, blob = self.read(name)
+        key = (path, blob)
+        code = _CODE_CACHE.get(key)
+        if code is None:
+            code = _CODE_CACHE[key] = environment.compile(source, name, path)
+        return environment.template_class.from_code(environment, code, globals or {},
+                                                    lambda: True)
+
+    def list_templates(self) -> list[str]:
+        return [p.removeprefix(TEMPLATE_DIR) for p in self.snapshot.files(TEMPLATE_DIR)]
+
+
+class TemplateEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, with `*` and `**` bounded so one expression cannot exhaust memory."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
+        if operator_ == "**":
+            if isinstance(right, int) and abs(right) > 1000 and abs(left) > 1:
+                raise SecurityError("exponent too large")
+            result = operator.pow(left, right)
+            if isinstance(result, int) and abs(result) > _MAX_POWER:
+                raise SecurityError("number too large")
+            return result
+        _check_repeat(left, right)
+        return operator.mul(left, right)
+
+
+def _check_repeat(left: Any, right: Any) -> None:
+    for seq, count in ((left, right), (right, left)):
+        sized = isinstance(seq, str | list | tuple) and isinstance(count, int)
+        if sized and len(seq) * count > MAX_OUTPUT:
+            raise SecurityError(f"repeating a sequence to {len(seq) * count} items is "
+                                f"over the limit of {MAX_OUTPUT}")
+
+
+def _platform_filter(function: Callable[..., str]) -> Callable[..., str]:
+    """Default the platform of an interface filter to the device's own."""
+    @pass_context
+    def wrapped(context: Any, name: Any, platform: str | None = None) -> str:
+        return function(name, platform or context.get("platform"))
+
+    wrapped.__doc__ = function.__doc__
+    return wrapped
+
+
+def make_environment(snapshot: Snapshot) -> TemplateEnvironment:
+    env = TemplateEnvironment(
+        loader=SnapshotLoader(snapshot),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(FILTERS)
+    env.filters["interface_canonical"] = _platform_filter(interface_canonical)
+    env.filters["interface_short"] = _platform_filter(interface_short)
+    return env
+
+
+# --- Jinja's exceptions → diagnostics, at the one layer that calls Jinja ----------------------
+
+CODES = {
+    "not_found": "T101",
+    "syntax": "T102",
+    "undefined": "T103",
+    "include": "T104",
+    "filter": "T105",
+    "sandbox": "T106",
+    "limit": "T107",
+    "runtime": "T109",
+    "encoding": "T110",
+}
+
+_UNDEFINED_NAME = re.compile(
+    r"has no attribute '(?P<attr>[^']+)'|^'(?P<var>[^']+)' is undefined|has no element (?P<el>.+)$"
+)
+_REFERENCE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[[^\[\]]*\])*")
+
+
+def template_frame(exc: BaseException) -> tuple[str, int] | None:
+    """The innermost template file and line in a (Jinja-rewritten) traceback."""
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith(TEMPLATE_DIR):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def undefined_reference(message: str, line: str) -> tuple[str, int] | None:
+    """("node.vars.ntp_servrs", 0-based column) for an UndefinedError, from the source line."""
+    found = _UNDEFINED_NAME.search(message)
+    if not found:
+        return None
+    name = (found.group("attr") or found.group("var") or found.group("el") or "").strip()
+    tail = re.compile(rf"(?:^|\.){re.escape(name)}\b|\[['\"]?{re.escape(name)}['\"]?\]")
+    for reference in _REFERENCE.finditer(line):
+        hit = tail.search(reference.group())
+        if hit and (found.group("var") is None or hit.start() == 0):
+            return reference.group()[: hit.end()], reference.start()
+    return None
+
+
+def lookup(context: Mapping[str, Any], reference: str) -> Any:
+    """The value of a dotted reference in the render context, or None."""
+    value: Any = context
+    for part in reference.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    return value

@@ -1,0 +1,323 @@
+"""Render a device's templates into its intended configuration, errors as diagnostics.
+
+A user mistake in a template (undefined variable, syntax error, missing include, bad filter
+input, sandbox escape, endless recursion, runaway output) never raises: it becomes a T1xx
+diagnostic at the template file and line, and the device's other templates still render.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
+
+from unet.config import ConfigTree, Match, Node, parse
+from unet.core import Diagnostic, Location, Severity, has_errors
+from unet.inventory import ResolvedDevice, did_you_mean
+from unet.source import Snapshot
+from unet.templates._env import (
+    CODES,
+    MAX_OUTPUT,
+    TEMPLATE_DIR,
+    TemplateNotUtf8,
+    lookup,
+    make_environment,
+    template_frame,
+    undefined_reference,
+)
+from unet.templates._filters import FilterError
+from unet.templates._headers import Header, parse_header
+from unet.templates._select import Applied, Selected, select_templates
+
+__all__ = [
+    "Feature",
+    "FeatureSlice",
+    "RenderResult",
+    "RenderedTemplate",
+    "TemplateSet",
+    "feature_slice",
+    "feature_slices",
+    "load_templates",
+    "render_device",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """The slice of the configuration a template owns: its match expressions, or (no header)
+    exactly the lines it renders."""
+
+    template: str  # the name under templates/
+    expressions: tuple[str, ...] = ()
+    matches: tuple[Match, ...] = field(default=(), compare=False, repr=False)
+    locations: tuple[Location, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def owns_rendered(self) -> bool:
+        return not self.matches
+
+
+_NOWHERE = Location("")
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedTemplate:
+    """One template's output for one device; `text` is '' when it failed."""
+
+    name: str
+    feature: Feature
+    text: str
+    diagnostics: tuple[Diagnostic, ...] = ()
+    source: Location = _NOWHERE  # where the device (or an APPLY rule) named it
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderResult:
+    """A device's intended configuration: per template output, the whole text and its tree."""
+
+    device: str
+    platform: str | None
+    templates: tuple[RenderedTemplate, ...]
+    text: str
+    tree: ConfigTree | None = field(default=None, compare=False)
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+
+class TemplateSet:
+    """The templates of one snapshot: one sandboxed environment, headers parsed once."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.env = make_environment(snapshot)
+        self.loader = self.env.loader
+        self.names = frozenset(p.removeprefix(TEMPLATE_DIR) for p in snapshot.files(TEMPLATE_DIR))
+        self._headers: dict[str, Header] = {}
+
+    def header(self, name: str) -> Header:
+        if name not in self._headers:
+            try:
+                source, path, _ = self.loader.read(name)  # type: ignore[union-attr]
+            except TemplateNotFound:
+                self._headers[name] = Header()
+            else:
+                self._headers[name] = parse_header(source, path)
+        return self._headers[name]
+
+    def feature(self, name: str) -> Feature:
+        header = self.header(name)
+        return Feature(name, header.expressions, header.matches, header.locations)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Header problems of every template (`unet validate` reports them once)."""
+        found = [d for name in sorted(self.names) for d in self.header(name).diagnostics]
+        return sorted(found, key=lambda d: d.sort_key)
+
+    def render(self, name: str, context: Mapping[str, Any], device: str,
+               ) -> tuple[str, list[Diagnostic]]:
+        """The text of one template for one device, or '' and the diagnostics."""
+        try:
+            template = self.env.get_template(name)
+            return _bounded(template.generate(context), name, device)
+        except Exception as exc:  # every failure of user content is reported, not raised
+            return "", [self._diagnose(exc, name, device, context)]
+
+    def _diagnose(self, exc: BaseException, name: str, device: str,
+                  context: Mapping[str, Any]) -> Diagnostic:
+        location = _location(exc, TEMPLATE_DIR + name)
+        if isinstance(exc, UndefinedError):
+            message, col = _undefined(str(exc), self, location, context)
+            location = Location(location.path, location.line, col)
+            code = CODES["undefined"]
+        else:
+            code, message = _describe(exc, self)
+        return Diagnostic(location, code, Severity.ERROR, f"device {device}: {message}")
+
+
+def _bounded(chunks: Iterable[str], name: str, device: str) -> tuple[str, list[Diagnostic]]:
+    out: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            message = (f"device {device}: output of {name} is over {MAX_OUTPUT} characters "
+                       "(an endless loop?); rendering stopped")
+            return "", [Diagnostic(Location(TEMPLATE_DIR + name), CODES["limit"],
+                                   Severity.ERROR, message)]
+        out.append(chunk)
+    return "".join(out), []
+
+
+def _location(exc: BaseException, fallback: str) -> Location:
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        return Location(exc.filename, exc.lineno or 0)
+    frame = template_frame(exc)
+    return Location(*frame) if frame else Location(fallback)
+
+
+def _describe(exc: BaseException, templates: TemplateSet) -> tuple[str, str]:
+    """(code, message) for an exception raised while rendering."""
+    if isinstance(exc, TemplateSyntaxError):
+        return CODES["syntax"], f"template syntax error: {exc.message}"
+    if isinstance(exc, TemplateNotUtf8):
+        return CODES["encoding"], str(exc.message)
+    if isinstance(exc, TemplateNotFound):
+        hint = did_you_mean(str(exc.name), templates.names)
+        return CODES["include"], f"{exc.message or exc.name}{hint}"
+    if isinstance(exc, SecurityError):
+        return CODES["sandbox"], f"blocked by the template sandbox: {exc}"
+    if isinstance(exc, FilterError):
+        return CODES["filter"], str(exc)
+    if isinstance(exc, RecursionError):
+        return CODES["limit"], ("recursion too deep (a macro or include that never stops "
+                                "calling itself?)")
+    return CODES["runtime"], f"{type(exc).__name__}: {exc}"
+
+
+def _undefined(message: str, templates: TemplateSet, where: Location,
+               context: Mapping[str, Any]) -> tuple[str, int]:
+    """"undefined: node.vars.ntp_servrs (did you mean …)" and the 1-based column, when the
+    template line shows which reference failed; else Jinja's own words."""
+    line = templates.loader.source_line(where.path, where.line)  # type: ignore[union-attr]
+    found = undefined_reference(message, line)
+    if found is None:
+        return f"undefined: {message}", 0
+    reference, col = found
+    parent, _, last = reference.rpartition(".")
+    choices = lookup(context, parent) if parent else context
+    hint = did_you_mean(last, choices) if isinstance(choices, Mapping) and last else ""
+    return f"undefined: {reference}{hint}", col + 1
+
+
+_SETS: weakref.WeakKeyDictionary[Snapshot, TemplateSet] = weakref.WeakKeyDictionary()
+
+
+def load_templates(snapshot: Snapshot) -> TemplateSet:
+    """The template set of a snapshot (one per snapshot object, made on first use)."""
+    found = _SETS.get(snapshot)
+    if found is None:
+        found = _SETS[snapshot] = TemplateSet(snapshot)
+    return found
+
+
+def _context(device: ResolvedDevice, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The device's data as top-level variables, and whole as `node` and `device`."""
+    return {**data, "name": device.name, "node": data, "device": data}
+
+
+def render_device(device: ResolvedDevice, snapshot: Snapshot, *, applied: Iterable[Applied] = (),
+                  data: Mapping[str, Any] | None = None,
+                  templates: TemplateSet | None = None) -> RenderResult:
+    """Render every template of `device` (data lists, then `applied`) in order.
+
+    `data` replaces the device's resolved data (after policy SET); `templates` reuses a
+    TemplateSet across devices.
+    """
+    templates = templates or load_templates(snapshot)
+    values = data if data is not None else device.data
+    selected, problems = select_templates(device, templates.names, applied=applied, data=values)
+    context = _context(device, values)
+    rendered = [_render_one(templates, item, context, device.name) for item in selected]
+    text = _join(r.text for r in rendered)
+    platform = values.get("platform")
+    tree = _parse(text, platform, device.name)
+    diagnostics = [*problems, *(d for r in rendered for d in r.diagnostics)]
+    return RenderResult(device.name, platform if isinstance(platform, str) else None,
+                        tuple(rendered), text, tree, tuple(diagnostics))
+
+
+def _render_one(templates: TemplateSet, item: Selected, context: Mapping[str, Any],
+                device: str) -> RenderedTemplate:
+    header = templates.header(item.name)
+    text, problems = templates.render(item.name, context, device)
+    return RenderedTemplate(item.name, templates.feature(item.name), text,
+                            (*header.diagnostics, *problems), item.source)
+
+
+def _join(texts: Iterable[str]) -> str:
+    return "".join(t if t.endswith("\n") else t + "\n" for t in texts if t.strip())
+
+
+def _parse(text: str, platform: Any, device: str) -> ConfigTree | None:
+    if not isinstance(platform, str):
+        return None
+    try:
+        return parse(text, platform, path=f"<intended {device}>")
+    except ValueError:  # an unknown dialect: the inventory reports it
+        return None
+
+
+# --- slices: what each feature owns, on the intended side and on any other tree -------------
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureSlice:
+    """One feature of a device: its intended slice and, when given, the running one."""
+
+    feature: Feature
+    intended: ConfigTree
+    running: ConfigTree | None = None
+
+
+def feature_slice(tree: ConfigTree, feature: Feature, rendered: Node | None = None) -> ConfigTree:
+    """The part of `tree` a feature owns: the lines its matches select (in `tree` order), or,
+    without a header, the lines that are also in `rendered` (the template's own output)."""
+    out = ConfigTree(tree.dialect, tree.path)
+    if feature.matches:
+        _select(tree, feature.matches, 0, out)
+    elif rendered is not None:
+        _owned(tree, rendered, out)
+    return out
+
+
+def _select(node: Node, matches: tuple[Match, ...], depth: int, out: Node) -> None:
+    for child in node.children:
+        live = tuple(m for m in matches if m.line(depth, child.text))
+        if not live:
+            continue
+        if any(depth >= len(m.levels) - 1 for m in live):
+            out.adopt(child.copy())
+            continue
+        section = Node(child.text, child.line)
+        _select(child, live, depth + 1, section)
+        if section.children:
+            out.adopt(section)
+
+
+def _owned(node: Node, rendered: Node, out: Node) -> None:
+    for child in node.children:
+        mine = rendered.get(child.text)
+        if mine is None:
+            continue
+        section = out.adopt(Node(child.text, child.line))
+        if mine.children:
+            _owned(child, mine, section)
+
+
+def feature_slices(result: RenderResult, running: ConfigTree | None = None,
+                   ) -> Iterator[FeatureSlice]:
+    """Per template that rendered cleanly, its intended slice (and `running`'s same slice).
+
+    Nothing is yielded without a parsed intended tree (unknown platform).
+    """
+    if result.tree is None:
+        return
+    for item in result.templates:
+        if not item.ok:
+            continue
+        own = parse(item.text, result.tree.dialect) if item.feature.owns_rendered else None
+        intended = own if own is not None else feature_slice(result.tree, item.feature)
+        other = feature_slice(running, item.feature, own) if running is not None else None
+        yield FeatureSlice(item.feature, intended, other)
