@@ -62,7 +62,7 @@ def select(inventory: Inventory, *, names: Sequence[str] = (), where: str | None
 def _where(text: str) -> Callable[[Context], bool]:
     condition, problems = parse_condition(text, "--where")
     compiler = Compiler()
-    test = compiler.condition(condition) if condition is not None else None
+    test = compiler.lone_condition(condition) if condition is not None else None
     problems = [*problems, *compiler.diagnostics]
     if test is None or any(p.severity is Severity.ERROR for p in problems):
         raise UnetError(f"invalid --where condition: {text}", problems)

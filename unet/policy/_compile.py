@@ -92,6 +92,11 @@ class Compiler:
             return None
         return CompiledRule(rule, when, tuple(a for a in actions if a is not None))
 
+    def lone_condition(self, node: ast.Condition) -> Test | None:
+        """A condition outside a rule (`--where`, waivers); None when it has errors."""
+        test: Test | None = self._guard(lambda: self.condition(node))
+        return test
+
     def condition(self, node: ast.Condition) -> Test:
         method = getattr(self, f"_c_{type(node).__name__.lower()}")
         test: Test = method(node)
@@ -409,6 +414,7 @@ class Compiler:
             view = _view(target(ctx))
             if view is None:
                 return None
+            ctx.touched.append(view.location)  # a quantifier over the result blames the config
             return getattr(view, name)(match(ctx))
 
         return call, "sections" if name == "sections" else "any"

@@ -46,6 +46,13 @@ class ConfigView:
     def of(cls, tree: ConfigTree) -> ConfigView:
         return cls(tree, tree.path)
 
+    @property
+    def location(self) -> Location:
+        """The section this view covers, or the whole file."""
+        if self.lineage:
+            return Section(self.root, self.lineage, self.path).location
+        return Location(self.path)
+
     def sections(self, match: Match) -> list[Section]:
         return list(self._find(self.root, match, 0, self.lineage))
 

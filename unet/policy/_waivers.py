@@ -119,7 +119,7 @@ def _waiver(document: Document, index: int, entry: dict[str, Any],
 def _condition(text: str, at: Location, problems: list[Diagnostic]) -> Test | None:
     condition, errors = parse_condition(text, at.path)
     compiler = Compiler()
-    test = compiler.condition(condition) if condition is not None else None
+    test = compiler.lone_condition(condition) if condition is not None else None
     for error in [*errors, *compiler.diagnostics]:
         # Point into the YAML line: the condition starts at the value's column.
         loc = Location(at.path, at.line, at.col + error.location.col - 1)

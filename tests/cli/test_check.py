@@ -1,0 +1,93 @@
+"""`unet check` wiring: formats, reports, exit codes, device selection."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from unet.cli import cli
+
+POLICY = ('RULE roles SEVERITY warning "Roles"\nWHEN true THEN ASSERT node.role IN ["core"]\n'
+          'RULE mgmt WHEN true THEN ASSERT node.management_ip STARTSWITH "10.0.0.1"\n')
+
+
+def check(root, *args: str):
+    return CliRunner().invoke(cli, ["--repo", str(root), "check", *args])
+
+
+@pytest.fixture
+def repo(make_repo):
+    return make_repo({"policies/base.unet": POLICY})
+
+
+def test_findings_exit_1_and_name_the_line(repo) -> None:
+    result = check(repo)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "devices/hq/r2.yaml:4:7: roles warning: r2: expected node.role IN [\"core\"]; "
+        "node.role is \"access\"",
+        "devices/hq/r2.yaml:5:16: mgmt error: r2: expected node.management_ip STARTSWITH "
+        "\"10.0.0.1\"; node.management_ip is \"10.0.0.2\"",
+    ]
+    assert "1 error, 1 warning; 2 devices, 2 rules, 4 checks" in result.stderr
+
+
+@pytest.mark.parametrize(("fail_on", "code"), [("error", 0), ("warning", 1), ("info", 1),
+                                              ("never", 0)])
+def test_fail_on_with_only_a_warning(make_repo, fail_on: str, code: int) -> None:
+    root = make_repo({"policies/base.unet": POLICY.split("RULE mgmt")[0]})
+    assert check(root, "--fail-on", fail_on).exit_code == code
+
+
+def test_exit_zero_keeps_output(repo) -> None:
+    result = check(repo, "--exit-zero")
+    assert result.exit_code == 0 and "mgmt error" in result.stdout
+
+
+def test_devices_and_where_select(repo) -> None:
+    assert check(repo, "r1").exit_code == 0
+    assert check(repo, "--where", 'node.role == "core"').exit_code == 0
+    result = check(repo, "--where", "node.rol == 1")
+    assert result.exit_code == 2
+    assert "--where:1:1: P201 error: unknown field 'node.rol' (did you mean 'node.role'?)" \
+        in result.stdout
+    assert check(repo, "r9").exit_code == 2
+
+
+def test_policy_errors_stop_the_run_with_exit_2(make_repo) -> None:
+    root = make_repo({"policies/bad.unet": "WHEN node.role = 1 THEN ASSERT true\n"})
+    result = check(root)
+    assert result.exit_code == 2
+    assert result.stdout.startswith("policies/bad.unet:1:16: P101 error: '=' is not a comparison")
+
+
+def test_reports_in_several_formats_in_one_run(repo, tmp_path) -> None:
+    sarif, junit = tmp_path / "out.sarif", tmp_path / "out.xml"
+    result = check(repo, "--format", "json", "--report", f"sarif={sarif}",
+                   "--report", f"junit={junit}")
+    document = json.loads(result.stdout)
+    assert [f["rule"] for f in document["findings"]] == ["roles", "mgmt"]
+    assert json.loads(sarif.read_text())["runs"][0]["results"][0]["ruleId"] in ("mgmt", "roles")
+    assert junit.read_text().startswith("<?xml")
+
+
+def test_github_format(repo) -> None:
+    result = check(repo, "--format", "github")
+    assert "::error file=devices/hq/r2.yaml,line=5,col=16,title=mgmt::" in result.stdout
+
+
+def test_waivers_mark_findings(make_repo) -> None:
+    root = make_repo({"policies/base.unet": POLICY,
+                      "waivers.yaml": "waivers:\n  - rule: mgmt\n    devices: [r2]\n"
+                                      "    reason: lab device\n"})
+    result = check(root)
+    assert result.exit_code == 0  # the only error is waived; the warning is below --fail-on
+    assert "mgmt error (waived: lab device): r2:" in result.stdout
+
+
+def test_no_policies_is_a_clean_run_that_says_so(make_repo) -> None:
+    result = check(make_repo())
+    assert result.exit_code == 0
+    assert "0 rules" in result.stderr

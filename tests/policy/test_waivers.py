@@ -1,0 +1,58 @@
+"""waivers.yaml: reasons required, expiry, unused and unknown-rule waivers reported."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.policy.helpers import check
+
+POLICY = 'RULE mgmt WHEN true THEN ASSERT node.management_ip == "10.0.0.1"\n'
+
+
+def run(waivers: str, today: date = date(2026, 6, 1)):
+    return check(POLICY, {"waivers.yaml": waivers}, today=today)
+
+
+def test_waiver_marks_the_finding_waived() -> None:
+    result = run("waivers:\n  - rule: mgmt\n    devices: [r2]\n    reason: lab\n")
+    [finding] = result.result.findings
+    assert finding.device == "r2" and finding.waived == "lab"
+    assert result.diagnostics == []
+
+
+def test_where_condition_and_wildcards() -> None:
+    result = run("waivers:\n  - rule: 'mg*'\n    where: node.role == \"access\"\n    reason: x\n")
+    assert result.result.findings[0].waived == "x"
+
+
+def test_expired_waiver_stops_suppressing_and_is_reported() -> None:
+    result = run("waivers:\n  - rule: mgmt\n    devices: [r2]\n    reason: lab\n"
+                 "    expires: '2026-05-31'\n")
+    assert result.result.findings[0].waived is None
+    assert [str(d) for d in result.diagnostics] == [
+        "waivers.yaml:2:5: W102 warning: waiver for 'mgmt' expired on 2026-05-31; "
+        "it no longer suppresses findings"]
+
+
+def test_soon_expiring_waiver_is_noted() -> None:
+    result = run("waivers:\n  - rule: mgmt\n    devices: [r2]\n    reason: lab\n"
+                 "    expires: '2026-06-10'\n")
+    assert [d.code for d in result.diagnostics] == ["W105"]
+
+
+def test_unused_and_unknown_rule_waivers_are_reported() -> None:
+    result = run("waivers:\n  - rule: mgmt\n    devices: [r1]\n    reason: unused\n"
+                 "  - rule: mgnt\n    devices: [r2]\n    reason: typo\n")
+    assert [str(d) for d in result.diagnostics] == [
+        "waivers.yaml:2:5: W103 warning: waiver for 'mgmt' suppressed nothing; remove it",
+        "waivers.yaml:5:5: W104 warning: waiver names rule 'mgnt', which no policy defines "
+        "(did you mean 'mgmt'?)",
+        "waivers.yaml:5:5: W103 warning: waiver for 'mgnt' suppressed nothing; remove it"]
+
+
+def test_reason_is_required_and_conditions_are_checked() -> None:
+    result = run("waivers:\n  - rule: mgmt\n    devices: [r2]\n")
+    assert [d.code for d in result.diagnostics] == ["U203"]
+    result = run("waivers:\n  - rule: mgmt\n    where: node.rol == 1\n    reason: x\n")
+    assert str(result.diagnostics[0]).startswith(
+        "waivers.yaml:3:12: P201 error: unknown field 'node.rol'")
