@@ -70,3 +70,14 @@ def test_commands_still_run_on_a_broken_repository_but_warn(make_repo) -> None:
     assert result.exit_code == 0
     assert "r2" in result.stdout
     assert "the repository has 1 error(s)" in result.stderr
+
+
+def test_list_where_uses_the_policy_language(make_repo) -> None:
+    root = make_repo({"configs/r2.cfg": "hostname r2\nsnmp-server community public RO\n"})
+    names = lambda cond: [r["name"] for r in json.loads(  # noqa: E731
+        invoke(root, "list", "--format", "json", "--where", cond).stdout)]
+    assert names('node.role == "access"') == ["r2"]
+    assert names('running HAS "snmp-server community public.*"') == ["r2"]
+    assert names('ANY i IN node.interfaces SATISFIES i.description CONTAINS "r2"') == ["r1"]
+    result = invoke(root, "list", "--where", "node.role = 1")
+    assert result.exit_code == 2 and "--where:1:11: P101 error" in result.stdout

@@ -23,11 +23,14 @@ def devices() -> None:
 @click.option("--platform", **_FILTER, help="Only this platform (repeatable).")
 @click.option("--location", **_FILTER, help="Only devices at or below this location (repeatable).")
 @click.option("--group", **_FILTER, help="Only members of this group, directly or by parent.")
+@click.option("--where", metavar="CONDITION",
+              help="Only devices matching a policy condition, e.g. 'node.vars.asn > 65000'.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "yaml", "csv"]),
               default="table", show_default=True, help="Output format.")
 @pass_app
 def list_devices(app: App, role: tuple[str, ...], platform: tuple[str, ...],
-                 location: tuple[str, ...], group: tuple[str, ...], fmt: str) -> int:
+                 location: tuple[str, ...], group: tuple[str, ...], where: str | None,
+                 fmt: str) -> int:
     """List devices with their platform, role, lifecycle, location and groups."""
     from unet.cli._repo import load_repository, warn_if_invalid
     from unet.inventory import select_devices
@@ -37,6 +40,12 @@ def list_devices(app: App, role: tuple[str, ...], platform: tuple[str, ...],
     warn_if_invalid(app, repo)
     chosen = select_devices(repo.inventory, role=role, platform=platform, location=location,
                             group=group)
+    if where is not None:
+        from unet.policy import select
+
+        names = {d.name for d in select(repo.inventory, where=where,
+                                        snapshot=repo.snapshot)}
+        chosen = [d for d in chosen if d.name in names]
     render_devices(chosen, fmt, sys.stdout, styled=fmt == "table" and app.styled())
     app.log(f"{len(chosen)} of {len(repo.inventory.devices)} devices", level=1)
     return 0

@@ -43,8 +43,12 @@ def config_source(running: RunningConfigs, intended: IntendedSource | None = Non
 
 
 def select(inventory: Inventory, *, names: Sequence[str] = (), where: str | None = None,
-           configs: ConfigSource | None = None) -> list[ResolvedDevice]:
-    """Devices by name and/or `--where` condition; a bad name or condition is a UnetError."""
+           configs: ConfigSource | None = None,
+           snapshot: Snapshot | None = None) -> list[ResolvedDevice]:
+    """Devices by name and/or `--where` condition; a bad name or condition is a UnetError.
+
+    Conditions on `running` need `configs`, or a `snapshot` to read configs/ from.
+    """
     unknown = [n for n in names if n not in inventory.devices]
     if unknown:
         hint = did_you_mean(unknown[0], inventory.devices)
@@ -54,6 +58,8 @@ def select(inventory: Inventory, *, names: Sequence[str] = (), where: str | None
         return chosen
     test = _where(where)
     links = link_index(inventory)
+    if configs is None and snapshot is not None:
+        configs = config_source(RunningConfigs(snapshot))
     source = configs or (lambda ctx, which: None)
     return [d for d in chosen
             if test(Context(d, configs=source, links=lambda n: links.get(n, [])))]
