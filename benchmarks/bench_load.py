@@ -65,6 +65,7 @@ def peak_rss_mib() -> float:
 
 
 def main() -> int:
+    gc.set_threshold(100_000, 50, 1000)  # as the CLI does (unet/cli/__init__.py)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", type=int, nargs="?", default=5000)
     parser.add_argument("--runs", type=int, default=5)

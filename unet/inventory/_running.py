@@ -12,6 +12,7 @@ __all__ = ["CONFIG_DIR", "RunningConfigs"]
 
 CONFIG_DIR = "configs/"
 MAX_CONFIG_BYTES = 32 * 1024 * 1024
+_KEEP = 64  # parsed trees kept for reuse; a fleet's worth would hold millions of lines
 
 
 class RunningConfigs:
@@ -31,15 +32,23 @@ class RunningConfigs:
                 continue
             self.paths[name] = path
         self._trees: dict[str, ConfigTree | None] = {}
+        self._reported: set[str] = set()
 
     def path(self, device: str) -> str | None:
         return self.paths.get(device)
 
     def tree(self, device: str, platform: str | None) -> ConfigTree | None:
-        """The parsed configuration, or None when the device has none (or it is unreadable)."""
-        if device not in self._trees:
-            self._trees[device] = self._load(device, platform)
-        return self._trees[device]
+        """The parsed configuration, or None when the device has none (or it is unreadable).
+
+        Recently parsed trees are reused; older ones are parsed again if asked for.
+        """
+        if device in self._trees:
+            self._trees[device] = self._trees.pop(device)  # most recently used last
+            return self._trees[device]
+        tree = self._trees[device] = self._load(device, platform)
+        if len(self._trees) > _KEEP:
+            del self._trees[next(iter(self._trees))]
+        return tree
 
     def _load(self, device: str, platform: str | None) -> ConfigTree | None:
         path = self.paths.get(device)
@@ -58,7 +67,9 @@ class RunningConfigs:
             self._warn(path, "C302", "running configuration is empty")
             return None
         tree = parse(text, platform, path=path)
-        self.diagnostics.extend(tree.diagnostics)
+        if device not in self._reported:  # parsed again later: warn once
+            self._reported.add(device)
+            self.diagnostics.extend(tree.diagnostics)
         return tree
 
     def _warn(self, path: str, code: str, message: str) -> None:
