@@ -1165,6 +1165,38 @@ def prepare_out(out: Path) -> None:
         (out / sub).mkdir(parents=True, exist_ok=True)
 
 
+# --templates: the templates the groups name, rendering the lines the configs share with the
+# data (hostname, NTP, interface descriptions), so `unet render`/`unet diff` can be measured.
+_IOS_IFACES = (
+    '{# unet: match "interface .*||description .*" #}\n'
+    "{% for port, p in interfaces.items() %}interface {{ port }}\n"
+    "{% if p.description is defined %} description {{ p.description }}\n{% endif %}!\n"
+    "{% endfor %}"
+)
+_BASE = (
+    '{# unet: match "hostname .*" "ntp server .*" #}\n'
+    "hostname {{ name }}\n!\n"
+    "{% for s in vars.ntp_servers | default([]) %}ntp server {{ s }}\n{% endfor %}"
+)
+TEMPLATES = {
+    "ios/base.j2": _BASE,
+    "ios/interfaces.j2": _IOS_IFACES,
+    "ios/access-ports.j2": '{# unet: match "spanning-tree mode .*" #}\nspanning-tree mode rapid-pvst\n',
+    "nxos/base.j2": _BASE.replace(" #}", ' "interface .*||description .*" #}')
+    + _IOS_IFACES.split("\n", 1)[1].replace(" description", "  description"),
+    "eos/base.j2": _BASE.replace(" #}", ' "interface .*||description .*" #}')
+    + _IOS_IFACES.split("\n", 1)[1].replace(" description", "   description"),
+    "junos/base.j2": '{# unet: match "system||host-name .*" #}\nsystem {\n    host-name {{ name }};\n}\n',
+}
+
+
+def write_templates(out: Path) -> int:
+    for name, text in TEMPLATES.items():
+        (out / "templates" / name).parent.mkdir(parents=True, exist_ok=True)
+        write(out / "templates" / name, text)
+    return len(TEMPLATES)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
@@ -1181,6 +1213,11 @@ def main(argv: list[str] | None = None) -> int:
         default=0.02,
         help="fraction of devices whose running config gets 1-3 planted differences (default: 0.02)",
     )
+    ap.add_argument(
+        "--templates",
+        action="store_true",
+        help="also write templates/ matching the groups (for unet render and unet diff)",
+    )
     args = ap.parse_args(argv)
     if args.n < 1:
         ap.error("N must be at least 1")
@@ -1194,6 +1231,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.configs:
         n_cfg, cfg_lines, drifted = write_configs(fleet, out, args.seed, args.drift)
         files += n_cfg
+    if args.templates:
+        files += write_templates(out)
     n_links = sum(len(v) for v in fleet.links.values())
     manifest = {
         "generator": "benchmarks/gen_fleet.py",

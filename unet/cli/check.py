@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import click
 
 from unet.cli._app import App
 from unet.cli._options import report_options
+
+if TYPE_CHECKING:
+    from unet.policy import ConfigView, Context
+    from unet.source import Snapshot
 
 pass_app = click.make_pass_decorator(App)
 
@@ -38,7 +45,24 @@ def check(app: App, devices: tuple[str, ...], where: str | None, fmt: str,
     from unet.report import check_report
 
     repo = load_repository(app)
-    run = run_check(repo.snapshot, repo.inventory, names=devices, where=where)
+    run = run_check(repo.snapshot, repo.inventory, names=devices, where=where,
+                    intended=_intended(repo.snapshot))
     report = check_report(run, repo.inventory.diagnostics)
     emit_report(app, report, fmt, reports, source=repo.source_text)
     return check_exit_code(report, fail_on=fail_on, exit_zero=exit_zero)
+
+
+def _intended(snapshot: Snapshot) -> Callable[[Context], ConfigView | None]:
+    """Render a device's intended config from the policy context (data after SET, templates
+    added by APPLY), with one TemplateSet for the whole run."""
+    from unet.policy import ConfigView
+    from unet.templates import load_templates, render_device
+
+    templates = load_templates(snapshot)
+
+    def render(ctx: Context) -> ConfigView | None:
+        result = render_device(ctx.device, snapshot, applied=ctx.applied, data=ctx.data,
+                               templates=templates)
+        return ConfigView.of(result.tree) if result.tree is not None else None
+
+    return render

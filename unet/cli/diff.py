@@ -1,32 +1,149 @@
-"""`unet diff A B`: hierarchical diff of two config files, remediation, rollback, prediction."""
+"""`unet diff`: intended vs running per device and feature, intended across revisions
+(`--rev`), or two config files (`unet diff A B`, when both arguments are existing files)."""
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import Any
 
 import click
 
 from unet.cli._app import App
+from unet.cli._options import report_options
 
 pass_app = click.make_pass_decorator(App)
 
 __all__ = ["diff"]
 
 
+FORMATS = ["text", "unified", "json", "markdown", "junit"]
+REPO_FORMATS = ["text", "json", "markdown", "junit"]
+
+
 @click.command()
-@click.argument("running", type=str)
-@click.argument("intended", type=str)
-@click.option("-p", "--platform", help="Config dialect (default: detected).")
-@click.option("--remediation", is_flag=True, help="Print the commands that turn A into B.")
-@click.option("--rollback", is_flag=True, help="Print the commands that turn B back into A.")
-@click.option("--predict", is_flag=True, help="Print the config A would have after remediation.")
-@click.option("--format", "fmt", type=click.Choice(["text", "unified", "json"]), default="text",
-              show_default=True, help="Format of the diff on stdout.")
-@click.option("--exit-code", is_flag=True, help="Exit 1 when the configurations differ.")
+@click.argument("targets", nargs=-1, metavar="[DEVICE...] | A B")
+@click.option("--rev", metavar="REF|REF1..REF2",
+              help="Intended config at REF against the working tree (or at REF2), per device.")
+@click.option("--where", metavar="CONDITION", help="Only devices matching a policy condition.")
+@click.option("-p", "--platform", help="Two-file mode: config dialect (default: detected).")
+@click.option("--remediation", is_flag=True,
+              help="Add the commands that bring running to intended (advisory).")
+@click.option("--rollback", is_flag=True, help="Two-file mode: commands that turn B back into A.")
+@click.option("--predict", is_flag=True, help="Two-file mode: A as it would be after remediation.")
+@report_options(FORMATS)
+@click.option("--exit-code", is_flag=True, help="Exit 1 when anything differs.")
 @pass_app
-def diff(app: App, running: str, intended: str, platform: str | None, remediation: bool,
-         rollback: bool, predict: bool, fmt: str, exit_code: bool) -> int:
-    """Compare RUNNING (A) with INTENDED (B), section by section."""
+def diff(app: App, targets: tuple[str, ...], rev: str | None, where: str | None,
+         platform: str | None, remediation: bool, rollback: bool, predict: bool, fmt: str,
+         reports: list[tuple[str, str]], exit_code: bool) -> int:
+    """Compare intended configurations with running ones, feature by feature.
+
+    \b
+    unet diff [DEVICE...]        intended (rendered) vs running (configs/<device>.*)
+    unet diff --rev REF [DEV...] intended at REF vs the working tree (REF1..REF2: two revisions)
+    unet diff A B                two config files (an argument is a file or a path with /)
+    """
+    if len(targets) == 2 and not rev and _are_files(targets):
+        _forbid_repo_options(reports, where, fmt)
+        return _files(app, *targets, platform, remediation, rollback, predict, fmt, exit_code)
+    if rollback or predict or platform or fmt == "unified":
+        raise click.UsageError("--platform, --rollback, --predict and --format unified work only "
+                               "when comparing two files: unet diff A B")
+    return _repository(app, targets, rev, where, remediation, fmt, reports, exit_code)
+
+
+def _are_files(targets: tuple[str, ...]) -> bool:
+    """Two-file mode: either argument is an existing file or a path (device names have no
+    `/`), so `unet diff missing.cfg b.cfg` still says which file is missing."""
+    return any(os.path.isfile(t) or "/" in t or os.sep in t for t in targets)
+
+
+def _forbid_repo_options(reports: list[tuple[str, str]], where: str | None, fmt: str) -> None:
+    if reports or where or fmt not in ("text", "unified", "json"):
+        raise click.UsageError("--report, --where and --format markdown/junit work on devices, "
+                               "not when comparing two files")
+
+
+def _repository(app: App, names: tuple[str, ...], rev: str | None, where: str | None,
+                remediation: bool, fmt: str, reports: list[tuple[str, str]],
+                exit_code: bool) -> int:
+    from unet.cli._repo import load_repository
+    from unet.cli.render import report_diagnostics
+    from unet.core import Severity
+    from unet.report import compliance
+
+    repo = load_repository(app)
+    if rev is not None:
+        run = _revisions(app, repo, rev, names, remediation)
+    else:
+        run = _running(app, repo, names, where, remediation)
+    _emit(app, run, fmt, reports)
+    report_diagnostics(app, [d for d in run.diagnostics if d.severity is not Severity.INFO])
+    app.log(f"diff: {compliance.summary(run)}")
+    if any(d.severity is Severity.ERROR for d in run.diagnostics):
+        return 2
+    return 1 if exit_code and run else 0
+
+
+def _running(app: App, repo: Any, names: tuple[str, ...], where: str | None,
+             remediation: bool) -> Any:
+    from unet.cli.render import policy_outcomes, progress
+    from unet.policy import select
+    from unet.templates import compare_devices
+
+    chosen = select(repo.inventory, names=names, where=where)
+    outcomes = policy_outcomes(app, repo.snapshot, repo.inventory, chosen)
+    with progress(app, len(chosen), "comparing") as advance:
+        return compare_devices(repo.snapshot, repo.inventory, devices=chosen, outcomes=outcomes,
+                               remediation=remediation, progress=lambda _: advance())
+
+
+def _revisions(app: App, repo: Any, rev: str, names: tuple[str, ...], remediation: bool) -> Any:
+    from unet.cli.render import policy_outcomes
+    from unet.inventory import load_inventory
+    from unet.source import GitSnapshot, resolve_revision_range
+    from unet.templates import compare_revisions
+
+    base_rev, head_rev = resolve_revision_range(repo.root, rev)
+    base = GitSnapshot(repo.root, base_rev)
+    head = GitSnapshot(repo.root, head_rev) if head_rev else repo.snapshot
+    old, new = load_inventory(base), repo.inventory if head_rev is None else load_inventory(head)
+    run = compare_revisions(
+        base, head, names=names, base_inventory=old, head_inventory=new,
+        base_outcomes=policy_outcomes(app, base, old, list(old.devices.values())),
+        head_outcomes=policy_outcomes(app, head, new, list(new.devices.values())),
+        remediation=remediation)
+    left, dots, right = rev.partition("...") if "..." in rev else rev.partition("..")
+    run.base = _label(left or "HEAD", base_rev)
+    if dots == "...":
+        run.base = f"merge base of {left or 'HEAD'} and {right or 'HEAD'} ({base_rev[:10]})"
+    run.head = _label(right or "HEAD", head_rev) if head_rev else "working tree"
+    return run
+
+
+def _label(ref: str, commit: str) -> str:
+    return ref if commit.startswith(ref) else f"{ref} ({commit[:10]})"
+
+
+def _emit(app: App, run: Any, fmt: str, reports: list[tuple[str, str]]) -> None:
+    from pathlib import Path
+
+    from unet.core import UnetError
+    from unet.report import compliance
+
+    compliance.render(run, fmt, sys.stdout, styled=fmt == "text" and app.styled())
+    for target_fmt, target in reports:
+        try:
+            with Path(target).open("w", encoding="utf-8") as stream:
+                compliance.render(run, target_fmt, stream)
+        except OSError as exc:
+            raise UnetError(f"cannot write report {target}: {exc.strerror}") from None
+
+
+def _files(app: App, running: str, intended: str, platform: str | None, remediation: bool,
+           rollback: bool, predict: bool, fmt: str, exit_code: bool) -> int:
+    """`unet diff A B`: two config files, as before."""
     from unet import config as cfg
     from unet.cli.config import load_config, read_config_text
     from unet.report import diff as report

@@ -10,6 +10,7 @@ resolution is checked in `_integrity.py`.
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
@@ -26,6 +27,7 @@ __all__ = [
     "Link",
     "LinksFile",
     "Location",
+    "Normalizer",
     "Settings",
 ]
 
@@ -146,6 +148,23 @@ class LinksFile(_Model):
     links: list[Link]
 
 
+def _regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression {value!r}: {exc}") from None
+    return value
+
+
+class Normalizer(_Model):
+    """A regex applied to every line of running and intended configs before comparing."""
+
+    pattern: Annotated[StrictStr, AfterValidator(_regex)] = Field(
+        description="Python regular expression, searched in each line")
+    replace: StrictStr = Field("", description="replacement (\\1 for groups); '' removes")
+    platforms: list[Platform] | None = Field(None, description="only these (default: all)")
+
+
 class Settings(_Model):
     """`unet.yaml`: marks the repository root and holds its settings."""
 
@@ -157,6 +176,7 @@ class Settings(_Model):
     ]
     lifecycles: list[StrictStr] = ["planned", "implementing", "live", "decommissioned"]
     location_types: list[StrictStr] = ["region", "site", "building", "floor", "room", "rack"]
+    normalizers: list[Normalizer] = []
 
 
 # Field names by kind, for tools that check references to them (policies, templates).

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import EXAMPLES
+from unet.cli import cli
+
+
+def run(repo: Path, *args: str):
+    return CliRunner().invoke(cli, ["--repo", str(repo), "diff", *args])
+
+
+def test_examples_show_the_planted_drift_and_the_rollup():
+    result = run(EXAMPLES)
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "hq-acc-02  non-compliant" in out and "+ ntp server 10.0.0.2" in out
+    assert "- snmp-server community public RO" in out
+    assert "ios/base.j2: order-only" in out
+    assert "Compliance: 10/14 devices compliant" in out
+    assert run(EXAMPLES, "--exit-code").exit_code == 1
+    assert run(EXAMPLES, "hq-acc-01", "--exit-code").exit_code == 0
+
+
+def test_formats_and_report_files(tmp_path: Path):
+    target = tmp_path / "diff.xml"
+    result = run(EXAMPLES, "--format", "json", "--report", f"junit={target}", "--remediation")
+    document = json.loads(result.stdout)
+    assert document["rollup"]["compliant"] == 10
+    acc = next(d for d in document["devices"] if d["device"] == "hq-acc-02")
+    assert acc["features"][0]["remediation"] == ["ntp server 10.0.0.2"]
+    assert 'failures="4"' in target.read_text()
+    assert "| hq-acc-02 |" in run(EXAMPLES, "--format", "markdown").stdout
+
+
+def test_input_errors_exit_2_and_other_devices_still_report(tmp_path: Path):
+    repo = tmp_path / "ex"
+    shutil.copytree(EXAMPLES, repo)
+    (repo / "configs" / "hq-acc-01.cfg").write_text("")
+    result = run(repo)
+    assert result.exit_code == 2
+    assert "C302 error: device hq-acc-01: the running config is empty" in result.stderr
+    assert "hq-acc-02  non-compliant" in result.stdout
+    assert run(repo, "nosuch").exit_code == 2
+
+
+def test_two_existing_files_keep_the_two_file_mode(tmp_path: Path):
+    a, b = tmp_path / "a.cfg", tmp_path / "b.cfg"
+    a.write_text("hostname a\n")
+    b.write_text("hostname b\n")
+    result = CliRunner().invoke(cli, ["diff", str(a), str(b), "-p", "ios"])
+    assert result.exit_code == 0 and "hostname b" in result.stdout
+    assert run(EXAMPLES, "hq-acc-01", "--rollback").exit_code == 2
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_rev_shows_data_and_config_changes(tmp_path: Path):
+    repo = tmp_path / "ex"
+    shutil.copytree(EXAMPLES, repo)
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t", "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "x"]):
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True)
+    device = repo / "devices" / "hq" / "hq-acc-02.yaml"
+    device.write_text(device.read_text().replace('"15.2(7)E9"', '"15.2(7)E10"'))
+    base = repo / "templates" / "ios" / "base.j2"
+    base.write_text(base.read_text().replace("no logging console", "logging console"))
+    result = run(repo, "--rev", "HEAD", "hq-acc-02", "--exit-code")
+    assert result.exit_code == 1, result.output
+    assert "os_version: '15.2(7)E9' → '15.2(7)E10'" in result.stdout
+    assert "~ logging console  (was: no logging console)" in result.stdout
+    assert "| hq-acc-02 |" in run(repo, "--rev", "HEAD", "--format", "markdown").stdout
+    bad = run(repo, "--rev", "nope")
+    assert bad.exit_code == 2 and "unknown revision 'nope'" in bad.stderr

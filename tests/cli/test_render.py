@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tests.conftest import EXAMPLES
+from unet.cli import cli
+
+
+def run(repo: Path, *args: str):
+    return CliRunner().invoke(cli, ["--repo", str(repo), "render", *args])
+
+
+def test_render_one_device_prints_its_config():
+    result = run(EXAMPLES, "hq-acc-02")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("hostname hq-acc-02\n")
+    assert "ntp server 10.0.0.2" in result.stdout and "interface GigabitEthernet1/0/1" in result.stdout
+
+
+def test_template_option_and_several_devices():
+    result = run(EXAMPLES, "hq-acc-01", "hq-acc-02", "--template", "ios/access-ports.j2")
+    assert "==> hq-acc-01 <==" in result.stdout and "==> hq-acc-02 <==" in result.stdout
+    assert "hostname" not in result.stdout and "spanning-tree mode" in result.stdout
+    bad = run(EXAMPLES, "--template", "ios/bse.j2")
+    assert bad.exit_code == 2 and "did you mean 'ios/base.j2'" in bad.stderr
+
+
+def test_output_dir_writes_one_file_per_device(tmp_path: Path):
+    result = run(EXAMPLES, "ber1-rtr-01", "dc1-fw-01", "--output", str(tmp_path / "out"))
+    assert result.stdout.split() == [str(tmp_path / "out" / "ber1-rtr-01.cfg"),
+                                     str(tmp_path / "out" / "dc1-fw-01.cfg")]
+    assert "host-name dc1-fw-01" in (tmp_path / "out" / "dc1-fw-01.cfg").read_text()
+
+
+def test_template_errors_exit_2_and_the_rest_renders(tmp_path: Path):
+    repo = tmp_path / "ex"
+    shutil.copytree(EXAMPLES, repo)
+    ports = repo / "templates" / "ios" / "access-ports.j2"
+    ports.write_text(ports.read_text().replace("vars.stp_mode", "vars.stp_mood"))
+    result = run(repo, "hq-acc-01")
+    assert result.exit_code == 2
+    assert "T103 error: device hq-acc-01: undefined: vars.stp_mood" in result.stderr
+    assert "hostname hq-acc-01" in result.stdout

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from unet.source import GitSnapshot, RevisionError, WorktreeSnapshot, resolve_revision_range
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def git(cwd: Path, *args: str) -> str:
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t", "HOME": str(cwd), "PATH": "/usr/bin:/bin"}
+    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository whose network repository is the subdirectory `net/`."""
+    net = tmp_path / "net"
+    (net / "devices").mkdir(parents=True)
+    (net / "unet.yaml").write_text("name: t\n")
+    (net / "devices" / "r1.yaml").write_text("name: r1\n")
+    (tmp_path / "README").write_text("outside net/\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "one")
+    (net / "devices" / "r1.yaml").write_text("name: r1\nrole: core\n")
+    (net / "devices" / "r2.yaml").write_text("name: r2\n")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "two")
+    return net
+
+
+def test_reads_a_past_revision_without_checking_out(repo: Path):
+    old = GitSnapshot(repo, "HEAD~1")
+    assert old.files() == ["devices/r1.yaml", "unet.yaml"]
+    assert old.files("devices/") == ["devices/r1.yaml"]
+    assert old.read("devices/r1.yaml") == b"name: r1\n"
+    assert (repo / "devices" / "r2.yaml").exists()  # the worktree is untouched
+    assert "HEAD~1" in old.label
+
+
+def test_blob_ids_match_the_worktree(repo: Path):
+    head, worktree = GitSnapshot(repo, "HEAD"), WorktreeSnapshot(repo)
+    assert head.files() == worktree.files()
+    for path in head.files():
+        assert head.read(path) == worktree.read(path)
+        assert head.blob_id(path) == worktree.blob_id(path)
+
+
+def test_unknown_revision_and_missing_file(repo: Path):
+    with pytest.raises(RevisionError, match="unknown revision 'nope'"):
+        GitSnapshot(repo, "nope")
+    from unet.source import SnapshotReadError
+
+    with pytest.raises(SnapshotReadError, match="no such file"):
+        GitSnapshot(repo, "HEAD~1").read("devices/r2.yaml")
+
+
+def test_revision_ranges(repo: Path):
+    first, second = git(repo, "rev-parse", "HEAD~1"), git(repo, "rev-parse", "HEAD")
+    assert resolve_revision_range(repo, "HEAD~1") == (first, None)
+    assert resolve_revision_range(repo, "HEAD~1..HEAD") == (first, second)
+    assert resolve_revision_range(repo, "HEAD~1..") == (first, second)
+    assert resolve_revision_range(repo, "HEAD~1...HEAD") == (first, second)
+
+
+def test_not_a_git_repository(tmp_path: Path):
+    with pytest.raises(RevisionError, match="not inside a git repository"):
+        GitSnapshot(tmp_path, "HEAD")

@@ -1,0 +1,160 @@
+"""`unet render`: the full intended configuration of each device."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from unet.cli._app import App
+
+if TYPE_CHECKING:
+    from unet.core import Diagnostic
+    from unet.inventory import Inventory, ResolvedDevice
+    from unet.source import Snapshot
+    from unet.templates import Outcomes, RenderResult
+
+pass_app = click.make_pass_decorator(App)
+
+__all__ = ["policy_outcomes", "progress", "render", "report_diagnostics"]
+
+PROGRESS_MIN = 20  # devices; fewer finish before a bar would be worth drawing
+
+
+@click.command()
+@click.argument("devices", nargs=-1)
+@click.option("--where", metavar="CONDITION", help="Only devices matching a policy condition.")
+@click.option("-t", "--template", metavar="T", help="Render only template T (e.g. ios/base.j2).")
+@click.option("-o", "--output", metavar="DIR", type=click.Path(file_okay=False),
+              help="Write DIR/<device>.cfg per device and print the paths.")
+@pass_app
+def render(app: App, devices: tuple[str, ...], where: str | None, template: str | None,
+           output: str | None) -> int:
+    """Render the intended configuration of DEVICES (default: all).
+
+    The device's templates (from its groups and device file, then policy APPLY) are
+    rendered with its resolved data (after policy SET) and joined in order. Errors in
+    templates are reported on stderr with the template line; the rest still renders.
+    """
+    from unet.cli._repo import load_repository
+    from unet.policy import select
+    from unet.templates import load_templates, render_intended
+
+    repo = load_repository(app)
+    chosen = select(repo.inventory, names=devices, where=where)
+    templates = load_templates(repo.snapshot)
+    _check_template(template, templates.names)
+    outcomes = policy_outcomes(app, repo.snapshot, repo.inventory, chosen)
+    results = []
+    with progress(app, len(chosen), "rendering") as advance:
+        for device in chosen:
+            results.append(render_intended(device, repo.snapshot, templates,
+                                           outcome=_outcome(device, outcomes, template)))
+            advance()
+    _write(app, results, output)
+    problems = report_diagnostics(app, [d for r in results for d in r.diagnostics])
+    return 2 if problems else 0
+
+
+def _check_template(template: str | None, names: frozenset[str]) -> None:
+    if template is not None and template not in names:
+        from unet.core import UnetError
+        from unet.inventory import did_you_mean
+
+        raise UnetError(f"no template '{template}' under templates/{did_you_mean(template, names)}")
+
+
+def _outcome(device: ResolvedDevice, outcomes: Outcomes, template: str | None) -> Any:
+    """Policy SET/APPLY for the device; with --template, only that template (the data's
+    template list cleared, the template added as if by APPLY)."""
+    found = outcomes.get(device.name)
+    if template is None:
+        return found
+    data = found[0] if found is not None else device.data
+    return {**data, "templates": []}, [template]
+
+
+def _write(app: App, results: Sequence[RenderResult], output: str | None) -> None:
+    if output is not None:
+        from pathlib import Path
+
+        folder = Path(output)
+        folder.mkdir(parents=True, exist_ok=True)
+        for result in results:
+            path = folder / f"{result.device}.cfg"
+            path.write_text(result.text, encoding="utf-8")
+            click.echo(str(path))
+        return
+    for result in results:
+        if len(results) > 1:
+            _header(app, result.device)
+        _show(app, result)
+
+
+def _header(app: App, device: str) -> None:
+    if app.styled():
+        app.console().rule(f"[bold]{device}")
+    else:
+        sys.stdout.write(f"==> {device} <==\n")
+
+
+def _show(app: App, result: RenderResult) -> None:
+    if not app.styled():
+        sys.stdout.write(result.text)
+        return
+    from rich.syntax import Syntax
+
+    lexer = "text" if result.platform == "junos" else "cisco"
+    app.console().print(Syntax(result.text.rstrip("\n"), lexer, theme="ansi_dark",
+                               background_color="default", word_wrap=False))
+
+
+def report_diagnostics(app: App, diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """Each distinct diagnostic once on stderr; returns the errors among them."""
+    from unet.core import Severity
+
+    unique = sorted(set(diagnostics), key=lambda d: d.sort_key)
+    for problem in unique:
+        print(problem, file=sys.stderr)
+    return [d for d in unique if d.severity is Severity.ERROR]
+
+
+@contextmanager
+def progress(app: App, total: int, label: str) -> Iterator[Callable[[], None]]:
+    """A rich progress bar on stderr for long runs on a terminal; otherwise nothing."""
+    if total <= PROGRESS_MIN or app.verbosity < 0 or not app.styled(sys.stderr):
+        yield lambda: None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=app.console("stderr"), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda: bar.advance(task)
+
+
+def policy_outcomes(app: App, snapshot: Snapshot, inventory: Inventory,
+                    devices: Sequence[ResolvedDevice]) -> dict[str, Any]:
+    """Device data after policy SET and templates added by APPLY, per device.
+
+    Only the rules that change a device run (ASSERTs change nothing); policies with
+    errors are skipped with a warning (`unet policy validate` shows them).
+    """
+    from unet.inventory import RunningConfigs
+    from unet.policy import POLICY_DIR, config_source, evaluate, load_policies
+
+    if not snapshot.files(POLICY_DIR):
+        return {}
+    policies = load_policies(snapshot)
+    if not policies.ok:
+        app.log("warning: the policies have errors, so SET/APPLY are not applied "
+                "(see `unet policy validate`)")
+        return {}
+    rules = [r for r in policies.rules if any(not hasattr(a, "condition") for a in r.rule.actions)]
+    if not rules:
+        return {}
+    result = evaluate(rules, devices, inventory, configs=config_source(RunningConfigs(snapshot)))
+    return {name: (o.data, o.applied) for name, o in result.outcomes.items()}
+

@@ -1,0 +1,305 @@
+"""Intended against running, per device and feature: render → normalise → slice → diff.
+
+    run = compare_devices(snapshot, inventory, remediation=True)
+    for device in run.devices:
+        device.status, [(f.name, f.status) for f in device.features]
+    run.rollup()          # devices compliant x/y, per-feature compliant/total
+
+A problem with one device (a template error, no running config, a config in another dialect)
+is a diagnostic on that device; every other device is still compared.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, NamedTuple
+
+from unet.config import ConfigDiff, ConfigTree, detect_dialect, diff, emit, parse, remediate
+from unet.core import Diagnostic, Location, Severity, has_errors
+from unet.inventory import SETTINGS_FILE, Inventory, ResolvedDevice, RunningConfigs
+from unet.source import Snapshot, SnapshotReadError
+from unet.templates._render import (
+    RenderResult,
+    TemplateSet,
+    feature_slices,
+    load_templates,
+    render_device,
+)
+from unet.templates._select import Applied
+
+__all__ = [
+    "FEATURE_STATUSES",
+    "ComplianceRun",
+    "DeviceCompliance",
+    "FeatureResult",
+    "Normalizer",
+    "Outcomes",
+    "Rollup",
+    "compare_device",
+    "compare_devices",
+    "compile_normalizers",
+    "feature_status",
+    "normalize",
+    "render_intended",
+]
+
+FEATURE_STATUSES = ("compliant", "missing", "extra", "changed", "order-only")
+MAX_CONFIG_BYTES = 32 * 1024 * 1024
+# The dialect check reads the head of the file: enough to tell dialects apart, and the
+# whole of a large config would cost more than the diff itself.
+_DETECT_CHARS = 4096
+# Platforms whose configs look alike to dialect detection (IOS-XE is detected as IOS).
+_FAMILY = {"iosxe": "ios"}
+# device -> (data after policy SET, templates added by APPLY)
+Outcomes = Mapping[str, tuple[Mapping[str, Any], Sequence[Applied]]]
+
+
+class Normalizer(NamedTuple):
+    """A compiled `normalizers:` entry of unet.yaml."""
+
+    pattern: re.Pattern[str]
+    replace: str
+    platforms: frozenset[str] | None
+    index: int
+
+
+def compile_normalizers(settings: Mapping[str, Any]) -> tuple[Normalizer, ...]:
+    """The settings' normalisers (already validated by the inventory; bad ones are skipped)."""
+    out = []
+    for index, item in enumerate(settings.get("normalizers") or ()):
+        try:
+            pattern = re.compile(item["pattern"])
+        except (re.error, KeyError, TypeError):
+            continue
+        platforms = item.get("platforms")
+        out.append(Normalizer(pattern, item.get("replace") or "",
+                              frozenset(platforms) if platforms else None, index))
+    return tuple(out)
+
+
+def normalize(text: str, normalizers: Iterable[Normalizer], platform: str | None,
+              ) -> tuple[str, list[Diagnostic]]:
+    """Apply each normaliser line by line; a line it leaves blank is dropped."""
+    problems: list[Diagnostic] = []
+    for rule in normalizers:
+        if rule.platforms is not None and platform not in rule.platforms:
+            continue
+        if not rule.pattern.search(text):  # the common case: one C-speed scan, no line loop
+            continue
+        try:
+            text = _lines(text, rule)
+        except re.error as exc:  # a bad group reference in `replace`
+            problems.append(Diagnostic(Location(SETTINGS_FILE), "U205", Severity.ERROR,
+                                       f"normalizers[{rule.index}].replace: {exc}"))
+    return text, problems
+
+
+def _lines(text: str, rule: Normalizer) -> str:
+    out = []
+    for line in text.splitlines(keepends=True):
+        new = rule.pattern.sub(rule.replace, line.rstrip("\r\n"))
+        if new.strip() or not line.strip():
+            out.append(new + "\n" if line.endswith("\n") else new)
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureResult:
+    """One feature (template) of one device: its status and the diff behind it."""
+
+    name: str
+    status: str  # one of FEATURE_STATUSES
+    diff: ConfigDiff = field(compare=False, repr=False)
+    remediation: str = ""
+
+    @property
+    def compliant(self) -> bool:
+        return self.status == "compliant"
+
+
+def feature_status(result: ConfigDiff) -> str:
+    """compliant; missing / extra (only lines absent from / only in running); order-only;
+    changed (both, or an idempotent line with another value)."""
+    if not result:
+        return "compliant"
+    counts = result.counts()
+    if counts["replaced"] or (counts["missing"] and counts["extra"]):
+        return "changed"
+    if counts["missing"]:
+        return "missing"
+    if counts["extra"]:
+        return "extra"
+    return "order-only"
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceCompliance:
+    """A device's features compared; `skipped` says why it was not compared at all."""
+
+    device: str
+    platform: str | None
+    running: str | None  # configs/<name>.* path
+    features: tuple[FeatureResult, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    skipped: str | None = None
+
+    @property
+    def status(self) -> str:
+        """compliant, non-compliant, error (input problem) or skipped."""
+        if has_errors(self.diagnostics):
+            return "error"
+        if self.skipped:
+            return "skipped"
+        return "compliant" if all(f.compliant for f in self.features) else "non-compliant"
+
+
+class Rollup(NamedTuple):
+    devices: int
+    compliant: int
+    non_compliant: int
+    errors: int
+    skipped: int
+    features: dict[str, tuple[int, int]]  # feature -> (compliant, compared)
+
+
+@dataclass(slots=True)
+class ComplianceRun:
+    devices: list[DeviceCompliance] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # every device's, de-duplicated
+
+    def __bool__(self) -> bool:
+        """True when anything differs."""
+        return any(d.status == "non-compliant" for d in self.devices)
+
+    def rollup(self) -> Rollup:
+        statuses = [d.status for d in self.devices]
+        features: dict[str, list[int]] = {}
+        for device in self.devices:
+            for feature in device.features:
+                counts = features.setdefault(feature.name, [0, 0])
+                counts[0] += feature.compliant
+                counts[1] += 1
+        return Rollup(len(statuses), statuses.count("compliant"),
+                      statuses.count("non-compliant"), statuses.count("error"),
+                      statuses.count("skipped"),
+                      {name: (c[0], c[1]) for name, c in sorted(features.items())})
+
+
+def render_intended(device: ResolvedDevice, snapshot: Snapshot, templates: TemplateSet, *,
+                    normalizers: Iterable[Normalizer] = (),
+                    outcome: tuple[Mapping[str, Any], Sequence[Applied]] | None = None,
+                    ) -> RenderResult:
+    """The device's intended configuration, normalised (text, tree and each template)."""
+    data, applied = outcome if outcome is not None else (None, ())
+    result = render_device(device, snapshot, applied=applied, data=data, templates=templates)
+    rules = tuple(normalizers)
+    if not rules:
+        return result
+    text, problems = normalize(result.text, rules, result.platform)
+    if text == result.text and not problems:
+        return result
+    parts = tuple(replace(t, text=normalize(t.text, rules, result.platform)[0])
+                  for t in result.templates)
+    tree = parse(text, result.tree.dialect, path=result.tree.path) if result.tree else None
+    return replace(result, text=text, tree=tree, templates=parts,
+                   diagnostics=(*result.diagnostics, *problems))
+
+
+def compare_device(device: ResolvedDevice, snapshot: Snapshot, templates: TemplateSet,
+                   running: RunningConfigs, *, normalizers: Sequence[Normalizer] = (),
+                   outcome: tuple[Mapping[str, Any], Sequence[Applied]] | None = None,
+                   remediation: bool = False) -> DeviceCompliance:
+    """Render, normalise and diff one device, feature by feature."""
+    intended = render_intended(device, snapshot, templates, normalizers=normalizers,
+                               outcome=outcome)
+    path = running.path(device.name)
+    base = DeviceCompliance(device.name, intended.platform, path,
+                            diagnostics=tuple(intended.diagnostics))
+    if path is None:
+        return _no_running(device, base)
+    if intended.tree is None:
+        return base  # no platform: the inventory reports it
+    tree, problems = _running_tree(snapshot, path, intended.platform, normalizers, device.name)
+    if tree is None:
+        return replace(base, diagnostics=(*base.diagnostics, *problems))
+    features = tuple(_feature(part.feature.template, part.running, part.intended, remediation)
+                     for part in feature_slices(intended, tree))
+    return replace(base, features=features, diagnostics=(*base.diagnostics, *problems))
+
+
+def _feature(name: str, running: ConfigTree | None, intended: ConfigTree,
+             remediation: bool) -> FeatureResult:
+    result = diff(running if running is not None else ConfigTree(intended.dialect), intended)
+    commands = ""
+    if remediation and result:
+        form = "set" if result.rules.syntax == "junos" else None
+        commands = emit(remediate(result), form=form)
+    return FeatureResult(name, feature_status(result), result, commands)
+
+
+def _no_running(device: ResolvedDevice, base: DeviceCompliance) -> DeviceCompliance:
+    lifecycle = device.data.get("lifecycle")
+    if lifecycle in ("planned", "decommissioned"):
+        return replace(base, skipped=f"{lifecycle} device without a running config")
+    problem = Diagnostic(device.source, "C303", Severity.ERROR,
+                         f"device {device.name}: no running configuration "
+                         f"(expected configs/{device.name}.cfg)")
+    return replace(base, diagnostics=(*base.diagnostics, problem))
+
+
+def _running_tree(snapshot: Snapshot, path: str, platform: str | None,
+                  normalizers: Sequence[Normalizer], device: str,
+                  ) -> tuple[ConfigTree | None, list[Diagnostic]]:
+    """The running config, normalised and parsed; or None and why not."""
+    def error(code: str, message: str) -> tuple[None, list[Diagnostic]]:
+        return None, [Diagnostic(Location(path), code, Severity.ERROR,
+                                 f"device {device}: {message}")]
+
+    try:
+        data = snapshot.read(path)
+    except SnapshotReadError as exc:
+        return error("C301", f"cannot read the running config: {exc.reason}")
+    if len(data) > MAX_CONFIG_BYTES or b"\0" in data[:8192]:
+        return error("C301", "the running config is not text (binary or over 32 MiB)")
+    text = data.decode("utf-8", errors="replace")
+    if not text.strip():
+        return error("C302", "the running config is empty")
+    found = detect_dialect(text[:_DETECT_CHARS])
+    if found.certain and _family(found.name) != _family(platform):
+        return error("C304", f"the running config looks like {found.name}, but the device's "
+                     f"platform is {platform}")
+    text, problems = normalize(text, normalizers, platform)
+    return parse(text, platform or "ios", path=path), problems
+
+
+def _family(platform: str | None) -> str | None:
+    return _FAMILY.get(platform, platform) if platform else platform
+
+
+def compare_devices(snapshot: Snapshot, inventory: Inventory, *,
+                    devices: Iterable[ResolvedDevice] | None = None,
+                    outcomes: Outcomes | None = None, remediation: bool = False,
+                    progress: Callable[[str], None] | None = None) -> ComplianceRun:
+    """Compare every device (or `devices`); `progress(name)` is called after each."""
+    templates = load_templates(snapshot)
+    running = RunningConfigs(snapshot)
+    normalizers = compile_normalizers(inventory.settings)
+    chosen = list(devices) if devices is not None else [
+        inventory.devices[n] for n in sorted(inventory.devices)]
+    run = ComplianceRun()
+    seen: set[Diagnostic] = set()
+    for device in chosen:
+        outcome = outcomes.get(device.name) if outcomes is not None else None
+        result = compare_device(device, snapshot, templates, running, normalizers=normalizers,
+                                outcome=outcome, remediation=remediation)
+        run.devices.append(result)
+        for problem in result.diagnostics:
+            if problem not in seen:
+                seen.add(problem)
+                run.diagnostics.append(problem)
+        if progress is not None:
+            progress(device.name)
+    run.diagnostics.sort(key=lambda d: d.sort_key)
+    return run
