@@ -28,6 +28,8 @@ COMMANDS: dict[str, str] = {
     "check": "unet.cli.check:check",
     "policy": "unet.cli.policy:policy",
     "rules": "unet.cli.rules:rules",
+    "index": "unet.cli.index:index",
+    "report": "unet.cli.report:report",
     "slice": "unet.cli.slice:slice_command",
     "diff": "unet.cli.diff:diff",
     "config": "unet.cli.config:config",

@@ -8,7 +8,14 @@
 
 from __future__ import annotations
 
-from unet.inventory._load import SETTINGS_FILE, load_inventory, read_document
+from unet.inventory._load import (
+    SETTINGS_FILE,
+    DocumentCache,
+    data_files,
+    load_inventory,
+    parse_data_file,
+    read_document,
+)
 from unet.inventory._models import DEVICE_FIELDS, DIALECT_NAMES, INTERFACE_FIELDS, MODELS
 from unet.inventory._resolve import BUILTIN, resolve_document
 from unet.inventory._running import CONFIG_DIR, RunningConfigs
@@ -29,15 +36,18 @@ __all__ = [
     "SCHEMA_DIR",
     "SETTINGS_FILE",
     "Document",
+    "DocumentCache",
     "Entity",
     "Inventory",
     "Link",
     "ResolvedDevice",
     "RunningConfigs",
+    "data_files",
     "did_you_mean",
     "dotted_path",
     "json_schemas",
     "load_inventory",
+    "parse_data_file",
     "parse_yaml",
     "read_document",
     "resolve_document",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
@@ -18,18 +18,39 @@ from unet.inventory._types import Entity, Inventory, Link
 from unet.inventory._yaml import Document, Path_, parse_yaml
 from unet.source import Snapshot, SnapshotReadError
 
-__all__ = ["SETTINGS_FILE", "load_inventory", "read_document"]
+__all__ = [
+    "SETTINGS_FILE",
+    "DocumentCache",
+    "data_files",
+    "load_inventory",
+    "parse_data_file",
+    "read_document",
+]
 
 SETTINGS_FILE = "unet.yaml"
 _YAML_SUFFIXES = (".yaml", ".yml")
 
 
-def load_inventory(snapshot: Snapshot) -> Inventory:
+class DocumentCache(Protocol):
+    """Parsed and validated files by content id, so unchanged files are never parsed again.
+
+    An entry is the document after validation (invalid values pruned) and its problems.
+    """
+
+    def get(self, blob: str, kind: str, path: str) -> tuple[Document, list[Diagnostic]] | None:
+        """The cached entry, with its diagnostics placed at `path`."""
+
+    def put(self, blob: str, kind: str, document: Document | None,
+            problems: list[Diagnostic]) -> None:
+        """Remember an entry."""
+
+
+def load_inventory(snapshot: Snapshot, *, cache: DocumentCache | None = None) -> Inventory:
     """Load, validate and resolve the whole repository; problems go to `.diagnostics`."""
     diagnostics: list[Diagnostic] = []
     settings = _load_settings(snapshot, diagnostics)
     inventory = Inventory(settings=settings)
-    load = _loader(snapshot, diagnostics)
+    load = _loader(snapshot, diagnostics, cache)
     inventory.defaults = _load_defaults(snapshot, load)
     inventory.locations = _entities(load, _data_files(snapshot, "locations/"), LocationModel,
                                     "location", diagnostics)
@@ -57,19 +78,62 @@ def read_document(snapshot: Snapshot, path: str) -> tuple[Document | None, list[
 _Load = Callable[[str, "type[BaseModel]"], "Document | None"]
 
 
-def _loader(snapshot: Snapshot, diagnostics: list[Diagnostic]) -> _Load:
+def _loader(snapshot: Snapshot, diagnostics: list[Diagnostic],
+            cache: DocumentCache | None) -> _Load:
     def load(path: str, model: type[BaseModel]) -> Document | None:
-        document, problems = read_document(snapshot, path)
+        if cache is None:
+            document, problems = _parse_and_validate(snapshot, path, model)
+            diagnostics.extend(problems)
+            return document
+        try:
+            blob = snapshot.blob_id(path)
+        except SnapshotReadError:
+            blob = ""
+        hit = cache.get(blob, model.__name__, path) if blob else None
+        if hit is not None:
+            diagnostics.extend(hit[1])
+            return hit[0] if hit[0].data is not None else None
+        document, problems = _parse_and_validate(snapshot, path, model)
+        if blob:
+            cache.put(blob, model.__name__, document, problems)
         diagnostics.extend(problems)
-        if document is None:
-            return None
-        problems, bad_paths = validate_document(document, model)
-        diagnostics.extend(problems)
-        if problems and not _prune(document, bad_paths):
-            return None
         return document
 
     return load
+
+
+# Folder -> the model of its files; `defaults.y*` is matched separately.
+_KINDS: dict[str, type[BaseModel]] = {
+    "locations/": LocationModel, "groups/": Group, "devices/": Device, "links/": LinksFile,
+}
+
+
+def data_files(snapshot: Snapshot) -> list[tuple[str, str]]:
+    """Every YAML data file with the name of its kind (its model), in load order."""
+    found = [(name, Defaults.__name__) for name in ("defaults.yaml", "defaults.yml")
+             if name in snapshot.files(name)]
+    for folder, model in _KINDS.items():
+        found += [(path, model.__name__) for path in _data_files(snapshot, folder)]
+    return found
+
+
+def parse_data_file(snapshot: Snapshot, path: str, kind: str,
+                    ) -> tuple[Document | None, list[Diagnostic]]:
+    """One data file parsed and validated as `kind` (what the loader caches)."""
+    models = {m.__name__: m for m in (Defaults, *_KINDS.values())}
+    return _parse_and_validate(snapshot, path, models[kind])
+
+
+def _parse_and_validate(snapshot: Snapshot, path: str, model: type[BaseModel],
+                        ) -> tuple[Document | None, list[Diagnostic]]:
+    """A file parsed and checked against its model; None when nothing usable is left."""
+    document, problems = read_document(snapshot, path)
+    if document is None:
+        return None, problems
+    invalid, bad_paths = validate_document(document, model)
+    if invalid and not _prune(document, bad_paths):
+        return None, [*problems, *invalid]
+    return document, [*problems, *invalid]
 
 
 def _prune(document: Document, bad_paths: list[Path_]) -> bool:

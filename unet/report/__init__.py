@@ -10,10 +10,12 @@ import importlib
 from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING
 
+from unet.report._merge import merge_reports
 from unet.report._model import Report, RuleSummary, SourceLookup, summary_line
 
 if TYPE_CHECKING:
     from unet.core import Diagnostic
+    from unet.index import CheckOutcome
     from unet.policy import CheckRun
 
 __all__ = [
@@ -22,6 +24,8 @@ __all__ = [
     "RuleSummary",
     "SourceLookup",
     "check_report",
+    "merge_reports",
+    "outcome_report",
     "render",
     "summary_line",
 ]
@@ -50,3 +54,10 @@ def check_report(run: CheckRun, diagnostics: Iterable[Diagnostic] = ()) -> Repor
     from unet.report._from_check import check_report as build
 
     return build(run, diagnostics)
+
+
+def outcome_report(outcome: CheckOutcome) -> Report:
+    """The Report of a check answered through the index."""
+    from unet.report._from_check import outcome_report as build
+
+    return build(outcome)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from unet.core import Diagnostic
+from unet.index import CheckOutcome
 from unet.policy import CheckRun
 from unet.report._model import Report, RuleSummary
 
-__all__ = ["check_report"]
+__all__ = ["check_report", "outcome_report"]
 
 
 def check_report(run: CheckRun, diagnostics: Iterable[Diagnostic] = ()) -> Report:
@@ -32,3 +33,26 @@ def check_report(run: CheckRun, diagnostics: Iterable[Diagnostic] = ()) -> Repor
             "unmatched_rules": result.unmatched_rules,
         },
     )
+
+
+def outcome_report(outcome: CheckOutcome) -> Report:
+    """The Report of a check answered through the index (fresh or stored)."""
+    return Report(
+        command="check",
+        diagnostics=list(outcome.diagnostics),
+        findings=list(outcome.findings),
+        rules=[RuleSummary(r.id, r.severity, r.title, r.location) for r in outcome.rules],
+        evaluated=dict(sorted(outcome.evaluated.items())),
+        coverage={
+            "devices": len(outcome.devices),
+            "rules": len(outcome.rules),
+            "checks": sum(len(ids) for ids in outcome.evaluated.values()),
+            "unmatched_devices": sorted(d for d, ids in outcome.evaluated.items() if not ids),
+            "unmatched_rules": _unmatched_rules(outcome),
+        },
+    )
+
+
+def _unmatched_rules(outcome: CheckOutcome) -> list[str]:
+    matched = {rule for ids in outcome.evaluated.values() for rule in ids}
+    return [r.id for r in outcome.rules if r.id not in matched]

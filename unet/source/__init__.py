@@ -2,12 +2,20 @@
 
 Nothing above this layer opens files. A `Snapshot` lists repo-relative `/`
 paths and reads their bytes; `WorktreeSnapshot` reads a directory on disk,
+`GitSnapshot` reads any git revision without a checkout,
 `MemorySnapshot` serves tests and tools that hold files in memory.
 """
 
 from __future__ import annotations
 
-from unet.source._git import init_repository, is_git_repository
+from unet.source._git import (
+    GitSnapshot,
+    RevisionError,
+    init_repository,
+    is_git_repository,
+    resolve_revision_range,
+)
+from unet.source._gitstate import GitWorktreeSnapshot, changed_since, worktree_snapshot
 from unet.source._snapshot import (
     MemorySnapshot,
     Snapshot,
@@ -17,11 +25,17 @@ from unet.source._snapshot import (
 )
 
 __all__ = [
+    "GitSnapshot",
+    "GitWorktreeSnapshot",
     "MemorySnapshot",
+    "RevisionError",
     "Snapshot",
     "SnapshotReadError",
     "WorktreeSnapshot",
     "blob_id",
+    "changed_since",
     "init_repository",
     "is_git_repository",
+    "resolve_revision_range",
+    "worktree_snapshot",
 ]

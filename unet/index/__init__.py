@@ -1,0 +1,31 @@
+"""The index: a SQLite cache of parsed files, device results and whole runs.
+
+    outcome = indexed_check(root, worktree_snapshot(root), CheckOptions(jobs=2))
+
+Deleting the index loses nothing; it is rebuilt on the next run.
+"""
+
+from __future__ import annotations
+
+from unet.index._admin import clear_index, index_stats
+from unet.index._check import CheckOptions, IntendedFactory, indexed_check
+from unet.index._db import SCHEMA_VERSION, Index, index_path, open_index
+from unet.index._deps import Dependencies, affected_devices, shard_of
+from unet.index._outcome import CheckOutcome, RuleInfo
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "CheckOptions",
+    "CheckOutcome",
+    "Dependencies",
+    "Index",
+    "IntendedFactory",
+    "RuleInfo",
+    "affected_devices",
+    "clear_index",
+    "index_path",
+    "index_stats",
+    "indexed_check",
+    "open_index",
+    "shard_of",
+]

@@ -1,0 +1,96 @@
+"""Parsed and validated YAML files in the index, by content id.
+
+Entries are `marshal`-encoded plain data (dicts, lists, strings, numbers): fast to
+load, and loading them can never run code.
+"""
+
+from __future__ import annotations
+
+import marshal
+from typing import Any
+
+from unet.core import Diagnostic, Location, Severity
+from unet.index._db import Index, transaction
+from unet.inventory import Document
+
+__all__ = ["IndexedDocuments", "decode_diagnostic", "encode_diagnostic"]
+
+_HERE = ""  # a location in the file itself; cached entries are shared by paths
+
+
+def encode_diagnostic(diagnostic: Diagnostic, path: str) -> tuple[Any, ...]:
+    def place(location: Location) -> tuple[str, int, int]:
+        return (_HERE if location.path == path else location.path, location.line, location.col)
+
+    return (place(diagnostic.location), diagnostic.code, int(diagnostic.severity),
+            diagnostic.message, tuple(place(r) for r in diagnostic.related))
+
+
+def decode_diagnostic(entry: tuple[Any, ...], path: str) -> Diagnostic:
+    def place(item: tuple[str, int, int]) -> Location:
+        return Location(item[0] or path, item[1], item[2])
+
+    where, code, severity, message, related = entry
+    return Diagnostic(place(where), code, Severity(severity), message,
+                      tuple(place(r) for r in related))
+
+
+class IndexedDocuments:
+    """The inventory's DocumentCache: entries in memory first, then in the index (if any).
+
+    New entries are written to the index in one transaction by `flush`.
+    """
+
+    def __init__(self, index: Index | None) -> None:
+        self.index = index
+        self.memory: dict[tuple[str, str], bytes] = {}
+        self.pending: list[tuple[str, str, bytes]] = []
+        self.parsed = 0  # entries made in this run
+        self.reused = 0  # entries found from an earlier run
+
+    def _body(self, blob: str, kind: str) -> bytes | None:
+        body = self.memory.get((blob, kind))
+        if body is None and self.index is not None:
+            row = self.index.connection.execute(
+                "SELECT body FROM documents WHERE blob = ? AND kind = ?", (blob, kind)).fetchone()
+            body = bytes(row[0]) if row else None
+        return body
+
+    def known(self, blob: str, kind: str) -> bool:
+        return self._body(blob, kind) is not None
+
+    def get(self, blob: str, kind: str, path: str) -> tuple[Document, list[Diagnostic]] | None:
+        body = self._body(blob, kind)
+        if body is None:
+            return None
+        if (blob, kind) not in self.memory:
+            self.reused += 1
+        data, marks, problems = marshal.loads(body)
+        return Document(path, data, marks), [decode_diagnostic(p, path) for p in problems]
+
+    def put(self, blob: str, kind: str, document: Document | None,
+            problems: list[Diagnostic]) -> None:
+        path = document.path if document is not None else (
+            problems[0].location.path if problems else "")
+        self.remember(blob, kind, self.encode(path, document, problems))
+
+    @staticmethod
+    def encode(path: str, document: Document | None, problems: list[Diagnostic]) -> bytes:
+        return marshal.dumps((document.data if document else None,
+                              document.marks if document else {},
+                              [encode_diagnostic(p, path) for p in problems]))
+
+    def remember(self, blob: str, kind: str, body: bytes) -> None:
+        """A new entry (parsed here or by a worker process)."""
+        self.memory[(blob, kind)] = body
+        self.pending.append((blob, kind, body))
+        self.parsed += 1
+
+    def flush(self) -> None:
+        if not self.pending or self.index is None:
+            self.pending.clear()
+            return
+        with transaction(self.index.connection) as connection:
+            connection.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
+                                   self.pending)
+        self.pending.clear()

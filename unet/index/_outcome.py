@@ -1,0 +1,60 @@
+"""A check run as plain data: what the index stores and what reporters read."""
+
+from __future__ import annotations
+
+import marshal
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from unet.core import Diagnostic, Finding, Location, Severity
+from unet.index._documents import decode_diagnostic, encode_diagnostic
+
+__all__ = ["CheckOutcome", "RuleInfo", "decode_findings", "encode_findings"]
+
+
+class RuleInfo(NamedTuple):
+    id: str
+    severity: Severity
+    title: str
+    location: Location
+
+
+@dataclass(slots=True)
+class CheckOutcome:
+    findings: list[Finding] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    rules: list[RuleInfo] = field(default_factory=list)
+    evaluated: dict[str, list[str]] = field(default_factory=dict)
+    devices: list[str] = field(default_factory=list)
+    # how the run was answered: devices evaluated / reused, files parsed / reused, warm
+    stats: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # index warnings, for stderr
+
+    def encode(self) -> bytes:
+        return marshal.dumps((
+            encode_findings(self.findings),
+            [encode_diagnostic(d, "") for d in self.diagnostics],
+            [(r.id, int(r.severity), r.title, _loc(r.location)) for r in self.rules],
+            self.evaluated, self.devices))
+
+    @classmethod
+    def decode(cls, body: bytes) -> CheckOutcome:
+        findings, diagnostics, rules, evaluated, devices = marshal.loads(body)
+        return cls(decode_findings(findings), [decode_diagnostic(d, "") for d in diagnostics],
+                   [RuleInfo(i, Severity(s), t, Location(*loc)) for i, s, t, loc in rules],
+                   evaluated, devices)
+
+
+def _loc(location: Location) -> tuple[str, int, int]:
+    return (location.path, location.line, location.col)
+
+
+def encode_findings(findings: list[Finding]) -> list[tuple[Any, ...]]:
+    return [(f.rule, int(f.severity), f.device, f.message, _loc(f.location),
+             [_loc(r) for r in f.related], f.fingerprint, f.waived) for f in findings]
+
+
+def decode_findings(entries: list[tuple[Any, ...]]) -> list[Finding]:
+    return [Finding(rule, Severity(severity), device, message, Location(*loc),
+                    tuple(Location(*r) for r in related), fingerprint, waived)
+            for rule, severity, device, message, loc, related, fingerprint, waived in entries]

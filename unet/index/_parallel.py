@@ -1,0 +1,46 @@
+"""Spread work over processes for cold runs (`-j N`), by forking the loaded state.
+
+Workers are forked from a process that already holds the inventory and the
+compiled rules, so nothing heavy is pickled: a worker gets a list of names and
+returns plain, marshal-encoded results. Where fork is unavailable the work runs
+in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+__all__ = ["available_jobs", "run_parallel"]
+
+_TASK: Callable[[Sequence[Any]], bytes] | None = None
+
+
+def available_jobs(requested: int) -> int:
+    """`-j 0` means one job per CPU."""
+    return requested if requested > 0 else (os.cpu_count() or 1)
+
+
+def _call(chunk: Sequence[Any]) -> bytes:
+    assert _TASK is not None  # set by run_parallel before the fork
+    return _TASK(chunk)
+
+
+def run_parallel(task: Callable[[Sequence[Any]], bytes], items: Sequence[Any],
+                 jobs: int) -> list[bytes]:
+    """`task` applied to `jobs` contiguous chunks of `items`, in order."""
+    global _TASK
+    if jobs <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [task(items)] if items else []
+    size = -(-len(items) // jobs)
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    _TASK = task
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
+            return list(pool.map(_call, chunks))
+    finally:
+        _TASK = None

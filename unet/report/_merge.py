@@ -1,0 +1,46 @@
+"""Combine the JSON reports of sharded `unet check` runs into one report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from unet.report._model import Report
+from unet.report._sort import by_location
+
+__all__ = ["merge_reports"]
+
+
+def merge_reports(reports: Sequence[Report]) -> Report:
+    """One report as if the union of the shards' devices had been checked at once.
+
+    Findings and evaluations are disjoint across shards and simply joined; problems
+    with the data or policies are reported by every shard and kept once; a rule
+    matched no device only if it matched none in every shard.
+    """
+    if not reports:
+        raise ValueError("nothing to merge")
+    commands = {r.command for r in reports}
+    if len(commands) > 1:
+        raise ValueError(f"cannot merge reports of different commands: {sorted(commands)}")
+    rules = {rule.id: rule for report in reports for rule in report.rules}
+    evaluated = {device: ids for report in reports for device, ids in report.evaluated.items()}
+    diagnostics = {(d.location, d.code, d.message): d for r in reports for d in r.diagnostics}
+    unmatched = set.intersection(*(set(r.coverage.get("unmatched_rules", ())) | (
+        set(rules) - {rule.id for rule in r.rules}) for r in reports))
+    matched_devices = sum(r.coverage.get("devices", 0) for r in reports)
+    return Report(
+        command=reports[0].command,
+        diagnostics=sorted(diagnostics.values(), key=lambda d: d.sort_key),
+        stats=dict(reports[0].stats),
+        findings=list(by_location([f for r in reports for f in r.findings])),
+        rules=list(rules.values()),
+        evaluated=dict(sorted(evaluated.items())),
+        coverage={
+            "devices": matched_devices,
+            "rules": len(rules),
+            "checks": sum(r.coverage.get("checks", 0) for r in reports),
+            "unmatched_devices": sorted(d for r in reports
+                                        for d in r.coverage.get("unmatched_devices", ())),
+            "unmatched_rules": [rule for rule in rules if rule in unmatched],
+        },
+    )
