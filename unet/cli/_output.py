@@ -8,8 +8,9 @@ from pathlib import Path
 from unet.cli._app import App
 from unet.core import UnetError
 from unet.report import Report, SourceLookup, render, summary_line
+from unet.source import Snapshot, SnapshotReadError
 
-__all__ = ["emit_report"]
+__all__ = ["emit_report", "source_text"]
 
 
 def emit_report(app: App, report: Report, fmt: str, reports: list[tuple[str, str]],
@@ -23,3 +24,15 @@ def emit_report(app: App, report: Report, fmt: str, reports: list[tuple[str, str
             raise UnetError(f"cannot write report {target}: {exc.strerror}") from None
     if app.verbosity >= 0:
         print(f"{report.command}: {summary_line(report)}", file=sys.stderr)
+
+
+def source_text(snapshot: Snapshot) -> SourceLookup:
+    """A file's text for code frames; None when it cannot be shown."""
+
+    def lookup(path: str) -> str | None:
+        try:
+            return snapshot.read(path).decode("utf-8", errors="replace")
+        except SnapshotReadError:
+            return None
+
+    return lookup

@@ -9,12 +9,17 @@ from typing import TYPE_CHECKING
 
 from unet.cli._app import App
 from unet.inventory import Inventory, load_inventory
-from unet.source import Snapshot, SnapshotReadError, WorktreeSnapshot
+from unet.source import Snapshot, worktree_snapshot
 
 if TYPE_CHECKING:
     from unet.policy import PolicySet
 
-__all__ = ["Repository", "load_policies_or_fail", "load_repository", "warn_if_invalid"]
+__all__ = [
+    "Repository",
+    "load_policies_or_fail",
+    "load_repository",
+    "warn_if_invalid",
+]
 
 _DATA_PREFIXES = ("unet.yaml", "defaults.y", "locations/", "groups/", "devices/", "links/")
 
@@ -34,15 +39,14 @@ class Repository:
 
     def source_text(self, path: str) -> str | None:
         """A file's text for code frames; None when it cannot be shown."""
-        try:
-            return self.snapshot.read(path).decode("utf-8", errors="replace")
-        except SnapshotReadError:
-            return None
+        from unet.cli._output import source_text
+
+        return source_text(self.snapshot)(path)
 
 
 def load_repository(app: App) -> Repository:
     root = app.repo_root
-    return Repository(root, WorktreeSnapshot(root))
+    return Repository(root, worktree_snapshot(root))
 
 
 def warn_if_invalid(app: App, repo: Repository) -> None:
@@ -65,3 +69,4 @@ def load_policies_or_fail(app: App) -> PolicySet:
         raise UnetError("the policies have errors; see `unet policy validate`",
                         policies.diagnostics)
     return policies
+

@@ -11,6 +11,8 @@ from unet.cli._app import App
 from unet.cli._options import report_options
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from unet.policy import ConfigView, Context
     from unet.source import Snapshot
 
@@ -20,36 +22,117 @@ FORMATS = ["text", "concise", "json", "sarif", "junit", "github", "markdown"]
 SEVERITIES = ["error", "warning", "info", "never"]
 
 
+def _shard(ctx: click.Context, param: click.Parameter, value: str | None,
+           ) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    part, _, count = value.partition("/")
+    if not (part.isdigit() and count.isdigit() and 1 <= int(part) <= int(count)):
+        raise click.BadParameter(f"expected K/N with 1 <= K <= N, got {value!r}", ctx, param)
+    return int(part), int(count)
+
+
 @click.command()
-@click.argument("devices", nargs=-1)
+@click.argument("targets", metavar="[DEVICE|FILE]...", nargs=-1)
 @click.option("--where", metavar="CONDITION",
               help="Only devices matching a policy condition, e.g. 'node.role == \"core\"'.")
+@click.option("--changed-since", metavar="REF",
+              help="Only devices affected by what changed since REF (merge base) and in the "
+                   "working tree.")
 @report_options(FORMATS)
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default="error", show_default=True,
               help="Exit 1 when a finding is at least this severe ('never': only errors exit).")
 @click.option("--exit-zero", is_flag=True,
               help="Exit 0 even with findings (input errors still exit 2).")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Processes for parsing and evaluation (0: one per CPU).")
+@click.option("--shard", metavar="K/N", callback=_shard,
+              help="Check only the K-th of N stable partitions of the devices "
+                   "(combine the JSON reports with `unet report merge`).")
+@click.option("--no-cache", is_flag=True, help="Ignore the index for this run.")
 @pass_app
-def check(app: App, devices: tuple[str, ...], where: str | None, fmt: str,
-          reports: list[tuple[str, str]], fail_on: str, exit_zero: bool) -> int:
-    """Check DEVICES (default: all) against every policy in policies/.
+def check(app: App, targets: tuple[str, ...], where: str | None, changed_since: str | None,
+          fmt: str, reports: list[tuple[str, str]], fail_on: str, exit_zero: bool, jobs: int,
+          shard: tuple[int, int] | None, no_cache: bool) -> int:
+    """Check devices against every policy in policies/.
+
+    Arguments are device names, or changed files (as pre-commit passes them): a file
+    selects the devices it affects (a group file, its members; a policy, every
+    device), and each of them is checked completely. Without arguments every device
+    is checked; unchanged ones are answered from the index.
 
     Each finding names the rule, the device and the line to edit: the YAML value
     the rule looked at (in the file it was inherited from) or the line of the
     running configuration. Waivers in waivers.yaml mark accepted findings.
     """
     from unet.cli._errors import check_exit_code
-    from unet.cli._output import emit_report
-    from unet.cli._repo import load_repository
-    from unet.policy import run_check
-    from unet.report import check_report
+    from unet.cli._output import emit_report, source_text
+    from unet.index import CheckOptions, indexed_check
+    from unet.report import outcome_report
+    from unet.source import worktree_snapshot
 
-    repo = load_repository(app)
-    run = run_check(repo.snapshot, repo.inventory, names=devices, where=where,
-                    intended=_intended(repo.snapshot))
-    report = check_report(run, repo.inventory.diagnostics)
-    emit_report(app, report, fmt, reports, source=repo.source_text)
+    root = app.repo_root
+    names, seeds = _split_targets(root, targets)
+    if changed_since is not None:
+        seeds += _changed(root, changed_since)
+        if not seeds and not names:
+            app.log(f"check: nothing changed since {changed_since}")
+            return 0
+    snapshot = worktree_snapshot(root)
+    options = CheckOptions(names=tuple(names), where=where, seeds=tuple(seeds), shard=shard,
+                           jobs=jobs)
+    outcome = indexed_check(root, snapshot, options, use_index=not no_cache,
+                            intended=_intended)
+    for note in outcome.notes:
+        app.log(f"warning: {note}")
+    app.log(_cache_line(outcome.stats), level=1)
+    report = outcome_report(outcome)
+    emit_report(app, report, fmt, reports, source=source_text(snapshot))
     return check_exit_code(report, fail_on=fail_on, exit_zero=exit_zero)
+
+
+def _split_targets(root: Path, targets: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """Device names, and repository files (relative to here or to the repository root)."""
+    names, seeds = [], []
+    for target in targets:
+        path = _repo_path(root, target)
+        if path is None:
+            names.append(target)
+        else:
+            seeds.append(path)
+    return names, seeds
+
+
+def _repo_path(root: Path, target: str) -> str | None:
+    from pathlib import Path
+
+    for base in (Path.cwd(), root):
+        candidate = (base / target).resolve()
+        if candidate.is_file() or "/" in target:
+            try:
+                return candidate.relative_to(root.resolve()).as_posix()
+            except ValueError:
+                continue
+    return None
+
+
+def _changed(root: Path, ref: str) -> list[str]:
+    from unet.core import UnetError
+    from unet.source import changed_since
+
+    try:
+        return changed_since(root, ref)
+    except ValueError as exc:
+        raise UnetError(str(exc)) from None
+
+
+def _cache_line(stats: dict[str, int]) -> str:
+    if stats.get("warm"):
+        return "index: unchanged repository, answered from the index"
+    return (f"index: {stats.get('devices_evaluated', 0)} devices evaluated, "
+            f"{stats.get('devices_reused', 0)} from the index; "
+            f"{stats.get('documents_parsed', 0)} files parsed, "
+            f"{stats.get('documents_reused', 0)} from the index")
 
 
 def _intended(snapshot: Snapshot) -> Callable[[Context], ConfigView | None]:

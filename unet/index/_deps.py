@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
-from unet.inventory import CONFIG_DIR, SETTINGS_FILE, Inventory, ResolvedDevice
-from unet.source import Snapshot
+from unet.source import stem
+
+if TYPE_CHECKING:  # the inventory is heavy to import; a warm run never needs it
+    from unet.inventory import Inventory, ResolvedDevice
+    from unet.source import Snapshot
 
 __all__ = ["GLOBAL_PREFIXES", "Dependencies", "affected_devices", "shard_of"]
 
-# A change under these affects every device.
-GLOBAL_PREFIXES = ("policies/", "waivers.yaml", SETTINGS_FILE)
+# A change under these affects every device (unet.yaml is inventory.SETTINGS_FILE).
+GLOBAL_PREFIXES = ("policies/", "waivers.yaml", "unet.yaml")
 TEMPLATES = "templates/"
+CONFIG_DIR = "configs/"  # inventory.CONFIG_DIR
 
 
 class Dependencies:
@@ -26,7 +30,7 @@ class Dependencies:
         for link in inventory.links:
             for device in link.devices:
                 self.links.setdefault(device, set()).add(link.path)
-        self.configs = {PurePosixPath(p).stem: p for p in snapshot.files(CONFIG_DIR)}
+        self.configs = {stem(p): p for p in snapshot.files(CONFIG_DIR)}
 
     def inputs(self, device: ResolvedDevice) -> list[str]:
         """Files this device's findings depend on (templates and policies aside)."""
@@ -63,9 +67,9 @@ def affected_devices(dependencies: Dependencies, changed: Iterable[str]) -> set[
             found.add(name)
     for path in changed:
         if path.startswith(("devices/", CONFIG_DIR)):
-            stem = PurePosixPath(path).stem
-            if stem in inventory.devices:
-                found.add(stem)
+            name = stem(path)
+            if name in inventory.devices:
+                found.add(name)
     return found
 
 

@@ -7,11 +7,14 @@ load, and loading them can never run code.
 from __future__ import annotations
 
 import marshal
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from unet.core import Diagnostic, Location, Severity
 from unet.index._db import Index, transaction
-from unet.inventory import Document
+
+if TYPE_CHECKING:
+    from unet.inventory import Document
 
 __all__ = ["IndexedDocuments", "decode_diagnostic", "encode_diagnostic"]
 
@@ -43,18 +46,33 @@ class IndexedDocuments:
 
     def __init__(self, index: Index | None) -> None:
         self.index = index
-        self.memory: dict[tuple[str, str], bytes] = {}
+        self.memory: dict[tuple[str, str], bytes] = {}  # made in this run
+        self.stored: dict[tuple[str, str], bytes] = {}  # prefetched from the index
+        self.prefetched = False
         self.pending: list[tuple[str, str, bytes]] = []
         self.parsed = 0  # entries made in this run
         self.reused = 0  # entries found from an earlier run
 
     def _body(self, blob: str, kind: str) -> bytes | None:
-        body = self.memory.get((blob, kind))
-        if body is None and self.index is not None:
+        body = self.memory.get((blob, kind)) or self.stored.get((blob, kind))
+        if body is None and self.index is not None and not self.prefetched:
             row = self.index.connection.execute(
                 "SELECT body FROM documents WHERE blob = ? AND kind = ?", (blob, kind)).fetchone()
             body = bytes(row[0]) if row else None
         return body
+
+    def prefetch(self, keys: list[tuple[str, str]]) -> None:
+        """Read the entries for `keys` in a few queries instead of one per file."""
+        if self.index is None:
+            return
+        blobs = sorted({blob for blob, _ in keys})
+        for start in range(0, len(blobs), 500):
+            chunk = blobs[start:start + 500]
+            rows = self.index.connection.execute(
+                f"SELECT blob, kind, body FROM documents WHERE blob IN "
+                f"({', '.join('?' * len(chunk))})", chunk)
+            self.stored.update(((blob, kind), bytes(body)) for blob, kind, body in rows)
+        self.prefetched = True
 
     def known(self, blob: str, kind: str) -> bool:
         return self._body(blob, kind) is not None
@@ -66,7 +84,7 @@ class IndexedDocuments:
         if (blob, kind) not in self.memory:
             self.reused += 1
         data, marks, problems = marshal.loads(body)
-        return Document(path, data, marks), [decode_diagnostic(p, path) for p in problems]
+        return _document(path, data, marks), [decode_diagnostic(p, path) for p in problems]
 
     def put(self, blob: str, kind: str, document: Document | None,
             problems: list[Diagnostic]) -> None:
@@ -76,8 +94,9 @@ class IndexedDocuments:
 
     @staticmethod
     def encode(path: str, document: Document | None, problems: list[Diagnostic]) -> bytes:
+        # Positions are encoded on their own: most runs never look at them (see _document).
         return marshal.dumps((document.data if document else None,
-                              document.marks if document else {},
+                              marshal.dumps(document.marks if document else {}),
                               [encode_diagnostic(p, path) for p in problems]))
 
     def remember(self, blob: str, kind: str, body: bytes) -> None:
@@ -94,3 +113,29 @@ class IndexedDocuments:
             connection.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
                                    self.pending)
         self.pending.clear()
+
+
+
+@cache
+def _lazy_document() -> type[Document]:
+    from unet.inventory import Document
+
+    class LazyDocument(Document):
+        """Positions stay encoded until something asks for them (most runs never do)."""
+
+        __slots__ = ("_decoded", "_encoded")
+
+        @property  # type: ignore[override]
+        def marks(self) -> dict[Any, tuple[int, int, int, int]]:
+            if self._decoded is None:
+                self._decoded = marshal.loads(self._encoded)
+            return self._decoded
+
+    return LazyDocument
+
+
+def _document(path: str, data: Any, marks: bytes) -> Document:
+    document: Any = _lazy_document().__new__(_lazy_document())
+    document.path, document.data = path, data
+    document._encoded, document._decoded = marks, None
+    return document  # type: ignore[no-any-return]

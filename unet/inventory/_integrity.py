@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import PurePosixPath
 
 from unet.core import Diagnostic, Location, Severity
 from unet.inventory._schema import did_you_mean
-from unet.inventory._types import Entity, Inventory
+from unet.inventory._types import Entity, Inventory, Link
+from unet.source import stem
 
 __all__ = ["check_integrity"]
 
@@ -36,10 +36,10 @@ def _file_names(inventory: Inventory) -> Iterator[Diagnostic]:
              "device": inventory.device_files}
     for kind, entities in kinds.items():
         for entity in entities.values():
-            stem = PurePosixPath(entity.path).stem
-            if stem != entity.name:
+            name = stem(entity.path)
+            if name != entity.name:
                 yield _error(entity.location("name"), "U307",
-                             f"{kind} name '{entity.name}' differs from its file name '{stem}'; "
+                             f"{kind} name '{entity.name}' differs from its file name '{name}'; "
                              "rename one so they match")
 
 
@@ -146,20 +146,22 @@ def _management_ips(inventory: Inventory) -> Iterator[Diagnostic]:
 
 def _links(inventory: Inventory) -> Iterator[Diagnostic]:
     devices = inventory.devices
-    used: dict[tuple[str, str], Location] = {}
+    used: dict[tuple[str, str], tuple[Link, int]] = {}  # locations are made only for problems
     for link in inventory.links:
         for index, (device, interface) in enumerate(link.endpoints):
-            where = link.location("endpoints", index)
             if device not in devices:
-                yield _error(where, "U303", f"link endpoint '{device}:{interface}' is on unknown "
+                yield _error(link.location("endpoints", index), "U303",
+                             f"link endpoint '{device}:{interface}' is on unknown "
                              f"device '{device}'{did_you_mean(device, devices)}")
                 continue
             declared = devices[device].data.get("interfaces") or {}
             if declared and interface not in declared:
-                yield Diagnostic(where, "U310", Severity.WARNING,
+                yield Diagnostic(link.location("endpoints", index), "U310", Severity.WARNING,
                                  f"interface '{interface}' is not among device '{device}''s "
                                  f"interfaces{did_you_mean(interface, declared)}")
-            first = used.setdefault((device, interface), where)
-            if first != where:
-                yield _error(where, "U304", f"interface '{device}:{interface}' is already in "
-                             f"a link at {first}", (first,))
+            first = used.setdefault((device, interface), (link, index))
+            if first != (link, index):
+                earlier = first[0].location("endpoints", first[1])
+                yield _error(link.location("endpoints", index), "U304",
+                             f"interface '{device}:{interface}' is already in a link at "
+                             f"{earlier}", (earlier,))

@@ -6,7 +6,7 @@ inherited key, and `templates` accumulate (each once, in precedence order).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from unet.core import Location
 from unet.inventory._types import Entity, Inventory, ProvTree, ResolvedDevice
@@ -37,6 +37,9 @@ Layer = tuple[Document, dict[str, Any]]
 def resolve_devices(inventory: Inventory) -> dict[str, ResolvedDevice]:
     orders: dict[tuple[str, ...], list[Entity]] = {}
     chains: dict[str, list[Entity]] = {}
+    # Devices at one location in the same groups share everything but their own file:
+    # that part is merged once.
+    bases: dict[tuple[int, ...], _Merged] = {}
     resolved = {}
     for name, entity in inventory.device_files.items():
         groups = tuple(entity.data.get("groups") or ())
@@ -46,7 +49,10 @@ def resolve_devices(inventory: Inventory) -> dict[str, ResolvedDevice]:
         if place not in chains:
             chains[place] = location_chain(place, inventory.locations)
         layers = _layers(inventory.defaults, chains[place], orders[groups], entity)
-        device = resolve(name, layers)
+        key = tuple(id(document) for document, _ in layers[:-1])
+        if key not in bases:
+            bases[key] = _merged(layers[:-1])
+        device = resolve(name, layers, base=bases[key])
         device.applied_groups = tuple(g.name for g in orders[groups])
         device.locations = tuple(p.name for p in chains[place])
         resolved[name] = device
@@ -65,19 +71,36 @@ def resolve_document(inventory: Inventory, document: Document) -> ResolvedDevice
     return device
 
 
-def resolve(name: str, layers: list[Layer]) -> ResolvedDevice:
-    """Merge `layers` (lowest precedence first) into one device."""
-    data: dict[str, Any] = {}
-    provenance: ProvTree = {}
+class _Merged(NamedTuple):
+    data: dict[str, Any]
+    provenance: ProvTree
+    templates: list[str]
+    template_prov: ProvTree
+
+
+def _merged(layers: list[Layer], base: _Merged | None = None) -> _Merged:
+    """`layers` merged on top of `base` (which is never changed: shared dicts are copied)."""
+    if base is None:
+        base = _Merged({}, {}, [], {})
+    data, provenance = dict(base.data), dict(base.provenance)
+    templates, template_prov = list(base.templates), dict(base.template_prov)
     owned: set[int] = set()
-    templates: list[str] = []
-    template_prov: ProvTree = {}
     for document, layer in layers:
         _merge(data, provenance, layer, document, (), owned)
         for index, template in enumerate(layer.get("templates") or ()):
             if template not in templates:
                 template_prov[len(templates)] = (document, ("templates", index), None)
                 templates.append(template)
+    return _Merged(data, provenance, templates, template_prov)
+
+
+def resolve(name: str, layers: list[Layer], *, base: _Merged | None = None) -> ResolvedDevice:
+    """Merge `layers` (lowest precedence first) into one device.
+
+    With `base`, the merge of all layers but the last, only the last is merged.
+    """
+    data, provenance, templates, template_prov = _merged(
+        layers[-1:] if base is not None else layers, base)
     device_document = layers[-1][0]
     data.pop("templates", None)
     provenance.pop("templates", None)
@@ -110,12 +133,15 @@ def _merge(target: dict[str, Any], prov: ProvTree, layer: dict[str, Any], docume
         here = (*path, key)
         existing = target.get(key)
         if isinstance(value, dict) and isinstance(existing, dict):
-            if id(existing) not in owned:
+            copied = id(existing) not in owned
+            if copied:
                 existing = target[key] = dict(existing)
                 owned.add(id(existing))
             origin_document, origin_path, sub = prov[key]
             if sub is None:  # expand one level of a lazily recorded subtree
                 sub = {k: (origin_document, (*origin_path, k), None) for k in existing}
+            elif copied:  # a shared merge's provenance: copy it with its data
+                sub = dict(sub)
             prov[key] = (document, here, sub)
             _merge(existing, sub, value, document, here, owned)
         else:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
 from unet.config import ConfigTree, parse
 from unet.core import Diagnostic, Location, Severity
-from unet.source import Snapshot, SnapshotReadError
+from unet.source import Snapshot, SnapshotReadError, stem
 
 __all__ = ["CONFIG_DIR", "RunningConfigs"]
 
@@ -23,7 +21,7 @@ class RunningConfigs:
         self.diagnostics: list[Diagnostic] = []
         self.paths: dict[str, str] = {}
         for path in snapshot.files(CONFIG_DIR):
-            name = PurePosixPath(path).stem
+            name = stem(path)
             if name.startswith(".") or "/" in path[len(CONFIG_DIR):]:
                 continue
             if name in self.paths:

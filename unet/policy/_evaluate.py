@@ -51,18 +51,24 @@ def link_index(inventory: Inventory) -> dict[str, list[tuple[dict[str, Any], Loc
     index: dict[str, list[tuple[dict[str, Any], Location]]] = {}
     for link in inventory.links:
         shared = {k: v for k, v in link.data.items() if k != "endpoints"}
+        where = link.location()
         for (device, interface), (peer, peer_interface) in (link.endpoints,
                                                             link.endpoints[::-1]):
             element = {**shared, "interface": interface, "peer": peer,
                        "peer_interface": peer_interface}
-            index.setdefault(device, []).append((element, link.location()))
+            index.setdefault(device, []).append((element, where))
     return index
 
 
 def evaluate(rules: list[CompiledRule], devices: Iterable[ResolvedDevice], inventory: Inventory,
-             *, configs: ConfigSource) -> CheckResult:
-    """Every rule on every device, in order; SET and APPLY affect the rules after them."""
-    links = link_index(inventory)
+             *, configs: ConfigSource,
+             links: dict[str, list[tuple[dict[str, Any], Location]]] | None = None,
+             ) -> CheckResult:
+    """Every rule on every device, in order; SET and APPLY affect the rules after them.
+
+    `links` is `link_index(inventory)`, when the caller already has it.
+    """
+    links = link_index(inventory) if links is None else links
     result = CheckResult(rules=[r.id for r in rules])
     broken: set[str] = set()
     for device in devices:

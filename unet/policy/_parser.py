@@ -12,7 +12,7 @@ import hashlib
 import re
 from functools import cache
 from importlib import resources
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from lark import Lark, Token, Transformer, Tree, v_args
@@ -51,8 +51,26 @@ _OPERATOR_WORDS = ("CONTAINS", "MATCHES", "STARTSWITH", "ENDSWITH", "HAS", "IN",
 @cache
 def _lark() -> Lark:
     grammar = resources.files("unet.policy").joinpath("grammar.lark").read_text("utf-8")
-    return Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True,
-                maybe_placeholders=False, start=["start", "condition"])
+    options: dict[str, Any] = {
+        "parser": "lalr", "lexer": "contextual", "propagate_positions": True,
+        "maybe_placeholders": False, "start": ["start", "condition"]}
+    try:
+        # Building the LALR tables costs ~0.2 s a process; Lark keeps them in a file
+        # named after the grammar, the options and its own version.
+        return Lark(grammar, cache=str(_grammar_cache(grammar)), **options)
+    except OSError:  # an unwritable cache directory only costs the time
+        return Lark(grammar, **options)
+
+
+def _grammar_cache(grammar: str) -> Path:
+    import lark
+
+    from unet.paths import cache_dir
+
+    digest = hashlib.sha256(f"{grammar}{lark.__version__}".encode()).hexdigest()[:16]
+    directory = cache_dir() / "grammar"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory / f"policy-{digest}.lark"
 
 
 def parse_policy(text: str, path: str) -> tuple[list[ast.Rule], list[Diagnostic]]:

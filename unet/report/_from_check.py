@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from unet.core import Diagnostic
-from unet.index import CheckOutcome
-from unet.policy import CheckRun
+
+if TYPE_CHECKING:  # unet.policy is heavy; reporting a stored run must not import it
+    from unet.index import CheckOutcome
+    from unet.policy import CheckRun
 from unet.report._model import Report, RuleSummary
 
 __all__ = ["check_report", "outcome_report"]

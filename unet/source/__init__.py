@@ -10,18 +10,21 @@ from __future__ import annotations
 
 from unet.source._git import (
     GitSnapshot,
+    GitWorktreeSnapshot,
     RevisionError,
+    changed_since,
     init_repository,
     is_git_repository,
     resolve_revision_range,
+    worktree_snapshot,
 )
-from unet.source._gitstate import GitWorktreeSnapshot, changed_since, worktree_snapshot
 from unet.source._snapshot import (
     MemorySnapshot,
     Snapshot,
     SnapshotReadError,
     WorktreeSnapshot,
     blob_id,
+    stem,
 )
 
 __all__ = [
@@ -37,5 +40,6 @@ __all__ = [
     "init_repository",
     "is_git_repository",
     "resolve_revision_range",
+    "stem",
     "worktree_snapshot",
 ]

@@ -6,7 +6,14 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-__all__ = ["MemorySnapshot", "Snapshot", "SnapshotReadError", "WorktreeSnapshot", "blob_id"]
+__all__ = [
+    "MemorySnapshot",
+    "Snapshot",
+    "SnapshotReadError",
+    "WorktreeSnapshot",
+    "blob_id",
+    "stem",
+]
 
 # Directories never part of a network repository's content.
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "node_modules"})
@@ -37,6 +44,13 @@ class Snapshot(Protocol):
 
     def blob_id(self, path: str) -> str:
         """git's blob id of the content: equal content, equal id, across revisions."""
+
+
+def stem(path: str) -> str:
+    """`devices/hq/r1.yaml` -> `r1` (PurePosixPath(path).stem, without its cost in loops)."""
+    name = path.rpartition("/")[2]
+    head, dot, _ = name.rpartition(".")
+    return head if dot and head else name
 
 
 def blob_id(data: bytes) -> str:

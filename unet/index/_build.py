@@ -1,0 +1,211 @@
+"""A check that the index could not answer whole: parse what is new, evaluate what changed."""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from unet import __version__
+from unet.core import Diagnostic, Finding
+from unet.index._db import Index, transaction
+from unet.index._deps import Dependencies, affected_devices, shard_of
+from unet.index._documents import IndexedDocuments, decode_diagnostic, encode_diagnostic
+from unet.index._options import CheckOptions, IntendedFactory
+from unet.index._outcome import CheckOutcome, RuleInfo, decode_findings, encode_findings
+from unet.index._parallel import available_jobs, run_parallel
+from unet.inventory import (
+    SETTINGS_FILE,
+    Inventory,
+    ResolvedDevice,
+    RunningConfigs,
+    data_files,
+    load_inventory,
+    parse_data_file,
+)
+from unet.policy import (
+    Context,
+    PolicySet,
+    apply_waivers,
+    config_source,
+    evaluate,
+    link_index,
+    load_policies,
+    load_waivers,
+    select,
+)
+from unet.source import Snapshot
+
+__all__ = ["build"]
+
+
+def build(index: Index | None, snapshot: Snapshot, options: CheckOptions,
+          intended: IntendedFactory | None) -> CheckOutcome:
+    documents = IndexedDocuments(index)
+    documents.prefetch([(snapshot.blob_id(path), kind) for path, kind in data_files(snapshot)])
+    jobs = available_jobs(options.jobs)
+    if jobs > 1:
+        _parse_in_parallel(snapshot, documents, jobs)
+    inventory = load_inventory(snapshot, cache=documents)
+    documents.flush()
+    outcome = _evaluate(index, snapshot, inventory, options, jobs, intended)
+    outcome.stats.update(documents_parsed=documents.parsed, documents_reused=documents.reused)
+    return outcome
+
+
+def _parse_in_parallel(snapshot: Snapshot, documents: IndexedDocuments, jobs: int) -> None:
+    """Parse the files the index does not know, in `jobs` processes."""
+    todo = [(path, kind, snapshot.blob_id(path)) for path, kind in data_files(snapshot)]
+    todo = [item for item in todo if not documents.known(item[2], item[1])]
+
+    def parse(chunk: Sequence[tuple[str, str, str]]) -> bytes:
+        results = []
+        for path, kind, blob in chunk:
+            document, problems = parse_data_file(snapshot, path, kind)
+            results.append((blob, kind, documents.encode(path, document, problems)))
+        return marshal.dumps(results)
+
+    for body in run_parallel(parse, todo, jobs):
+        for blob, kind, entry in marshal.loads(body):
+            documents.remember(blob, kind, entry)
+
+
+def _evaluate(index: Index | None, snapshot: Snapshot, inventory: Inventory,
+              options: CheckOptions, jobs: int, intended: IntendedFactory | None,
+              ) -> CheckOutcome:
+    policies = load_policies(snapshot)
+    outcome = CheckOutcome(rules=[RuleInfo(r.id, r.rule.severity, r.rule.title or
+                                           r.rule.when_text, r.rule.at) for r in policies.rules])
+    if not policies.ok:
+        outcome.diagnostics = sorted([*inventory.diagnostics, *policies.diagnostics],
+                                     key=lambda d: d.sort_key)
+        return outcome
+    running = RunningConfigs(snapshot)
+    source = config_source(running, intended(snapshot) if intended else None)
+    devices = _selected(snapshot, inventory, options, source)
+    outcome.devices = [d.name for d in devices]
+    dependencies = Dependencies(inventory, snapshot)
+    shared = _shared_key(snapshot)
+    keys = {d.name: dependencies.key(d, shared) for d in devices}
+    stored = _stored_results(index, keys)
+    todo = [d for d in devices if d.name not in stored]
+    links = link_index(inventory)
+    fresh = _run_devices(policies, todo, inventory, source, jobs, links)
+    _store_results(index, keys, fresh)
+    results = {**stored, **fresh}
+    findings: list[Finding] = []
+    problems: list[Diagnostic] = []
+    for device in devices:
+        device_findings, evaluated, device_problems = results[device.name]
+        findings += device_findings
+        outcome.evaluated[device.name] = evaluated
+        problems += device_problems
+    findings, notes = _waive(snapshot, inventory, policies, source, findings, options, links)
+    outcome.findings = sorted(findings, key=lambda f: f.sort_key)
+    unique = {(d.location, d.code, d.message): d for d in [*inventory.diagnostics, *problems,
+                                                           *notes]}
+    outcome.diagnostics = sorted(unique.values(), key=lambda d: d.sort_key)
+    outcome.stats = {"warm": 0, "devices_evaluated": len(todo),
+                     "devices_reused": len(devices) - len(todo)}
+    return outcome
+
+
+def _selected(snapshot: Snapshot, inventory: Inventory, options: CheckOptions,
+              source: Any) -> list[ResolvedDevice]:
+    names = list(options.names)
+    if options.seeds:
+        affected = affected_devices(Dependencies(inventory, snapshot), options.seeds)
+        names = sorted(affected | set(names)) if names or affected else []
+        if not names:
+            return []
+    devices = select(inventory, names=names, where=options.where, configs=source)
+    if options.shard is not None:
+        part, count = options.shard
+        devices = [d for d in devices if shard_of(d.name, count) == part]
+    return sorted(devices, key=lambda d: d.name)
+
+
+def _shared_key(snapshot: Snapshot) -> str:
+    """What every device's result depends on: policies, templates, settings, unet itself."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in snapshot.files():
+        if path.startswith(("policies/", "templates/")) or path == SETTINGS_FILE:
+            digest.update(f"\0{path}\0{snapshot.blob_id(path)}".encode())
+    return digest.hexdigest()
+
+
+DeviceResult = tuple[list[Finding], list[str], list[Diagnostic]]
+
+
+def _stored_results(index: Index | None, keys: dict[str, str]) -> dict[str, DeviceResult]:
+    if index is None:
+        return {}
+    found = {}
+    for device, inputs, body in index.connection.execute(
+            "SELECT device, inputs, body FROM device_results"):
+        if keys.get(device) == inputs:
+            findings, evaluated, problems = marshal.loads(body)
+            found[device] = (decode_findings(findings), evaluated,
+                             [decode_diagnostic(p, "") for p in problems])
+    return found
+
+
+def _store_results(index: Index | None, keys: dict[str, str],
+                   results: dict[str, DeviceResult]) -> None:
+    if index is None or not results:
+        return
+    rows = [(name, keys[name], _encode_result(result)) for name, result in results.items()]
+    with transaction(index.connection) as connection:
+        connection.executemany("INSERT OR REPLACE INTO device_results VALUES (?, ?, ?)", rows)
+
+
+def _encode_result(result: DeviceResult) -> bytes:
+    findings, evaluated, problems = result
+    return marshal.dumps((encode_findings(findings), evaluated,
+                          [encode_diagnostic(p, "") for p in problems]))
+
+
+def _run_devices(policies: PolicySet, devices: list[ResolvedDevice], inventory: Inventory,
+                 source: Any, jobs: int, links: Any) -> dict[str, DeviceResult]:
+    """Evaluate `devices` (in `jobs` processes); each result is findings, rules, problems."""
+    by_name = {d.name: d for d in devices}
+
+    def work(names: Sequence[str]) -> bytes:
+        chunk = [by_name[n] for n in names]
+        result = evaluate(policies.rules, chunk, inventory, configs=source, links=links)
+        per_device: dict[str, DeviceResult] = {n: ([], result.evaluated.get(n, []), [])
+                                               for n in names}
+        for finding in result.findings:
+            per_device[finding.device][0].append(finding)
+        for problem in result.diagnostics:  # rule-level problems go with the first device
+            per_device[names[0]][2].append(problem)
+        return marshal.dumps({n: _encode_result(r) for n, r in per_device.items()})
+
+    results: dict[str, DeviceResult] = {}
+    for body in run_parallel(work, [d.name for d in devices], jobs):
+        for name, encoded in marshal.loads(body).items():
+            findings, evaluated, problems = marshal.loads(encoded)
+            results[name] = (decode_findings(findings), evaluated,
+                             [decode_diagnostic(p, "") for p in problems])
+    return results
+
+
+def _waive(snapshot: Snapshot, inventory: Inventory, policies: PolicySet, source: Any,
+           findings: list[Finding], options: CheckOptions, links: Any,
+           ) -> tuple[list[Finding], list[Diagnostic]]:
+    waivers, problems = load_waivers(snapshot)
+
+    def context(name: str) -> Context | None:
+        device = inventory.devices.get(name)
+        if device is None:
+            return None
+        return Context(device, configs=source, links=lambda n: links.get(n, []))
+
+    waived, notes = apply_waivers(findings, waivers, rules=[r.id for r in policies.rules],
+                                  context=context, today=options.today or date.today())
+    if options.shard is not None or options.seeds or options.names or options.where:
+        # Only part of the fleet was checked: "suppressed nothing" would be a guess.
+        notes = [n for n in notes if n.code != "W103"]
+    return waived, [*problems, *notes]
