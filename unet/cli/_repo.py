@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from unet.cli._app import App
-from unet.inventory import Inventory, load_inventory
+from unet.inventory import Inventory
 from unet.source import Snapshot, worktree_snapshot
 
 if TYPE_CHECKING:
@@ -31,7 +31,9 @@ class Repository:
 
     @cached_property
     def inventory(self) -> Inventory:
-        return load_inventory(self.snapshot)
+        from unet.index import indexed_inventory
+
+        return indexed_inventory(self.root, self.snapshot)
 
     @property
     def data_file_count(self) -> int:

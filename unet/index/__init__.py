@@ -8,7 +8,7 @@ Deleting the index loses nothing; it is rebuilt on the next run.
 from __future__ import annotations
 
 from unet.index._admin import clear_index, index_stats
-from unet.index._check import indexed_check
+from unet.index._check import indexed_check, indexed_inventory
 from unet.index._db import SCHEMA_VERSION, Index, index_path, open_index
 from unet.index._deps import Dependencies, affected_devices, shard_of
 from unet.index._options import CheckOptions, IntendedFactory
@@ -27,6 +27,7 @@ __all__ = [
     "index_path",
     "index_stats",
     "indexed_check",
+    "indexed_inventory",
     "open_index",
     "shard_of",
 ]

@@ -12,7 +12,12 @@ from unet import __version__
 from unet.core import Diagnostic, Finding
 from unet.index._db import Index, transaction
 from unet.index._deps import Dependencies, affected_devices, shard_of
-from unet.index._documents import IndexedDocuments, decode_diagnostic, encode_diagnostic
+from unet.index._documents import (
+    IndexedDocuments,
+    decode_diagnostic,
+    encode_diagnostic,
+    readable_blob,
+)
 from unet.index._options import CheckOptions, IntendedFactory
 from unet.index._outcome import CheckOutcome, RuleInfo, decode_findings, encode_findings
 from unet.index._parallel import available_jobs, run_parallel
@@ -44,7 +49,7 @@ __all__ = ["build"]
 def build(index: Index | None, snapshot: Snapshot, options: CheckOptions,
           intended: IntendedFactory | None) -> CheckOutcome:
     documents = IndexedDocuments(index)
-    documents.prefetch([(snapshot.blob_id(path), kind) for path, kind in data_files(snapshot)])
+    documents.prefetch(snapshot)
     jobs = available_jobs(options.jobs)
     if jobs > 1:
         _parse_in_parallel(snapshot, documents, jobs)
@@ -57,8 +62,8 @@ def build(index: Index | None, snapshot: Snapshot, options: CheckOptions,
 
 def _parse_in_parallel(snapshot: Snapshot, documents: IndexedDocuments, jobs: int) -> None:
     """Parse the files the index does not know, in `jobs` processes."""
-    todo = [(path, kind, snapshot.blob_id(path)) for path, kind in data_files(snapshot)]
-    todo = [item for item in todo if not documents.known(item[2], item[1])]
+    todo = [(path, kind, blob) for path, kind in data_files(snapshot)
+            if (blob := readable_blob(snapshot, path)) and not documents.known(blob, kind)]
 
     def parse(chunk: Sequence[tuple[str, str, str]]) -> bytes:
         results = []

@@ -22,9 +22,10 @@ from unet.index._options import CheckOptions, IntendedFactory
 from unet.index._outcome import CheckOutcome
 
 if TYPE_CHECKING:
+    from unet.inventory import Inventory
     from unet.source import Snapshot
 
-__all__ = ["indexed_check"]
+__all__ = ["indexed_check", "indexed_inventory"]
 
 
 def indexed_check(root: Path, snapshot: Snapshot, options: CheckOptions, *,
@@ -70,3 +71,19 @@ def _run_key(snapshot: Snapshot, options: CheckOptions) -> str:
         for path in snapshot.files():
             digest.update(f"{path}\0{snapshot.blob_id(path)}\n".encode())
     return digest.hexdigest()
+
+
+def indexed_inventory(root: Path, snapshot: Snapshot) -> Inventory:
+    """The inventory with unchanged files taken from the index (and new ones added to it)."""
+    from unet.index._documents import IndexedDocuments
+    from unet.inventory import load_inventory
+
+    index = open_index(root)
+    try:
+        documents = IndexedDocuments(index)
+        documents.prefetch(snapshot)
+        inventory = load_inventory(snapshot, cache=documents)
+        documents.flush()
+        return inventory
+    finally:
+        index.close()

@@ -15,8 +15,9 @@ from unet.index._db import Index, transaction
 
 if TYPE_CHECKING:
     from unet.inventory import Document
+    from unet.source import Snapshot
 
-__all__ = ["IndexedDocuments", "decode_diagnostic", "encode_diagnostic"]
+__all__ = ["IndexedDocuments", "decode_diagnostic", "encode_diagnostic", "readable_blob"]
 
 _HERE = ""  # a location in the file itself; cached entries are shared by paths
 
@@ -61,11 +62,14 @@ class IndexedDocuments:
             body = bytes(row[0]) if row else None
         return body
 
-    def prefetch(self, keys: list[tuple[str, str]]) -> None:
-        """Read the entries for `keys` in a few queries instead of one per file."""
+    def prefetch(self, snapshot: Snapshot) -> None:
+        """Read the entries of the snapshot's data files in a few queries, not one per file."""
         if self.index is None:
             return
-        blobs = sorted({blob for blob, _ in keys})
+        from unet.inventory import data_files
+
+        blobs = sorted({blob for path, _ in data_files(snapshot)
+                        if (blob := readable_blob(snapshot, path))})
         for start in range(0, len(blobs), 500):
             chunk = blobs[start:start + 500]
             rows = self.index.connection.execute(
@@ -139,3 +143,12 @@ def _document(path: str, data: Any, marks: bytes) -> Document:
     document.path, document.data = path, data
     document._encoded, document._decoded = marks, None
     return document  # type: ignore[no-any-return]
+
+
+def readable_blob(snapshot: Snapshot, path: str) -> str | None:
+    from unet.source import SnapshotReadError
+
+    try:
+        return snapshot.blob_id(path)
+    except SnapshotReadError:  # the loader reports it
+        return None
