@@ -8,9 +8,10 @@ into a git repository, and a private cache directory. Every figure is a whole
 `unet check --format json` process, as pre-commit and CI run it, median of R runs
 (default 3):
 
-- cold: the index deleted before each run (reference for the ratios);
+- cold in one process (`-j 1`), the index deleted before each run: the reference;
+- cold as users run it (`-j` defaults to one process per CPU);
 - warm: nothing changed since the last run;
-- one device file changed (a new value in its vars; the edit is undone afterwards);
+- one device file changed (a comment appended; the edit is undone afterwards);
 - one group file changed (a group inherited by about 10% of the devices);
 - cold with `-j 2`.
 
@@ -95,12 +96,14 @@ def main() -> int:
     cache = Path(tempfile.mkdtemp(prefix="unet-bench-cache-"))
     env = {**os.environ, "UNET_CACHE_DIR": str(cache)}
     try:
-        cold, reference = [], None
+        cold, default, reference = [], [], None
         for _ in range(args.runs):
             shutil.rmtree(cache, ignore_errors=True)
-            seconds, document = check(root, env)
+            seconds, document = check(root, env, "-j", "1")
             cold.append(seconds)
             reference = reference or document
+            shutil.rmtree(cache, ignore_errors=True)
+            default.append(check(root, env)[0])
         warm = [check(root, env)[0] for _ in range(args.runs)]
         device = next((root / "devices").rglob("*.yaml"))
         one_device = edited(device, env, root, args.runs)
@@ -119,7 +122,9 @@ def main() -> int:
 
     median = statistics.median
     base = median(cold)
-    rows = [("cold (reference)", base, 10.0), ("warm, nothing changed", median(warm), 0.5),
+    rows = [("cold, -j 1 (reference)", base, None),
+            ("cold, default -j (one per CPU)", median(default), 10.0),
+            ("warm, nothing changed", median(warm), 0.5),
             ("one device file changed", median(one_device), 1.5),
             ("one group file changed (~10%)", median(one_group), None),
             ("cold, -j 2", median(parallel), None)]

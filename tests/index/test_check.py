@@ -127,7 +127,10 @@ def test_a_unet_upgrade_empties_the_index(repo, monkeypatch) -> None:
     assert outcome.stats["warm"] == 0 and outcome.stats["documents_reused"] == 0
 
 
-def test_parallel_jobs_give_the_same_result(repo) -> None:
+def test_parallel_jobs_give_the_same_result(repo, monkeypatch) -> None:
+    import unet.index._parallel as parallel_module
+
+    monkeypatch.setattr(parallel_module, "MIN_PARALLEL", 2)  # fork even for 4 devices
     serial = indexed_check(repo, worktree_snapshot(repo), CheckOptions(), use_index=False)
     parallel = indexed_check(repo, worktree_snapshot(repo), CheckOptions(jobs=2),
                              use_index=False)

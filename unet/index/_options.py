@@ -26,7 +26,7 @@ class CheckOptions:
     where: str | None = None
     seeds: tuple[str, ...] = ()  # changed files: check the devices they affect
     shard: tuple[int, int] | None = None  # (K, N): the K-th of N stable partitions
-    jobs: int = 1
+    jobs: int = 1  # 0: one per CPU
     today: date | None = None
 
     def key(self) -> str:

@@ -17,11 +17,16 @@ from typing import Any
 __all__ = ["available_jobs", "run_parallel"]
 
 _TASK: Callable[[Sequence[Any]], bytes] | None = None
+# Below this many items a fork costs more than it saves.
+MIN_PARALLEL = 64
 
 
 def available_jobs(requested: int) -> int:
-    """`-j 0` means one job per CPU."""
-    return requested if requested > 0 else (os.cpu_count() or 1)
+    """`-j 0` (the default) means one job per CPU the process may use."""
+    if requested > 0:
+        return requested
+    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    return len(usable) if usable else (os.cpu_count() or 1)
 
 
 def _call(chunk: Sequence[Any]) -> bytes:
@@ -33,7 +38,8 @@ def run_parallel(task: Callable[[Sequence[Any]], bytes], items: Sequence[Any],
                  jobs: int) -> list[bytes]:
     """`task` applied to `jobs` contiguous chunks of `items`, in order."""
     global _TASK
-    if jobs <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if (jobs <= 1 or len(items) < MIN_PARALLEL
+            or "fork" not in multiprocessing.get_all_start_methods()):
         return [task(items)] if items else []
     size = -(-len(items) // jobs)
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
