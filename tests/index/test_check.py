@@ -160,3 +160,25 @@ def test_a_directory_outside_git_works_too(make_repo) -> None:
     root = make_repo({"policies/base.unet": POLICY})
     first, second = run(root), run(root)
     assert second.stats["warm"] == 1 and as_json(first) == as_json(second)
+
+
+def test_example_network_cold_warm_incremental_and_sharded_agree(tmp_path) -> None:
+    import shutil
+
+    from tests.conftest import EXAMPLES
+
+    root = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, root)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "init")
+    today = {"today": __import__("datetime").date(2026, 11, 27)}
+    cold = as_json(run(root, **today))
+    warm = as_json(run(root, **today))
+    (root / "devices" / "hq" / "hq-acc-01.yaml").write_text(
+        (root / "devices" / "hq" / "hq-acc-01.yaml").read_text() + "# a comment\n")
+    incremental = run(root, **today)
+    assert incremental.stats["devices_evaluated"] == 1
+    shards = [outcome_report(run(root, shard=(k, 4), **today)) for k in (1, 2, 3, 4)]
+    merged = json.dumps(to_json(merge_reports(shards)), indent=2)
+    assert cold == warm == as_json(incremental) == merged
