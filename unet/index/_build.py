@@ -32,11 +32,11 @@ from unet.inventory import (
 )
 from unet.policy import (
     Context,
+    LazyLinks,
     PolicySet,
     apply_waivers,
     config_source,
     evaluate,
-    link_index,
     load_policies,
     load_waivers,
     select,
@@ -96,7 +96,7 @@ def _evaluate(index: Index | None, snapshot: Snapshot, inventory: Inventory,
     keys = {d.name: dependencies.key(d, shared) for d in devices}
     stored = _stored_results(index, keys)
     todo = [d for d in devices if d.name not in stored]
-    links = link_index(inventory)
+    links = LazyLinks(inventory)
     fresh = _run_devices(policies, todo, inventory, source, jobs, links)
     _store_results(index, keys, fresh)
     results = {**stored, **fresh}

@@ -12,7 +12,7 @@ from unet.policy._compile import CompiledRule
 from unet.policy._context import ConfigSource, Context
 from unet.policy._values import PolicyEvaluationError
 
-__all__ = ["CheckResult", "DeviceOutcome", "evaluate", "link_index"]
+__all__ = ["CheckResult", "DeviceOutcome", "LazyLinks", "evaluate", "link_index"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,15 +60,29 @@ def link_index(inventory: Inventory) -> dict[str, list[tuple[dict[str, Any], Loc
     return index
 
 
+class LazyLinks:
+    """`link_index(inventory)`, built the first time a rule (or waiver) looks at links."""
+
+    def __init__(self, inventory: Inventory) -> None:
+        self.inventory = inventory
+        self._index: dict[str, list[tuple[dict[str, Any], Location]]] | None = None
+
+    def get(self, device: str, default: list[tuple[dict[str, Any], Location]],
+            ) -> list[tuple[dict[str, Any], Location]]:
+        if self._index is None:
+            self._index = link_index(self.inventory)
+        return self._index.get(device, default)
+
+
 def evaluate(rules: list[CompiledRule], devices: Iterable[ResolvedDevice], inventory: Inventory,
              *, configs: ConfigSource,
-             links: dict[str, list[tuple[dict[str, Any], Location]]] | None = None,
+             links: LazyLinks | dict[str, list[tuple[dict[str, Any], Location]]] | None = None,
              ) -> CheckResult:
     """Every rule on every device, in order; SET and APPLY affect the rules after them.
 
-    `links` is `link_index(inventory)`, when the caller already has it.
+    `links` is `link_index(inventory)` (or a LazyLinks), when the caller already has it.
     """
-    links = link_index(inventory) if links is None else links
+    links = LazyLinks(inventory) if links is None else links
     result = CheckResult(rules=[r.id for r in rules])
     broken: set[str] = set()
     for device in devices:
