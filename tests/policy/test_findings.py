@@ -107,3 +107,13 @@ def test_select_by_name_and_where() -> None:
     assert [d.name for d in run.devices] == ["r2"]
     run = check("RULE t WHEN true THEN ASSERT false", where='node.role == "core"')
     assert [d.name for d in run.devices] == ["r1"]
+
+
+def test_failing_quantifier_element_is_named() -> None:
+    found = findings("RULE mtu WHEN true THEN ASSERT ALL i IN node.interfaces "
+                     "SATISFIES i.mtu >= 9000")
+    assert {f.device: f.message.rpartition("; ")[2] for f in found} == {
+        "r1": 'failed for i = "Gi2"', "r2": 'failed for i = "Gi1"'}
+    [finding] = findings('RULE ntp WHEN node.name == "r2" THEN ASSERT ALL s IN node.vars.ntp_servers '
+                         'SATISFIES s STARTSWITH "10.0."\nMESSAGE "NTP server {s} is not internal"')
+    assert finding.message == "NTP server 10.9.9.9 is not internal"

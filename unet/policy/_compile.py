@@ -119,16 +119,17 @@ class Compiler:
 
     def _assert(self, action: ast.Assert, rule: ast.Rule) -> Action:
         test = self.condition(action.condition)
-        render = self._message(rule.message) if rule.message else None
+        render = self._message(rule.message, _loop_variables(rule)) if rule.message else None
         text = action.text
 
         def run(ctx: Context) -> Failure | None:
             ctx.touched.clear()
             ctx.reason = None
+            ctx.witness.clear()
             if test(ctx):
                 return None
             location, key, detail = _blame(ctx)
-            message = render(ctx) if render else f"expected {text}{detail}"
+            message = render(ctx) if render else f"expected {text}{detail}{_witness(ctx)}"
             return Failure(message, location, key, action.at)
 
         return run
@@ -156,8 +157,10 @@ class Compiler:
 
         return run
 
-    def _message(self, message: tuple[str, Location]) -> Callable[[Context], str]:
-        """`MESSAGE "{node.name} lacks {node.vars.x}"`: placeholders are field paths."""
+    def _message(self, message: tuple[str, Location],
+                 loop_variables: frozenset[str] = frozenset()) -> Callable[[Context], str]:
+        """`MESSAGE "{node.name} lacks {node.vars.x}"`: placeholders are field paths, or a
+        quantifier's variable (`{server}`): the element that made the rule fail."""
         text, at = message
         parts: list[str | Value] = []
         for piece in re.split(r"(\{\{|\}\}|\{[^{}]*\})", text):
@@ -165,6 +168,9 @@ class Compiler:
                 parts.append(piece[0])
             elif piece.startswith("{") and piece.endswith("}"):
                 names = tuple(piece[1:-1].strip().split("."))
+                if names[0] in loop_variables:
+                    parts.append(self._value_text(_witnessed(names)))
+                    continue
                 path = ast.Path(names, at, piece[1:-1].strip())
                 parts.append(self._value_text(self._path(path)[0]))
             elif piece:
@@ -291,9 +297,12 @@ class Compiler:
                 if test(ctx):
                     if quantifier != "ALL":
                         outcome = quantifier == "ANY"
+                        if quantifier == "NONE":  # the element that should not exist
+                            ctx.witness[variable] = element[0]
                         break
                 elif quantifier == "ALL":
                     outcome = False
+                    ctx.witness[variable] = element[0]  # the element that failed
                     break
             ctx.scope.pop(variable, None)
             if not outcome and quantifier != "ALL" and whole is not None:
@@ -542,6 +551,42 @@ def _match(text: str, at: Location) -> Match:
         column = at.col + 1 + exc.position
         raise _Unknown(Location(at.path, at.line, column), "P204",
                        f"invalid match expression: {exc.reason} (level {exc.level})") from None
+
+
+def _loop_variables(rule: ast.Rule) -> frozenset[str]:
+    """The quantifier variables of a rule's assertions (a MESSAGE may name them)."""
+    found: set[str] = set()
+    stack: list[Any] = [a.condition for a in rule.actions if isinstance(a, ast.Assert)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Quantifier):
+            found.add(node.variable)
+            stack += [node.condition, *([node.where] if node.where else [])]
+        elif isinstance(node, ast.And | ast.Or):
+            stack += list(node.operands)
+        elif isinstance(node, ast.Not):
+            stack.append(node.operand)
+    return frozenset(found)
+
+
+def _witnessed(names: tuple[str, ...]) -> Value:
+    def get(ctx: Context) -> Any:
+        return _walk(ctx.witness.get(names[0]), names[1:]) if len(names) > 1 else \
+            ctx.witness.get(names[0])
+
+    return get
+
+
+def _witness(ctx: Context) -> str:
+    """`; failed for server = "10.0.0.2"`: the element a quantifier stopped at."""
+    shown = []
+    for variable, value in ctx.witness.items():
+        if isinstance(value, dict) and "name" in value:
+            value = value["name"]
+        elif not isinstance(value, str | int | float | bool):
+            value = getattr(value, "text", value)
+        shown.append(f"{variable} = {json.dumps(value, default=str)}")
+    return f"; failed for {', '.join(shown)}" if shown else ""
 
 
 def _blame(ctx: Context) -> tuple[Location, str, str]:

@@ -24,7 +24,7 @@ class Context:
     """One device under evaluation: its data (changed by SET), configs and blame trail."""
 
     __slots__ = ("_configs", "_links", "applied", "config_source", "data", "device",
-                 "link_source", "reason", "scope", "set_origins", "touched")
+                 "link_source", "reason", "scope", "set_origins", "touched", "witness")
 
     def __init__(self, device: ResolvedDevice, *, configs: ConfigSource,
                  links: LinkSource) -> None:
@@ -33,6 +33,7 @@ class Context:
         self.scope: dict[str, tuple[Any, Touched | None]] = {}
         self.touched: list[Touched] = []
         self.reason: str | None = None  # why the last config test failed, for messages
+        self.witness: dict[str, Any] = {}  # quantifier variable -> the element it failed on
         self.set_origins: dict[tuple[Any, ...], Location] = {}
         self.applied: list[tuple[str, Location]] = []
         self.config_source = configs
