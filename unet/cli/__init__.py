@@ -34,6 +34,9 @@ COMMANDS: dict[str, str] = {
     "diff": "unet.cli.diff:diff",
     "config": "unet.cli.config:config",
     "render": "unet.cli.render:render",
+    "serve": "unet.cli.serve:serve",
+    "auth": "unet.cli.auth:auth",
+    "completion": "unet.cli.completion:completion",
 }
 
 

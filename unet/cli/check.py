@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from unet.cli._app import App
+from unet.cli._complete import complete_devices
 from unet.cli._options import report_options
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None,
 
 
 @click.command()
-@click.argument("targets", metavar="[DEVICE|FILE]...", nargs=-1)
+@click.argument("targets", metavar="[DEVICE|FILE]...", nargs=-1, shell_complete=complete_devices)
 @click.option("--where", metavar="CONDITION",
               help="Only devices matching a policy condition, e.g. 'node.role == \"core\"'.")
 @click.option("--changed-since", metavar="REF",

@@ -7,6 +7,7 @@ import sys
 import click
 
 from unet.cli._app import App
+from unet.cli._complete import complete_devices
 
 pass_app = click.make_pass_decorator(App)
 
@@ -52,7 +53,7 @@ def list_devices(app: App, role: tuple[str, ...], platform: tuple[str, ...],
 
 
 @devices.command("show")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_devices)
 @click.option("--explain", is_flag=True, help="Show the file:line each value comes from.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "yaml"]), default="text",
               show_default=True, help="Output format.")

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from unet.cli._app import App
+from unet.cli._complete import complete_devices
 from unet.cli._options import report_options
 
 pass_app = click.make_pass_decorator(App)
@@ -22,7 +23,7 @@ REPO_FORMATS = ["text", "json", "markdown", "junit"]
 
 
 @click.command()
-@click.argument("targets", nargs=-1, metavar="[DEVICE...] | A B")
+@click.argument("targets", nargs=-1, metavar="[DEVICE...] | A B", shell_complete=complete_devices)
 @click.option("--rev", metavar="REF|REF1..REF2",
               help="Intended config at REF against the working tree (or at REF2), per device.")
 @click.option("--where", metavar="CONDITION", help="Only devices matching a policy condition.")

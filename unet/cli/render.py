@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from unet.cli._app import App
+from unet.cli._complete import complete_devices
 
 if TYPE_CHECKING:
     from unet.core import Diagnostic
@@ -25,7 +26,7 @@ PROGRESS_MIN = 20  # devices; fewer finish before a bar would be worth drawing
 
 
 @click.command()
-@click.argument("devices", nargs=-1)
+@click.argument("devices", nargs=-1, shell_complete=complete_devices)
 @click.option("--where", metavar="CONDITION", help="Only devices matching a policy condition.")
 @click.option("-t", "--template", metavar="T", help="Render only template T (e.g. ios/base.j2).")
 @click.option("-o", "--output", metavar="DIR", type=click.Path(file_okay=False),
