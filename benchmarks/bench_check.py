@@ -7,7 +7,8 @@ Generates (or reuses) `benchmarks/.fleet-N-configs` (gen_fleet.py N --configs: d
 with running configs of 300-500 lines), writes 40 rules there (25 on data, 15 on the
 running configs), then measures in one process, medians of R runs (default 3):
 
-- `unet check` as a user runs it: a whole process, cold (no cache), `--format json`;
+- `unet check` as a user runs it: a whole process, cold (`--no-cache`), `--format json`,
+  with the default of one process per CPU and with `-j 1`;
 - inside one process: loading the inventory (the reference: the work every command
   does before any rule runs), loading the policies, and evaluating them, with the
   evaluation cost per device × rule (config parsing included, as it is lazy).
@@ -96,10 +97,12 @@ def fleet(n: int) -> Path:
     return out
 
 
-def whole_process(root: Path) -> float:
+def whole_process(root: Path, *extra: str) -> float:
+    """One cold `unet check` process: --no-cache, so the index answers nothing."""
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "unet", "--repo", str(root), "check", "--format",
-                    "json", "--exit-zero"], stdout=subprocess.DEVNULL, check=True)
+                    "json", "--exit-zero", "--no-cache", *extra], stdout=subprocess.DEVNULL,
+                   check=True)
     return time.perf_counter() - start
 
 
@@ -127,6 +130,7 @@ def main() -> int:
     rules = len(DATA_RULES) + len(CONFIG_RULES)
 
     walls = [whole_process(root) for _ in range(args.runs)]
+    single = [whole_process(root, "-j", "1") for _ in range(args.runs)]
     phases = [in_process(root) for _ in range(args.runs)]
     load, policies, evaluation = (statistics.median(p[i] for p in phases) for i in range(3))
     devices, findings = phases[0][3], phases[0][4]
@@ -135,7 +139,8 @@ def main() -> int:
     print(f"fleet: {devices} devices with running configs, {rules} rules "
           f"({len(DATA_RULES)} data, {len(CONFIG_RULES)} config); {findings} findings; "
           f"{date.today()}")
-    print(f"unet check (whole process, cold, --format json) : {wall:7.2f} s")
+    print(f"unet check (whole process, cold, --format json) : {wall:7.2f} s  (one process per CPU)")
+    print(f"unet check -j 1 (whole process, cold)           : {statistics.median(single):7.2f} s")
     print(f"  load inventory (reference)                    : {load:7.2f} s")
     print(f"  load + compile policies                       : {policies * 1000:7.1f} ms")
     print(f"  evaluate (incl. lazy config parsing)          : {evaluation:7.2f} s "

@@ -73,3 +73,18 @@ def test_revision_ranges(repo: Path):
 def test_not_a_git_repository(tmp_path: Path):
     with pytest.raises(RevisionError, match="not inside a git repository"):
         GitSnapshot(tmp_path, "HEAD")
+
+
+def test_a_repository_in_an_ignored_folder_is_read_from_disk(tmp_path) -> None:
+    import subprocess
+
+    from unet.source import GitWorktreeSnapshot, worktree_snapshot
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text("generated/\n")
+    net = tmp_path / "generated" / "net"
+    net.mkdir(parents=True)
+    (net / "unet.yaml").write_text("name: x\n")
+    snapshot = worktree_snapshot(net)
+    assert not isinstance(snapshot, GitWorktreeSnapshot)
+    assert snapshot.files() == ["unet.yaml"]

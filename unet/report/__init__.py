@@ -7,23 +7,19 @@ A format module has `render(report, stream, *, styled=False, source=None)`.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING
 
 from unet.report._merge import merge_reports
 from unet.report._model import Report, RuleSummary, SourceLookup, summary_line
 
 if TYPE_CHECKING:
-    from unet.core import Diagnostic
     from unet.index import CheckOutcome
-    from unet.policy import CheckRun
 
 __all__ = [
     "FORMATS",
     "Report",
     "RuleSummary",
     "SourceLookup",
-    "check_report",
     "merge_reports",
     "outcome_report",
     "render",
@@ -47,13 +43,6 @@ def render(report: Report, fmt: str, stream: IO[str], *, styled: bool = False,
     """Write `report` to `stream` in format `fmt` (a key of FORMATS)."""
     module = importlib.import_module(FORMATS[fmt])
     module.render(report, stream, styled=styled, source=source)
-
-
-def check_report(run: CheckRun, diagnostics: Iterable[Diagnostic] = ()) -> Report:
-    """The Report of a `unet check` run (imports the policy layer only when used)."""
-    from unet.report._from_check import check_report as build
-
-    return build(run, diagnostics)
 
 
 def outcome_report(outcome: CheckOutcome) -> Report:

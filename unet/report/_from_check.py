@@ -1,41 +1,15 @@
-"""A `unet check` run as a Report, ready for any format."""
+"""A `unet check` outcome (fresh or from the index) as a Report, ready for any format."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from unet.core import Diagnostic
-
-if TYPE_CHECKING:  # unet.policy is heavy; reporting a stored run must not import it
-    from unet.index import CheckOutcome
-    from unet.policy import CheckRun
 from unet.report._model import Report, RuleSummary
 
-__all__ = ["check_report", "outcome_report"]
+if TYPE_CHECKING:
+    from unet.index import CheckOutcome
 
-
-def check_report(run: CheckRun, diagnostics: Iterable[Diagnostic] = ()) -> Report:
-    """The Report of a check run; `diagnostics` adds problems found before it (data)."""
-    result = run.result
-    rules = [RuleSummary(r.id, r.rule.severity, r.rule.title or r.rule.when_text, r.rule.at)
-             for r in run.policies.rules]
-    problems = sorted([*diagnostics, *run.policies.diagnostics, *run.diagnostics],
-                      key=lambda d: d.sort_key)
-    return Report(
-        command="check",
-        diagnostics=problems,
-        findings=result.findings,
-        rules=rules,
-        evaluated=result.evaluated,
-        coverage={
-            "devices": len(run.devices),
-            "rules": len(rules),
-            "checks": result.checks,
-            "unmatched_devices": result.unmatched_devices,
-            "unmatched_rules": result.unmatched_rules,
-        },
-    )
+__all__ = ["outcome_report"]
 
 
 def outcome_report(outcome: CheckOutcome) -> Report:

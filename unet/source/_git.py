@@ -164,6 +164,8 @@ class GitWorktreeSnapshot(WorktreeSnapshot):
             prefix = runner.rev_parse("--show-prefix")
         except (git.GitCommandError, git.GitCommandNotFound, OSError):
             return None
+        if _ignored(runner):  # e.g. a generated repository in an ignored folder
+            return None
         staged = _staged_ids(runner.ls_files("-s", "-z", "--", "."))
         changed, untracked, deleted = _status(
             runner.status("--porcelain=v1", "-z", "--untracked-files=all", "--", "."), prefix)
@@ -197,6 +199,17 @@ class GitWorktreeSnapshot(WorktreeSnapshot):
 def worktree_snapshot(root: Path) -> WorktreeSnapshot:
     """The git-aware snapshot of `root` when it is in a git work tree, else a plain one."""
     return GitWorktreeSnapshot.open(root) or WorktreeSnapshot(root)
+
+
+def _ignored(runner: Any) -> bool:
+    """Whether git ignores the directory itself: then git knows nothing of its files."""
+    import git
+
+    try:
+        runner.check_ignore("-q", ".")
+    except git.GitCommandError:
+        return False  # exit 1: not ignored
+    return True
 
 
 def _staged_ids(output: str) -> dict[str, str]:
