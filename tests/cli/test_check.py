@@ -91,3 +91,21 @@ def test_no_policies_is_a_clean_run_that_says_so(make_repo) -> None:
     result = check(make_repo())
     assert result.exit_code == 0
     assert "0 rules" in result.stderr
+
+
+def test_conditions_on_the_intended_configuration(make_repo) -> None:
+    root = make_repo({
+        "groups/ios.yaml": "name: ios\nplatform: ios\nvendor: cisco\ntemplates: [ios/base.j2]\n",
+        "templates/ios/base.j2": "hostname {{ name }}\n{% if role == 'core' %}"
+                                 "ip ssh version 2\n{% endif %}\n",
+        "policies/intended.unet": 'RULE ssh2 WHEN true THEN ASSERT intended HAS "ip ssh version 2"\n'
+                                  'RULE tier WHEN node.role == "access" THEN SET node.role TO "core"\n'
+                                  'RULE ssh2-after-set WHEN true THEN ASSERT intended HAS '
+                                  '"ip ssh version 2"\n',
+    })
+    result = check(root, "--format", "json")
+    findings = [(f["rule"], f["device"], f["path"], f["line"])
+                for f in json.loads(result.stdout)["findings"]]
+    # r2 is access: its intended config lacks the line until a later rule SETs the role;
+    # the finding points at where its templates are chosen.
+    assert findings == [("ssh2", "r2", "groups/ios.yaml", 4)]

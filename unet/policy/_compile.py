@@ -596,6 +596,8 @@ def _blame(ctx: Context) -> tuple[Location, str, str]:
     last = ctx.touched[-1]
     if isinstance(last, Location):
         detail = f": {ctx.reason}" if ctx.reason else ""
+        if last.path.startswith("<"):  # a rendered config is no file: point at its templates
+            return ctx.where(("templates",)), f"{last.path}:{ctx.reason}", detail
         return last, f"{last.path}:{ctx.reason}", detail
     value = _walk(ctx.data, last) if last[:1] != ("links",) else None
     shown = "is missing" if value is None else f"is {json.dumps(value, default=str)}"
