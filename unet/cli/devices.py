@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -11,7 +12,7 @@ from unet.cli._complete import complete_devices
 
 pass_app = click.make_pass_decorator(App)
 
-_FILTER = {"multiple": True, "metavar": "NAME"}
+_FILTER: dict[str, Any] = {"multiple": True, "metavar": "NAME"}
 
 
 @click.group()

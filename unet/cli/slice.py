@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 import click
 
@@ -64,7 +65,7 @@ def _trim(node: object, depth: int) -> object:
     return node
 
 
-def _json(results: list[tuple[str, object]]) -> None:
+def _json(results: Sequence[tuple[str, object]]) -> None:
     import json
 
     def lines(node: object, depth: int) -> list[dict[str, object]]:

@@ -9,9 +9,10 @@ rejected when the expression is parsed, and each line is matched on at most
 from __future__ import annotations
 
 import re
-import re._parser as _sre  # stable in 3.11+; used only for the static safety check
+import re._parser as _sre  # type: ignore[import-not-found]  # stable in 3.11+; only for the static check
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["MAX_LINE", "SEPARATOR", "Match", "MatchError"]
 
@@ -118,7 +119,9 @@ def _nested_unbounded(items: list[tuple[object, object]], *, inside: bool) -> bo
 def _bodies(op: object, arg: object) -> list[tuple[list[tuple[object, object]], bool]]:
     """The sub-patterns of one parsed node, each with whether it repeats without bound."""
     if op in _REPEATS and op is not None:
-        _low, high, body = arg  # type: ignore[misc]
+        repeat: Any = arg
+        high: int = repeat[1]
+        body: Any = repeat[2]
         return [(list(body), high == _MAXREPEAT or high > 100)]
     if op is _sre.SUBPATTERN:
         return [(list(arg[-1]), False)]  # type: ignore[index]

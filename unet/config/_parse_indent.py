@@ -64,7 +64,8 @@ def _parse(text: str, t: _Tables, tree: ConfigTree) -> ConfigTree:
     stripped = list(map(str.rstrip, lstripped))
     garbage = any(ch in text for ch in ("\x00", "\x1b", "\x7f"))
     skip, special = t.skip, t.special
-    stack_indents, stack_nodes = [-1], [tree]
+    stack_indents: list[int] = [-1]
+    stack_nodes: list[Node] = [tree]
     parent: Node = tree
     children, index = tree.children, tree.index
     top = -1

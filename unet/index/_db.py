@@ -99,8 +99,8 @@ def _create(connection: sqlite3.Connection, stamp: str) -> None:
     database = sqlite_utils.Database(connection)
     with transaction(connection):
         for name, (columns, pk) in _TABLES.items():
-            database[name].drop(ignore=True)
-            database[name].create(columns, pk=pk if len(pk) > 1 else pk[0])
+            database.table(name).drop(ignore=True)
+            database.table(name).create(columns, pk=pk if len(pk) > 1 else pk[0])
         connection.execute("INSERT INTO meta VALUES ('stamp', ?)", (stamp,))
 
 

@@ -128,11 +128,14 @@ def _lazy_document() -> type[Document]:
         """Positions stay encoded until something asks for them (most runs never do)."""
 
         __slots__ = ("_decoded", "_encoded")
+        _decoded: dict[Any, tuple[int, int, int, int]] | None
+        _encoded: bytes
 
-        @property  # type: ignore[override]
-        def marks(self) -> dict[Any, tuple[int, int, int, int]]:
+        @property
+        def marks(self) -> dict[Any, tuple[int, int, int, int]]:  # type: ignore[override]
             if self._decoded is None:
-                self._decoded = marshal.loads(self._encoded)
+                decoded: dict[Any, tuple[int, int, int, int]] = marshal.loads(self._encoded)
+                self._decoded = decoded
             return self._decoded
 
     return LazyDocument

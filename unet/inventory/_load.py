@@ -110,8 +110,9 @@ _KINDS: dict[str, type[BaseModel]] = {
 
 def data_files(snapshot: Snapshot) -> list[tuple[str, str]]:
     """Every YAML data file with the name of its kind (its model), in load order."""
-    found = [(name, Defaults.__name__) for name in ("defaults.yaml", "defaults.yml")
-             if name in snapshot.files(name)]
+    found: list[tuple[str, str]] = [(name, Defaults.__name__)
+                                    for name in ("defaults.yaml", "defaults.yml")
+                                    if name in snapshot.files(name)]
     for folder, model in _KINDS.items():
         found += [(path, model.__name__) for path in _data_files(snapshot, folder)]
     return found
@@ -120,7 +121,8 @@ def data_files(snapshot: Snapshot) -> list[tuple[str, str]]:
 def parse_data_file(snapshot: Snapshot, path: str, kind: str,
                     ) -> tuple[Document | None, list[Diagnostic]]:
     """One data file parsed and validated as `kind` (what the loader caches)."""
-    models = {m.__name__: m for m in (Defaults, *_KINDS.values())}
+    models: dict[str, type[BaseModel]] = {m.__name__: m for m in _KINDS.values()}
+    models[Defaults.__name__] = Defaults
     return _parse_and_validate(snapshot, path, models[kind])
 
 
@@ -212,8 +214,8 @@ def _links(load: _Load, paths: list[str]) -> list[Link]:
         if document is None:
             continue
         for index, item in enumerate(document.data["links"]):
-            a, b = (tuple(e.split(":", 1)) for e in item["endpoints"])
-            links.append(Link((a, b), item, document, index))  # type: ignore[arg-type]
+            (a_dev, a_if), (b_dev, b_if) = (e.split(":", 1) for e in item["endpoints"])
+            links.append(Link(((a_dev, a_if), (b_dev, b_if)), item, document, index))
     return links
 
 

@@ -36,7 +36,7 @@ Layer = tuple[Document, dict[str, Any]]
 
 def resolve_devices(inventory: Inventory) -> dict[str, ResolvedDevice]:
     orders: dict[tuple[str, ...], list[Entity]] = {}
-    chains: dict[str, list[Entity]] = {}
+    chains: dict[str | None, list[Entity]] = {}
     # Devices at one location in the same groups share everything but their own file:
     # that part is merged once.
     bases: dict[tuple[int, ...], _Merged] = {}

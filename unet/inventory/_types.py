@@ -97,7 +97,8 @@ class ResolvedDevice:
         """Where the value at `path` was written; for a missing value, the key of its
         nearest defined parent (the mapping to add it to)."""
         parts = tuple(path.split(".")) if isinstance(path, str) else path
-        document, origin, tree = self.document, ("name",), self.provenance
+        document, origin = self.document, ("name",)
+        tree: ProvTree | None = self.provenance
         for depth, part in enumerate(parts):
             if tree is None:  # a subtree from one file: the rest of the path is in it too
                 return document.location((*origin, *parts[depth:]),

@@ -20,7 +20,7 @@ from yaml.resolver import BaseResolver
 from unet.core import Diagnostic, Location, Severity
 
 try:  # libyaml is much faster; fall back to the pure-Python parser where it is missing
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -78,7 +78,7 @@ class _Resolver12(BaseResolver):
         return _SEQ if kind is SequenceNode else _MAP
 
 
-class _Composer(_Parser, _Resolver12):  # type: ignore[misc,valid-type]
+class _Composer(_Parser, _Resolver12):
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
         _Resolver12.__init__(self)
@@ -211,6 +211,7 @@ class _Builder:
                 _expect_tag(node, "seq")
                 return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
             _expect_tag(node, "map")
+            assert isinstance(node, MappingNode)  # the only kind left
             return self._mapping(node, path)
         finally:
             self._active.discard(id(node))

@@ -8,6 +8,7 @@ exact column, before any device is evaluated.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -86,8 +87,9 @@ class Compiler:
     # ---- entry points ------------------------------------------------------------------
     def rule(self, rule: ast.Rule) -> CompiledRule | None:
         before = len(self.diagnostics)
-        when = self._guard(lambda: self.condition(rule.when))
-        actions = [self._guard(lambda a=a: self._action(a, rule)) for a in rule.actions]
+        when: Test | None = self._guard(lambda: self.condition(rule.when))
+        actions = [self._guard(functools.partial(self._action, action, rule))
+                   for action in rule.actions]
         if len(self.diagnostics) > before or when is None or None in actions:
             return None
         return CompiledRule(rule, when, tuple(a for a in actions if a is not None))
@@ -539,9 +541,10 @@ def _safe_regex(source: str, flags: str, at: Location, literal: bool) -> SafeReg
         return SafeRegex(source, flags)
     except regex.error as exc:
         # Point at the character: past the opening / or quote, then the offset in the pattern.
-        column = at.col + 1 + (exc.pos or 0)
+        column = at.col + 1 + (getattr(exc, "pos", None) or 0)
+        message = getattr(exc, "msg", str(exc))
         raise _Unknown(Location(at.path, at.line, column), "P202",
-                       f"invalid regex: {exc.msg}") from None
+                       f"invalid regex: {message}") from None
 
 
 def _match(text: str, at: Location) -> Match:

@@ -193,7 +193,8 @@ def _syntax_error(exc: UnexpectedInput, chunk: str, path: str, offset: int) -> D
 
 def _unexpected_character(chunk: str, exc: UnexpectedCharacters) -> str:
     char = exc.char
-    following = chunk[exc.pos_in_stream + 1: exc.pos_in_stream + 2]
+    position = exc.pos_in_stream or 0
+    following = chunk[position + 1: position + 2]
     if char == "=" and following != "=":
         return "'=' is not a comparison; use '==' (or IS) to compare"
     if char == "!" and following != "=":
@@ -205,7 +206,7 @@ def _unexpected_character(chunk: str, exc: UnexpectedCharacters) -> str:
     if char == "/":
         return "unclosed regex: add the closing '/' (a regex is written /pattern/flags)"
     allowed = {a for a in exc.allowed or () if not a.endswith("COMMENT") and a != "WS"}
-    word = re.match(r"[A-Za-z_][\w-]*", chunk[exc.pos_in_stream:])
+    word = re.match(r"[A-Za-z_][\w-]*", chunk[position:])
     if word and allowed == {"SEVERITY_NAME"}:
         return f"unknown severity '{word.group()}'; use error, warning or info"
     if word:
@@ -316,7 +317,7 @@ class _Builder(Transformer[Token, Any]):
         digest = hashlib.sha1(self._text(meta).encode(), usedforsecurity=False).hexdigest()
         return f"{self.stem}-{digest[:6]}"
 
-    def start(self, children: list[ast.Rule]) -> Tree[Any]:
+    def start(self, children: list[Any]) -> Tree[Any]:
         return Tree("start", children)
 
     def header(self, children: list[Any]) -> dict[str, str]:
@@ -448,11 +449,11 @@ class _Builder(Transformer[Token, Any]):
         return ast.Call(children[0], tuple(children[1:]), self._at(meta))
 
     @v_args(meta=True)
-    def list(self, meta: Any, children: list[Any]) -> ast.ListLit:
+    def list_literal(self, meta: Any, children: list[Any]) -> ast.ListLit:
         return ast.ListLit(tuple(children), self._at(meta))
 
     @v_args(meta=True)
-    def object(self, meta: Any, children: list[Any]) -> ast.ObjectLit:
+    def object_literal(self, meta: Any, children: list[Any]) -> ast.ObjectLit:
         return ast.ObjectLit(tuple(children), self._at(meta))
 
     def pair(self, children: list[Any]) -> tuple[str, Any]:

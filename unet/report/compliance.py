@@ -36,10 +36,12 @@ def render(run: ComplianceRun | RevisionRun, fmt: str, stream: IO[str], *,
 
 def summary(run: ComplianceRun | RevisionRun) -> str:
     """The one-line roll-up (stderr, and the last line of text output)."""
-    if hasattr(run, "base"):
-        affected = len(run.affected)  # type: ignore[union-attr]
+    from unet.templates import RevisionRun
+
+    if isinstance(run, RevisionRun):
+        affected = len(run.affected)
         return f"{affected} of {len(run.devices)} devices affected ({run.base} → {run.head})"
-    r = run.rollup()  # type: ignore[union-attr]
+    r = run.rollup()
     compared = r.compliant + r.non_compliant
     text = f"{r.compliant}/{compared} devices compliant ({_pct(r.compliant, compared)})"
     extras = [f"{r.non_compliant} differ" if r.non_compliant else "",

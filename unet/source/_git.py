@@ -190,7 +190,7 @@ class GitWorktreeSnapshot(WorktreeSnapshot):
     def state_key(self, prefixes: tuple[str, ...] = ()) -> str:
         """One id for the content of every file (under `prefixes`): equal means unchanged."""
         digest = hashlib.sha256()
-        for path in self._listing:
+        for path in self.files():
             if not prefixes or path.startswith(prefixes):
                 digest.update(f"{path}\0{self._ids[path]}\n".encode())
         return digest.hexdigest()

@@ -62,7 +62,7 @@ class Normalizer(NamedTuple):
     pattern: re.Pattern[str]
     replace: str
     platforms: frozenset[str] | None
-    index: int
+    index: int  # type: ignore[assignment]  # the entry's position in unet.yaml, not tuple.index
 
 
 def compile_normalizers(settings: Mapping[str, Any]) -> tuple[Normalizer, ...]:

@@ -158,7 +158,7 @@ def _describe(kind: str, entries: Any) -> Iterable[str]:
     items = entries.items() if isinstance(entries, Mapping) else ((p, None) for p in entries)
     for path, value in items:
         where = _dotted(str(path))
-        if kind in ("values_changed", "type_changes"):
+        if kind in ("values_changed", "type_changes") and isinstance(value, Mapping):
             yield f"{where}: {_show(value['old_value'])} → {_show(value['new_value'])}"
         elif kind.endswith("_added"):
             yield f"{where}: added {_show(value)}"
