@@ -46,7 +46,7 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None,
 @click.option("--exit-zero", is_flag=True,
               help="Exit 0 even with findings (input errors still exit 2).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
-              help="Processes for parsing and evaluation [default: one per CPU; 1: none].")
+              help="Processes for parsing and evaluation [default: one per CPU; 1: only this one].")
 @click.option("--shard", metavar="K/N", callback=_shard,
               help="Check only the K-th of N stable partitions of the devices "
                    "(combine the JSON reports with `unet report merge`).")
