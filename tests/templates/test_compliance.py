@@ -105,3 +105,17 @@ def test_planned_device_without_config_is_skipped():
     result = run({"devices/hq/r2.yaml": MINIMAL["devices/hq/r2.yaml"] + "lifecycle: planned\n"})
     r2 = next(d for d in result.devices if d.device == "r2")
     assert r2.status == "skipped" and not result.diagnostics
+
+
+def test_a_device_without_templates_is_skipped_not_an_error() -> None:
+    from unet.inventory import RunningConfigs, load_inventory
+    from unet.source import MemorySnapshot
+    from unet.templates import compare_device, load_templates
+
+    snapshot = MemorySnapshot({"unet.yaml": "name: t\n",
+                               "devices/r1.yaml": "name: r1\nplatform: ios\n"})
+    inventory = load_inventory(snapshot)
+    result = compare_device(inventory.devices["r1"], snapshot, load_templates(snapshot),
+                            RunningConfigs(snapshot))
+    assert result.skipped == "no templates: nothing intended to compare"
+    assert result.diagnostics == ()

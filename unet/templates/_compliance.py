@@ -217,6 +217,8 @@ def compare_device(device: ResolvedDevice, snapshot: Snapshot, templates: Templa
     path = running.path(device.name)
     base = DeviceCompliance(device.name, intended.platform, path,
                             diagnostics=tuple(intended.diagnostics))
+    if not intended.templates and not intended.diagnostics:
+        return replace(base, skipped="no templates: nothing intended to compare")
     if path is None:
         return _no_running(device, base)
     if intended.tree is None:
