@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
@@ -14,8 +13,6 @@ from unet.cli._options import report_options
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from unet.policy import ConfigView, Context
-    from unet.source import Snapshot
 
 pass_app = click.make_pass_decorator(App)
 
@@ -68,7 +65,7 @@ def check(app: App, targets: tuple[str, ...], where: str | None, changed_since: 
     """
     from unet.cli._errors import check_exit_code
     from unet.cli._output import emit_report, source_text
-    from unet.index import CheckOptions, indexed_check
+    from unet.index import CheckOptions, indexed_check, intended_configs
     from unet.report import outcome_report
     from unet.source import worktree_snapshot
 
@@ -83,7 +80,7 @@ def check(app: App, targets: tuple[str, ...], where: str | None, changed_since: 
     options = CheckOptions(names=tuple(names), where=where, seeds=tuple(seeds), shard=shard,
                            jobs=jobs)
     outcome = indexed_check(root, snapshot, options, use_index=not no_cache,
-                            intended=_intended)
+                            intended=intended_configs)
     for note in outcome.notes:
         app.log(f"warning: {note}")
     app.log(_cache_line(outcome.stats), level=1)
@@ -135,18 +132,3 @@ def _cache_line(stats: dict[str, int]) -> str:
             f"{stats.get('documents_parsed', 0)} files parsed, "
             f"{stats.get('documents_reused', 0)} from the index")
 
-
-def _intended(snapshot: Snapshot) -> Callable[[Context], ConfigView | None]:
-    """Render a device's intended config from the policy context (data after SET, templates
-    added by APPLY), with one TemplateSet for the whole run."""
-    from unet.policy import ConfigView
-    from unet.templates import load_templates, render_device
-
-    templates = load_templates(snapshot)
-
-    def render(ctx: Context) -> ConfigView | None:
-        result = render_device(ctx.device, snapshot, applied=ctx.applied, data=ctx.data,
-                               templates=templates)
-        return ConfigView.of(result.tree) if result.tree is not None else None
-
-    return render

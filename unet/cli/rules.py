@@ -37,6 +37,7 @@ def explain_rule(app: App, rule_id: str) -> int:
     """A rule's condition, actions, severity, where it is defined and which devices it matches."""
     from unet.cli._repo import load_policies_or_fail, load_repository
     from unet.core import UnetError
+    from unet.index import intended_configs
     from unet.inventory import did_you_mean
     from unet.policy import run_check
     from unet.report.rules import render_explanation
@@ -47,7 +48,7 @@ def explain_rule(app: App, rule_id: str) -> int:
         hint = did_you_mean(rule_id, [r.id for r in policies.rules])
         raise UnetError(f"no rule '{rule_id}'{hint}; `unet rules list` shows them all")
     repo = load_repository(app)
-    run = run_check(repo.snapshot, repo.inventory)
+    run = run_check(repo.snapshot, repo.inventory, intended=intended_configs(repo.snapshot))
     matched = sorted(d for d, ids in run.result.evaluated.items() if rule_id in ids)
     failing = sorted({f.device for f in run.result.findings if f.rule == rule_id})
     render_explanation(rule, repo.source_text(rule.rule.at.path) or "", matched, failing,

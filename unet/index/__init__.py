@@ -11,6 +11,7 @@ from unet.index._admin import clear_index, index_stats
 from unet.index._check import indexed_check, indexed_inventory
 from unet.index._db import SCHEMA_VERSION, Index, index_path, open_index
 from unet.index._deps import Dependencies, affected_devices, shard_of
+from unet.index._intended import intended_configs
 from unet.index._options import CheckOptions, IntendedFactory
 from unet.index._outcome import CheckOutcome, RuleInfo
 
@@ -28,6 +29,7 @@ __all__ = [
     "index_stats",
     "indexed_check",
     "indexed_inventory",
+    "intended_configs",
     "open_index",
     "shard_of",
 ]

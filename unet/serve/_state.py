@@ -24,7 +24,6 @@ from unet.serve._security import redact, redact_text
 if TYPE_CHECKING:
     from unet.index import CheckOutcome
     from unet.inventory import Inventory, ResolvedDevice
-    from unet.policy import ConfigView, Context
     from unet.source import Snapshot
     from unet.templates import DeviceCompliance, TemplateSet
 
@@ -206,21 +205,6 @@ def _diff_record(result: DeviceCompliance) -> Record:
 
 # ---- building a state ------------------------------------------------------------------
 
-def _intended_factory(snapshot: Snapshot) -> Callable[[Context], ConfigView | None]:
-    """Intended configs for policies that look at them (as `unet check` renders them)."""
-    from unet.policy import ConfigView
-    from unet.templates import load_templates, render_device
-
-    templates = load_templates(snapshot)
-
-    def render(ctx: Context) -> ConfigView | None:
-        result = render_device(ctx.device, snapshot, applied=ctx.applied, data=ctx.data,
-                               templates=templates)
-        return ConfigView.of(result.tree) if result.tree is not None else None
-
-    return render
-
-
 def _device_record(device: ResolvedDevice) -> Record:
     data = redact(device.data)
     return {"name": device.name, **{k: v for k, v in data.items() if k != "name"},
@@ -299,12 +283,12 @@ def _fields(records: dict[str, list[Record]]) -> dict[str, frozenset[str]]:
 
 def build_state(root: Path, snapshot: Snapshot, *, key: str, commit: str | None,
                 dirty: bool) -> State:
-    from unet.index import CheckOptions, indexed_check, indexed_inventory
+    from unet.index import CheckOptions, indexed_check, indexed_inventory, intended_configs
 
     started = time.perf_counter()
     inventory = indexed_inventory(root, snapshot)
     # jobs=1: forking worker processes from a threaded server is unsafe
-    outcome = indexed_check(root, snapshot, CheckOptions(jobs=1), intended=_intended_factory)
+    outcome = indexed_check(root, snapshot, CheckOptions(jobs=1), intended=intended_configs)
     records = _records(snapshot, inventory, outcome)
     index = {kind: {r["name"]: r for r in rows if "name" in r} for kind, rows in records.items()}
     return State(key, commit, dirty, snapshot, inventory, outcome, records, _fields(records), index,
