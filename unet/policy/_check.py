@@ -11,7 +11,7 @@ from unet.inventory import Inventory, ResolvedDevice, RunningConfigs, did_you_me
 from unet.policy._compile import Compiler
 from unet.policy._configs import ConfigView
 from unet.policy._context import ConfigSource, Context
-from unet.policy._evaluate import CheckResult, evaluate, link_index
+from unet.policy._evaluate import CheckResult, LazyLinks, evaluate
 from unet.policy._load import PolicySet, load_policies
 from unet.policy._parser import parse_condition
 from unet.policy._waivers import apply_waivers, load_waivers
@@ -57,7 +57,7 @@ def select(inventory: Inventory, *, names: Sequence[str] = (), where: str | None
     if where is None:
         return chosen
     test = _where(where)
-    links = link_index(inventory)
+    links = LazyLinks(inventory)
     if configs is None and snapshot is not None:
         configs = config_source(RunningConfigs(snapshot))
     source = configs or (lambda ctx, which: None)
@@ -87,7 +87,7 @@ def run_check(snapshot: Snapshot, inventory: Inventory, *, names: Sequence[str] 
     run.devices = select(inventory, names=names, where=where, configs=source)
     run.result = evaluate(run.policies.rules, run.devices, inventory, configs=source)
     waivers, problems = load_waivers(snapshot)
-    links = link_index(inventory)
+    links = LazyLinks(inventory)
 
     def context(name: str) -> Context | None:
         device = inventory.devices.get(name)
