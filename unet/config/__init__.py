@@ -17,12 +17,23 @@ from unet.config._api import Detection, detect_dialect, diff, emit, parse, slice
 from unet.config._diff import Change, ConfigDiff, SectionDiff
 from unet.config._match import Match, MatchError
 from unet.config._remediate import apply, predict, remediate, rollback
+from unet.config._secrets import (
+    MASK,
+    SECRET_KEYS,
+    SECRET_LINES,
+    mask_data,
+    mask_secrets,
+    secret_key,
+)
 from unet.config._tree import ConfigTree, Node
 from unet.config.dialects import DIALECTS, get_dialect
 from unet.config.rules import DialectRules
 
 __all__ = [
     "DIALECTS",
+    "MASK",
+    "SECRET_KEYS",
+    "SECRET_LINES",
     "Change",
     "ConfigDiff",
     "ConfigTree",
@@ -37,10 +48,13 @@ __all__ = [
     "diff",
     "emit",
     "get_dialect",
+    "mask_data",
+    "mask_secrets",
     "parse",
     "predict",
     "remediate",
     "rollback",
+    "secret_key",
     "slice",
 ]
 

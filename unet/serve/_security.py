@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
+
+from unet.config import MASK, SECRET_KEYS, SECRET_LINES, mask_data, mask_secrets
 
 __all__ = [
     "ALLOWED_METHODS",
@@ -33,25 +34,6 @@ LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 MAX_QUERY = 4096  # characters of the query string
 MAX_PATH = 2048
 MAX_HEADER_BYTES = 16 * 1024  # all request headers together
-MASK = "********"
-
-# A key whose name looks like a secret has its value replaced, whatever the value is.
-SECRET_KEYS = re.compile(
-    r"password|passwd|secret|community|token|(?:^|[^a-z])key(?:[^a-z]|$)", re.IGNORECASE)
-
-# Config lines: (what to look for, group holding the secret). Quoted JunOS values count
-# as one token.
-_VALUE = r'("[^"]*"|[^\s;{]+)'
-SECRET_LINES: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.IGNORECASE) for p in (
-    r"^(.*?\s)" + _VALUE + r"(;?\s*## SECRET-DATA)",  # JunOS marks secrets itself
-    r"(\bencrypted-password\s+)" + _VALUE,
-    r"(\b(?:password|secret)\s+(?:\d+\s+)?)" + _VALUE,
-    r"(\bcommunity\s+)" + _VALUE,  # snmp-server community X (IOS), community X (JunOS)
-    r"(\b(?:key-string|authentication-key|pre-shared-key|md5)\s+(?:\d+\s+)?)" + _VALUE,
-    r"(\b(?:tacacs-server|radius-server|server)\b.*?\bkey\s+(?:\d+\s+)?)" + _VALUE,
-))
-
-
 def token_matches(expected: str | None, header: str | None) -> bool:
     """`Authorization: Bearer <token>`, compared in constant time."""
     if not expected:
@@ -90,30 +72,9 @@ def host_allowed(header: str | None, allowed: Iterable[str]) -> bool:
 
 def redact(value: Any) -> Any:
     """A copy of a JSON value with every secret-looking key's value masked."""
-    if isinstance(value, Mapping):
-        return {k: MASK if isinstance(k, str) and SECRET_KEYS.search(k) and v is not None
-                else redact(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [redact(v) for v in value]
-    return value
+    return mask_data(value)
 
 
 def redact_text(text: str) -> str:
     """Config text with the secret part of each secret line masked."""
-    return "\n".join(_redact_line(line) for line in text.split("\n"))
-
-
-def _redact_line(line: str) -> str:
-    for pattern in SECRET_LINES:
-        line = pattern.sub(_mask, line)
-    return line
-
-
-def _mask(match: re.Match[str]) -> str:
-    groups = match.groups()
-    secret = match.group(2)
-    masked = MASK if not secret.startswith('"') else f'"{MASK}"'
-    if secret.strip('"') in (MASK, ""):
-        masked = secret
-    tail = "".join(g or "" for g in groups[2:])
-    return groups[0] + masked + tail
+    return mask_secrets(text)
