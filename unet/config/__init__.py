@@ -19,11 +19,12 @@ from unet.config._match import Match, MatchError
 from unet.config._remediate import apply, predict, remediate, rollback
 from unet.config._secrets import (
     MASK,
-    SECRET_KEYS,
-    SECRET_LINES,
+    SecretValues,
     mask_data,
     mask_secrets,
     secret_key,
+    secret_tokens,
+    secret_values,
 )
 from unet.config._tree import ConfigTree, Node
 from unet.config.dialects import DIALECTS, get_dialect
@@ -32,8 +33,6 @@ from unet.config.rules import DialectRules
 __all__ = [
     "DIALECTS",
     "MASK",
-    "SECRET_KEYS",
-    "SECRET_LINES",
     "Change",
     "ConfigDiff",
     "ConfigTree",
@@ -42,6 +41,7 @@ __all__ = [
     "Match",
     "MatchError",
     "Node",
+    "SecretValues",
     "SectionDiff",
     "apply",
     "detect_dialect",
@@ -55,6 +55,8 @@ __all__ = [
     "remediate",
     "rollback",
     "secret_key",
+    "secret_tokens",
+    "secret_values",
     "slice",
 ]
 

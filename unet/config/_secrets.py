@@ -1,40 +1,78 @@
 """Secrets in configuration text and data: one table, used wherever text leaves unet.
 
 `unet serve` masks with it, `unet pull` scrubs backups with it before they are
-written, and deployment records are masked with it. The table is data: which
-token after which keyword is the secret.
+written, and deployment records are masked with it. Three rules:
+
+- config lines: a per-dialect table says which token after which keyword is the
+  secret (`unet/config/dialects/_secret_table.py`); only that token is replaced;
+- data keys: a key whose name says it holds a secret (`password`, `snmp_community`,
+  `apiKey`, `psk`) has its value replaced, whatever the value is;
+- known values: `SecretValues` masks every occurrence of secrets found by the two
+  rules above, wherever else they turn up (a message quoting a value, a diff line
+  cut from its context).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["MASK", "SECRET_KEYS", "SECRET_LINES", "mask_data", "mask_secrets", "secret_key"]
+from unet.config.rules import DialectRules, SecretRule
+
+__all__ = [
+    "MASK",
+    "SecretValues",
+    "mask_data",
+    "mask_secrets",
+    "secret_key",
+    "secret_tokens",
+    "secret_values",
+]
 
 MASK = "********"
 
-# A key whose name looks like a secret has its value replaced, whatever the value is.
-SECRET_KEYS = re.compile(
-    r"password|passwd|secret|community|token|(?:^|[^a-z])key(?:[^a-z]|$)", re.IGNORECASE)
+# ---- data keys ---------------------------------------------------------------------------
 
-# Config lines: (what to look for, group holding the secret). Quoted JunOS values count
-# as one token.
-_VALUE = r'("[^"]*"|[^\s;{]+)'
-SECRET_LINES: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.IGNORECASE) for p in (
-    r"^(.*?\s)" + _VALUE + r"(;?\s*## SECRET-DATA)",  # JunOS marks secrets itself
-    r"(\bencrypted-password\s+)" + _VALUE,
-    r"(\b(?:password|secret)\s+(?:\d+\s+)?)" + _VALUE,
-    r"(\bcommunity\s+)" + _VALUE,  # snmp-server community X (IOS), community X (JunOS)
-    r"(\b(?:key-string|authentication-key|pre-shared-key|md5)\s+(?:\d+\s+)?)" + _VALUE,
-    r"(\b(?:tacacs-server|radius-server|server)\b.*?\bkey\s+(?:\d+\s+)?)" + _VALUE,
-))
+# A key is a secret when one of its words is a secret word and no later word says the
+# value is about the secret rather than the secret itself (`key_id`, `password_length`).
+_SECRET_WORDS = frozenset({
+    "password", "passwords", "passwd", "pwd", "pass", "passphrase", "passkey", "passcode",
+    "secret", "secrets", "token", "tokens", "community", "communities", "psk", "key", "keys",
+    "apikey", "authkey", "privkey", "privatekey", "secretkey", "accesskey", "credential",
+    "credentials", "creds",
+})
+_META_WORDS = frozenset({
+    "id", "ids", "index", "name", "names", "list", "lists", "chain", "chains", "file", "files",
+    "path", "paths", "type", "types", "length", "len", "size", "policy", "encryption",
+    "min", "max", "minimum", "maximum", "ttl", "ref", "url", "format", "algorithm", "count",
+    "expiry", "expires", "lifetime", "strength", "enabled", "required", "through",
+})
+# `auth_string`, `md5_hash`: a generic noun after a word that says what it authenticates.
+_QUALIFIED = frozenset({"string", "value", "hash", "text", "data"})
+_AUTH_WORDS = frozenset({"auth", "authentication", "priv", "privacy", "md5", "sha", "hmac",
+                         "wpa", "enable", "shared"})
+_WORD_BREAK = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def _words(name: str) -> list[str]:
+    """`snmpCommunity_ro2` -> ["snmp", "community", "ro"]: snake, kebab and camel case."""
+    words = (w.lower().rstrip("0123456789") for w in _WORD_BREAK.split(name))
+    return [w for w in words if w]
 
 
 def secret_key(name: str) -> bool:
-    """Whether a data key's name says its value is a secret (`password`, `snmp_community`)."""
-    return SECRET_KEYS.search(name) is not None
+    """Whether a data key's name says its value is a secret (`password`, `snmp_community`,
+    `apiKey`, `auth_string`), and not something about one (`key_id`, `password_length`)."""
+    words = _words(name)
+    for index, word in enumerate(words):
+        secret = word in _SECRET_WORDS or (
+            word in _QUALIFIED and any(w in _AUTH_WORDS or w in _SECRET_WORDS
+                                       for w in words[:index]))
+        if secret and not any(w in _META_WORDS for w in words[index + 1:]):
+            return True
+    return False
 
 
 def mask_data(value: Any) -> Any:
@@ -47,27 +85,264 @@ def mask_data(value: Any) -> Any:
     return value
 
 
+def secret_values(value: Any, *, inside: bool = False) -> set[str]:
+    """Every scalar `mask_data` would hide, as text (to find it again elsewhere)."""
+    found: set[str] = set()
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            found |= secret_values(v, inside=inside or (isinstance(k, str) and secret_key(k)))
+    elif isinstance(value, list | tuple):
+        for v in value:
+            found |= secret_values(v, inside=inside)
+    elif inside and value is not None and not isinstance(value, bool):
+        found.add(str(value))
+    return found
+
+
+# ---- config lines ------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    keywords: tuple[str, ...]  # of every row, lowercase
+    rules: tuple[SecretRule, ...]
+
+
+_TABLES: dict[str, _Table] = {}
+_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|[\s\"]")
+
+
+def _table(dialect: object) -> _Table:
+    from unet.config.dialects._secret_table import SECRET_TABLES, UNION
+
+    name = _dialect_name(dialect)
+    table = _TABLES.get(name)
+    if table is None:
+        table = _TABLES[name] = _compile(SECRET_TABLES.get(name, UNION))
+    return table
+
+
+def _compile(rules: Sequence[SecretRule]) -> _Table:
+    keywords = tuple(sorted({k for rule in rules for k in rule.keyword.split("|")}))
+    return _Table(keywords, tuple(rules))
+
+
+def _dialect_name(dialect: object) -> str:
+    """The table's key: a dialect's own name (aliases resolved); "" for the union."""
+    if isinstance(dialect, DialectRules):
+        return dialect.name
+    if not isinstance(dialect, str) or not dialect.strip():
+        return ""
+    from unet.config.dialects import get_dialect
+
+    try:
+        return get_dialect(dialect).name
+    except ValueError:
+        return dialect.strip().lower()  # a table without a parser yet (frr), or unknown
+
+
 def mask_secrets(text: str, dialect: object = None) -> str:
-    """Config text with the secret part of each secret line replaced by `MASK`.
+    """Config text with each secret token replaced by `MASK` (quoted ones stay quoted).
 
-    `dialect` (a name or a `DialectRules`) picks the dialect's own rows; `None` applies
-    the rows of every dialect, for text whose dialect is not known.
+    `dialect` (a name or a `DialectRules`) picks the dialect's own rows; `None` or an
+    unknown name applies the rows of every dialect, for text whose dialect is not known.
+    Everything but the secret tokens is kept byte for byte.
     """
-    del dialect  # every row applies to every dialect for now
-    return "\n".join(_mask_line(line) for line in text.split("\n"))
+    lines = text.split("\n")
+    for index, spans in _secret_spans(text, lines, _table(dialect)):
+        lines[index] = _replace(lines[index], spans)
+    return "\n".join(lines)
 
 
-def _mask_line(line: str) -> str:
-    for pattern in SECRET_LINES:
-        line = pattern.sub(_mask, line)
-    return line
+def secret_tokens(text: str, dialect: object = None) -> set[str]:
+    """The secrets `mask_secrets` would hide, without their quotes."""
+    lines = text.split("\n")
+    found = set()
+    for index, spans in _secret_spans(text, lines, _table(dialect)):
+        for start, end in spans:
+            token = lines[index][start:end]
+            token = token[1:-1] if _quoted(token) else token
+            if token and token != MASK:
+                found.add(token)
+    return found
 
 
-def _mask(match: re.Match[str]) -> str:
-    groups = match.groups()
-    secret = match.group(2)
-    masked = MASK if not secret.startswith('"') else f'"{MASK}"'
-    if secret.strip('"') in (MASK, ""):
-        masked = secret
-    tail = "".join(g or "" for g in groups[2:])
-    return groups[0] + masked + tail
+def _secret_spans(text: str, lines: Sequence[str], table: _Table,
+                  ) -> Iterator[tuple[int, list[tuple[int, int]]]]:
+    """(line index, secret spans) of every line holding a secret.
+
+    Only lines holding a row's keyword are looked at; the parent of a line is found by
+    walking back, and remembered.
+    """
+    lowered = text.lower()  # may change lengths, never the number of lines
+    hits = []
+    for keyword in table.keywords:  # str.find is much faster than one regex of them all
+        position = lowered.find(keyword)
+        while position >= 0:
+            hits.append((position, keyword))
+            position = lowered.find(keyword, position + 1)
+    hits.sort()
+    found: dict[int, set[str]] = {}
+    index = last = 0
+    for position, keyword in hits:
+        index += lowered.count("\n", last, position)
+        last = position
+        found.setdefault(index, set()).add(keyword)
+    parents: dict[int, int | None] = {}
+    chosen: dict[frozenset[str], list[SecretRule]] = {}
+    for index, words in found.items():
+        keywords = frozenset(words)
+        rules = chosen.get(keywords)
+        if rules is None:
+            rules = chosen[keywords] = [r for r in table.rules
+                                        if any(k in keywords for k in r.keyword.split("|"))]
+        spans = _line_spans(lines, index, rules, parents)
+        if spans:
+            yield index, spans
+
+
+def _parent(lines: Sequence[str], index: int, memo: dict[int, int | None]) -> int | None:
+    """The index of the section line `lines[index]` sits in (by indentation), or None."""
+    if index in memo:
+        return memo[index]
+    line = lines[index]
+    indent = len(line) - len(line.lstrip())
+    found: int | None = None
+    position = index - 1
+    while position >= 0 and indent > 0:
+        other = lines[position]
+        stripped = other.lstrip()
+        if stripped and stripped[0] not in "!#}":
+            other_indent = len(other) - len(stripped)
+            if other_indent < indent:
+                found = position
+                break
+            if other_indent == indent and position in memo:  # a sibling: the same parent
+                found = memo[position]
+                break
+        position -= 1
+    memo[index] = found
+    return found
+
+
+def _line_spans(lines: Sequence[str], index: int, rules: Iterable[SecretRule],
+                parents: dict[int, int | None]) -> list[tuple[int, int]]:
+    line = lines[index]
+    spans = []
+    for rule in rules:
+        if rule.within is not None:
+            parent = _parent(lines, index, parents)
+            if parent is None or rule.within.search(lines[parent].lstrip()) is None:
+                continue
+        for match in rule.pattern.finditer(line):
+            for group in range(1, rule.pattern.groups + 1):
+                start, end = match.span(group)
+                if end > start and _TEMPLATE_CODE.sub("", line[start:end].replace(MASK, "")):
+                    spans.append((start, end))  # not template code, not masked already
+    return _merged(spans)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _quoted(token: str) -> bool:
+    return len(token) >= 2 and token[0] == token[-1] == '"'
+
+
+def _replace(line: str, spans: Iterable[tuple[int, int]]) -> str:
+    out, last = [], 0
+    for start, end in spans:
+        out += [line[last:start], f'"{MASK}"' if _quoted(line[start:end]) else MASK]
+        last = end
+    out.append(line[last:])
+    return "".join(out)
+
+
+# ---- known values ------------------------------------------------------------------------
+
+class SecretValues:
+    """Masks every occurrence of known secret values in any text.
+
+    Values shorter than `MIN_LENGTH` are left out: masking every `7` or `ab` would
+    destroy the text around them and hide nothing worth hiding.
+    """
+
+    MIN_LENGTH = 4
+    _PREFIX = 48  # the regex matches at most this many characters; the rest is compared
+
+    __slots__ = ("_by_prefix", "_pattern", "values")
+
+    def __init__(self, values: Iterable[str] = ()) -> None:
+        self.values = frozenset(v for v in values
+                                if len(v) >= self.MIN_LENGTH and v.strip() and MASK not in v)
+        by_prefix: dict[str, list[str]] = {}
+        for value in sorted(self.values, key=len, reverse=True):
+            by_prefix.setdefault(value[:self._PREFIX], []).append(value)
+        self._by_prefix = by_prefix
+        self._pattern = re.compile(_trie_pattern(by_prefix)) if by_prefix else None
+
+    def __bool__(self) -> bool:
+        return self._pattern is not None
+
+    def __or__(self, other: SecretValues) -> SecretValues:
+        return SecretValues(self.values | other.values)
+
+    def found(self, text: str) -> bool:
+        return next(self._occurrences(text), None) is not None
+
+    def mask(self, text: str) -> str:
+        out, last = [], 0
+        for start, end in self._occurrences(text):
+            out += [text[last:start], MASK]
+            last = end
+        if not out:
+            return text
+        out.append(text[last:])
+        return "".join(out)
+
+    def _occurrences(self, text: str) -> Iterator[tuple[int, int]]:
+        if self._pattern is None:
+            return
+        position = 0
+        while (match := self._pattern.search(text, position)) is not None:
+            start = match.start()
+            value = next((v for v in self._by_prefix[match.group()]
+                          if text.startswith(v, start)), None)
+            if value is None:
+                position = start + 1  # a long value's prefix only
+                continue
+            yield start, start + len(value)
+            position = start + len(value)
+
+
+def _trie_pattern(keys: Iterable[str]) -> str:
+    """One regex matching any of `keys`, longest first, in one pass (a trie, not a list of
+    alternatives the engine would try one by one at every position)."""
+    trie: dict[str, Any] = {}
+    for key in keys:
+        node = trie
+        for char in key:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _node_pattern(trie)
+
+
+def _node_pattern(node: dict[str, Any]) -> str:
+    ends = "" in node
+    branches = []
+    for char in sorted(k for k in node if k):
+        child, run = node[char], re.escape(char)
+        while len(child) == 1 and "" not in child:  # a chain without branches: one literal
+            (char, child), = child.items()
+            run += re.escape(char)
+        branches.append(run + _node_pattern(child))
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if ends else body

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from unet.serve._security import redact, redact_text
+from unet.serve._security import IDENTIFIERS, BodyMask, redact, redact_strings, redact_text
 
 if TYPE_CHECKING:
+    from unet.config import SecretValues
     from unet.index import CheckOutcome
     from unet.inventory import Inventory, ResolvedDevice
     from unet.source import Snapshot
@@ -61,6 +62,10 @@ class State:
     # Encoded answers by ETag and Host: a state never changes, so neither do they.
     responses: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
+    # Secret tokens per config or template (blob id, dialect), reused by the next state.
+    tokens: dict[str, frozenset[str]] = field(default_factory=dict)
+    previous_tokens: dict[str, frozenset[str]] = field(default_factory=dict)
+    mask: BodyMask | None = None  # set by build_state: every response goes through it
 
     def record(self, kind: str, name: str) -> Record:
         found = self.index[kind].get(name)
@@ -87,6 +92,66 @@ class State:
                 self._cache[(kind, name)] = make()
             return self._cache[(kind, name)]
 
+    # ---- secrets ----------------------------------------------------------------------
+
+    def known_secrets(self) -> SecretValues:
+        """Every secret value this state can show: values under secret-looking keys of every
+        data file, and the secret tokens of every running config and template. Each
+        response is masked with them on its way out (`App`), whatever produced it."""
+        from unet.config import SecretValues, secret_values
+        from unet.inventory import RunningConfigs
+        from unet.templates import TEMPLATE_DIR
+
+        inventory = self.inventory
+        values = secret_values(inventory.settings)
+        if inventory.defaults is not None:
+            values |= secret_values(inventory.defaults.data)
+        for entity in (*inventory.locations.values(), *inventory.groups.values(),
+                       *inventory.device_files.values()):
+            values |= secret_values(entity.data)
+        for device in inventory.devices.values():
+            values |= secret_values(device.data)
+        for link in inventory.links:
+            values |= secret_values(link.data)
+        running = RunningConfigs(self.snapshot)
+        for name, device in inventory.devices.items():
+            path = running.path(name)
+            if path is not None:
+                values |= self._tokens(path, device.data.get("platform"))
+        for path in self.snapshot.files(TEMPLATE_DIR):
+            if path.endswith(".j2"):
+                values |= self._tokens(path, None)
+        return SecretValues(values)
+
+    def _tokens(self, path: str, dialect: Any) -> frozenset[str]:
+        from unet.config import secret_tokens
+        from unet.source import SnapshotReadError
+
+        try:
+            key = f"{self.snapshot.blob_id(path)}\0{dialect}"
+        except SnapshotReadError:
+            return frozenset()
+        found = self.tokens.get(key) or self.previous_tokens.get(key)
+        if found is None:
+            try:
+                text = self.snapshot.read(path).decode("utf-8", errors="replace")
+            except SnapshotReadError:
+                return frozenset()
+            found = frozenset(secret_tokens(text, dialect if isinstance(dialect, str) else None))
+        self.tokens[key] = found
+        return found
+
+    def device_secrets(self, name: str) -> SecretValues:
+        """The secrets only this device's rendered config holds (its running config's are
+        in `secrets()` already): a value a template put where a secret goes."""
+        def make() -> SecretValues:
+            from unet.config import SecretValues, secret_tokens
+
+            result = self._rendered(name)
+            return SecretValues(secret_tokens(result.text, result.platform))
+
+        return self.cached("device-secrets", name, make)  # type: ignore[no-any-return]
+
     # ---- configs, made on first use --------------------------------------------------
 
     def templates(self) -> TemplateSet:
@@ -98,13 +163,27 @@ class State:
         device = self.device(name)
         return self.cached("intended", name, lambda: self._render(device))  # type: ignore[no-any-return]
 
+    def _rendered(self, name: str) -> Any:
+        from unet.templates import render_intended
+
+        device = self.device(name)
+        return self.cached("rendered", name, lambda: render_intended(
+            device, self.snapshot, self.templates(), outcome=self._outcome(device)))
+
     def running(self, name: str) -> Record:
         device = self.device(name)
         return self.cached("running", name, lambda: self._running(device))  # type: ignore[no-any-return]
 
     def diff(self, name: str) -> Record:
         device = self.device(name)
-        return self.cached("diff", name, lambda: _diff_record(self._compare(device)))  # type: ignore[no-any-return]
+
+        def make() -> Record:
+            record = _diff_record(self._compare(device), device.data.get("platform"))
+            masked: Record = redact_strings(record, self.device_secrets(name), lines=False,
+                                            keep=IDENTIFIERS)
+            return masked
+
+        return self.cached("diff", name, make)  # type: ignore[no-any-return]
 
     def compliance(self) -> dict[str, tuple[int, int]]:
         """feature -> (devices compliant, devices compared), for /metrics."""
@@ -144,15 +223,15 @@ class State:
                 if any(not hasattr(a, "condition") for a in r.rule.actions)]
 
     def _render(self, device: ResolvedDevice) -> Record:
-        from unet.templates import render_intended
-
-        result = render_intended(device, self.snapshot, self.templates(),
-                                 outcome=self._outcome(device))
-        return {"device": device.name, "platform": result.platform,
-                "templates": [t.name for t in result.templates],
-                "config": redact_text(result.text),
-                "diagnostics": [_diagnostic(d) for d in result.diagnostics],
-                "_source": _location_of(device.source)}
+        result = self._rendered(device.name)
+        record = {"device": device.name, "platform": result.platform,
+                  "templates": [t.name for t in result.templates],
+                  "config": redact_text(result.text, result.platform),
+                  "diagnostics": [_diagnostic(d) for d in result.diagnostics],
+                  "_source": _location_of(device.source)}
+        masked: Record = redact_strings(record, self.device_secrets(device.name), lines=False,
+                                        keep=IDENTIFIERS)
+        return masked
 
     def _running(self, device: ResolvedDevice) -> Record:
         from unet.inventory import RunningConfigs
@@ -162,8 +241,9 @@ class State:
             raise NotFound(f"device '{device.name}' has no running config "
                            f"(expected configs/{device.name}.cfg)")
         text = self.snapshot.read(path).decode("utf-8", errors="replace")
-        return {"device": device.name, "platform": device.data.get("platform"),
-                "config": redact_text(text), "_source": _source(path, 1)}
+        platform = device.data.get("platform")
+        return {"device": device.name, "platform": platform,
+                "config": redact_text(text, platform), "_source": _source(path, 1)}
 
     def _compare(self, device: ResolvedDevice) -> DeviceCompliance:
         from unet.inventory import RunningConfigs
@@ -183,22 +263,12 @@ def _diagnostic(d: Any) -> Record:
             "severity": d.severity.label, "message": d.message}
 
 
-def _redact_strings(value: Any) -> Any:
-    if isinstance(value, str):
-        return redact_text(value)
-    if isinstance(value, list):
-        return [_redact_strings(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _redact_strings(v) for k, v in value.items()}
-    return value
-
-
-def _diff_record(result: DeviceCompliance) -> Record:
+def _diff_record(result: DeviceCompliance, platform: Any) -> Record:
     from unet.report.compliance import running_json
     from unet.templates import ComplianceRun
 
     document = running_json(ComplianceRun([result], list(result.diagnostics)))
-    record = _redact_strings(document["devices"][0])
+    record = redact_strings(document["devices"][0], dialect=platform)
     record["diagnostics"] = document["diagnostics"]
     return record  # type: ignore[no-any-return]
 
@@ -282,7 +352,7 @@ def _fields(records: dict[str, list[Record]]) -> dict[str, frozenset[str]]:
 
 
 def build_state(root: Path, snapshot: Snapshot, *, key: str, commit: str | None,
-                dirty: bool) -> State:
+                dirty: bool, previous: State | None = None) -> State:
     from unet.index import CheckOptions, indexed_check, indexed_inventory, intended_configs
 
     started = time.perf_counter()
@@ -291,8 +361,12 @@ def build_state(root: Path, snapshot: Snapshot, *, key: str, commit: str | None,
     outcome = indexed_check(root, snapshot, CheckOptions(jobs=1), intended=intended_configs)
     records = _records(snapshot, inventory, outcome)
     index = {kind: {r["name"]: r for r in rows if "name" in r} for kind, rows in records.items()}
-    return State(key, commit, dirty, snapshot, inventory, outcome, records, _fields(records), index,
-                 build_seconds=time.perf_counter() - started)
+    state = State(key, commit, dirty, snapshot, inventory, outcome, records, _fields(records),
+                  index, previous_tokens=previous.tokens if previous is not None else {})
+    # Built before the state is served, so that no request waits for it.
+    state.mask = BodyMask(state.known_secrets())
+    state.build_seconds = time.perf_counter() - started
+    return state
 
 
 # ---- the current state and its refresh ---------------------------------------------------
@@ -331,6 +405,10 @@ class Served:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
+    def peek(self) -> State | None:
+        """The current state if one was built, without building one."""
+        return self._state
+
     def current(self) -> State:
         state = self._state
         if state is None:
@@ -360,7 +438,8 @@ class Served:
             snapshot, key, commit, dirty = self._observe()
             if self._state is not None and self._state.key == key:
                 return False
-            self._state = build_state(self.root, snapshot, key=key, commit=commit, dirty=dirty)
+            self._state = build_state(self.root, snapshot, key=key, commit=commit, dirty=dirty,
+                                      previous=self._state)
             self.refreshes += 1
             return True
 
