@@ -15,7 +15,7 @@ written, and deployment records are masked with it. Three rules:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,7 @@ __all__ = [
     "SecretValues",
     "mask_data",
     "mask_secrets",
+    "secret_fields",
     "secret_key",
     "secret_tokens",
     "secret_values",
@@ -75,25 +76,30 @@ def secret_key(name: str) -> bool:
     return False
 
 
-def mask_data(value: Any) -> Any:
-    """A copy of a JSON-like value with every secret-looking key's value masked."""
+def _secret(key: object, keys: Collection[str]) -> bool:
+    return isinstance(key, str) and (key in keys or secret_key(key))
+
+
+def mask_data(value: Any, *, keys: Collection[str] = ()) -> Any:
+    """A copy of a JSON-like value with every secret-looking key's value masked; `keys`
+    names more keys that hold secrets (`secret_fields` of the templates)."""
     if isinstance(value, Mapping):
-        return {k: MASK if isinstance(k, str) and secret_key(k) and v is not None
-                else mask_data(v) for k, v in value.items()}
+        return {k: MASK if v is not None and _secret(k, keys) else mask_data(v, keys=keys)
+                for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [mask_data(v) for v in value]
+        return [mask_data(v, keys=keys) for v in value]
     return value
 
 
-def secret_values(value: Any, *, inside: bool = False) -> set[str]:
+def secret_values(value: Any, *, keys: Collection[str] = (), inside: bool = False) -> set[str]:
     """Every scalar `mask_data` would hide, as text (to find it again elsewhere)."""
     found: set[str] = set()
     if isinstance(value, Mapping):
         for k, v in value.items():
-            found |= secret_values(v, inside=inside or (isinstance(k, str) and secret_key(k)))
+            found |= secret_values(v, keys=keys, inside=inside or _secret(k, keys))
     elif isinstance(value, list | tuple):
         for v in value:
-            found |= secret_values(v, inside=inside)
+            found |= secret_values(v, keys=keys, inside=inside)
     elif inside and value is not None and not isinstance(value, bool):
         found.add(str(value))
     return found
@@ -166,9 +172,30 @@ def secret_tokens(text: str, dialect: object = None) -> set[str]:
     return found
 
 
-def _secret_spans(text: str, lines: Sequence[str], table: _Table,
+# `{{ vars.a.b }}`, `{{ vars["a"] | default("x") }}`: a plain data reference, and its name
+_EXPRESSION = re.compile(r"\{\{-?\s*([A-Za-z_][\w.]*(?:\[[\"'][^\"'\]]+[\"']\])*)"
+                         r"\s*(?:\|[^}]*)?-?\}\}")
+_LAST_NAME = re.compile(r"(?:\.|\[[\"'])([^.\[\]\"']+)[\"']?\]?$")
+
+
+def secret_fields(template: str, dialect: object = None) -> set[str]:
+    """The data fields a template puts where a secret goes: `snmp-server community
+    {{ vars.snmp_ro }} RO` gives {"snmp_ro"}. Their values are secrets wherever they
+    turn up, whatever the field is called."""
+    lines = template.split("\n")
+    found = set()
+    for index, spans in _secret_spans(template, lines, _table(dialect), code=True):
+        for start, end in spans:
+            for expression in _EXPRESSION.findall(lines[index][start:end]):
+                last = _LAST_NAME.search(expression)
+                found.add(last.group(1) if last else expression)
+    return found
+
+
+def _secret_spans(text: str, lines: Sequence[str], table: _Table, *, code: bool = False,
                   ) -> Iterator[tuple[int, list[tuple[int, int]]]]:
-    """(line index, secret spans) of every line holding a secret.
+    """(line index, secret spans) of every line holding a secret (with `code`, only the
+    spans that are template code, which are otherwise left alone).
 
     Only lines holding a row's keyword are looked at; the parent of a line is found by
     walking back, and remembered.
@@ -195,7 +222,7 @@ def _secret_spans(text: str, lines: Sequence[str], table: _Table,
         if rules is None:
             rules = chosen[keywords] = [r for r in table.rules
                                         if any(k in keywords for k in r.keyword.split("|"))]
-        spans = _line_spans(lines, index, rules, parents)
+        spans = _line_spans(lines, index, rules, parents, code=code)
         if spans:
             yield index, spans
 
@@ -211,7 +238,7 @@ def _parent(lines: Sequence[str], index: int, memo: dict[int, int | None]) -> in
     while position >= 0 and indent > 0:
         other = lines[position]
         stripped = other.lstrip()
-        if stripped and stripped[0] not in "!#}":
+        if stripped and stripped[0] not in "!#}" and not stripped.startswith(("{%", "{#")):
             other_indent = len(other) - len(stripped)
             if other_indent < indent:
                 found = position
@@ -225,7 +252,7 @@ def _parent(lines: Sequence[str], index: int, memo: dict[int, int | None]) -> in
 
 
 def _line_spans(lines: Sequence[str], index: int, rules: Iterable[SecretRule],
-                parents: dict[int, int | None]) -> list[tuple[int, int]]:
+                parents: dict[int, int | None], *, code: bool = False) -> list[tuple[int, int]]:
     line = lines[index]
     spans = []
     for rule in rules:
@@ -236,7 +263,11 @@ def _line_spans(lines: Sequence[str], index: int, rules: Iterable[SecretRule],
         for match in rule.pattern.finditer(line):
             for group in range(1, rule.pattern.groups + 1):
                 start, end = match.span(group)
-                if end > start and _TEMPLATE_CODE.sub("", line[start:end].replace(MASK, "")):
+                token = line[start:end]
+                if code:
+                    if "{{" in token:
+                        spans.append((start, end))
+                elif end > start and _TEMPLATE_CODE.sub("", token.replace(MASK, "")):
                     spans.append((start, end))  # not template code, not masked already
     return _merged(spans)
 

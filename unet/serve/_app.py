@@ -281,7 +281,7 @@ class App:
             if route.kind:
                 kind = request.params["kind"]
                 request.query = parse_query(request.query_string,
-                                            filters=sorted(state.fields[kind]))
+                                            filters=sorted(state.fields[kind]), paging=True)
             else:
                 request.query = parse_query(request.query_string, options=route.options)
         except QueryError as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from unet.config import MASK, SecretValues, mask_data, mask_secrets
@@ -72,9 +72,10 @@ def host_allowed(header: str | None, allowed: Iterable[str]) -> bool:
     return name in LOOPBACK_HOSTS or name in {h.lower().strip("[]") for h in allowed}
 
 
-def redact(value: Any) -> Any:
-    """A copy of a JSON value with every secret-looking key's value masked."""
-    return mask_data(value)
+def redact(value: Any, keys: Collection[str] = ()) -> Any:
+    """A copy of a JSON value with every secret-looking key's value masked (and the
+    values of `keys`)."""
+    return mask_data(value, keys=keys)
 
 
 def redact_text(text: str, dialect: Any = None) -> str:

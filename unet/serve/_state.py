@@ -66,6 +66,7 @@ class State:
     tokens: dict[str, frozenset[str]] = field(default_factory=dict)
     previous_tokens: dict[str, frozenset[str]] = field(default_factory=dict)
     mask: BodyMask | None = None  # set by build_state: every response goes through it
+    secret_fields: frozenset[str] = frozenset()  # data fields templates use as secrets
 
     def record(self, kind: str, name: str) -> Record:
         found = self.index[kind].get(name)
@@ -102,17 +103,17 @@ class State:
         from unet.inventory import RunningConfigs
         from unet.templates import TEMPLATE_DIR
 
-        inventory = self.inventory
-        values = secret_values(inventory.settings)
+        inventory, keys = self.inventory, self.secret_fields
+        values = secret_values(inventory.settings, keys=keys)
         if inventory.defaults is not None:
-            values |= secret_values(inventory.defaults.data)
+            values |= secret_values(inventory.defaults.data, keys=keys)
         for entity in (*inventory.locations.values(), *inventory.groups.values(),
                        *inventory.device_files.values()):
-            values |= secret_values(entity.data)
+            values |= secret_values(entity.data, keys=keys)
         for device in inventory.devices.values():
-            values |= secret_values(device.data)
+            values |= secret_values(device.data, keys=keys)
         for link in inventory.links:
-            values |= secret_values(link.data)
+            values |= secret_values(link.data, keys=keys)
         running = RunningConfigs(self.snapshot)
         for name, device in inventory.devices.items():
             path = running.path(name)
@@ -275,22 +276,22 @@ def _diff_record(result: DeviceCompliance, platform: Any) -> Record:
 
 # ---- building a state ------------------------------------------------------------------
 
-def _device_record(device: ResolvedDevice) -> Record:
-    data = redact(device.data)
+def _device_record(device: ResolvedDevice, keys: frozenset[str]) -> Record:
+    data = redact(device.data, keys)
     return {"name": device.name, **{k: v for k, v in data.items() if k != "name"},
             "url": f"/api/v1/devices/{device.name}", "_source": _location_of(device.source)}
 
 
-def _entity_record(entity: Any, kind: str) -> Record:
-    data = redact(entity.data)
+def _entity_record(entity: Any, kind: str, keys: frozenset[str]) -> Record:
+    data = redact(entity.data, keys)
     return {"name": entity.name, **{k: v for k, v in data.items() if k != "name"},
             "url": f"/api/v1/{kind}/{entity.name}",
             "_source": _location_of(entity.location("name"))}
 
 
-def _link_record(link: Any) -> Record:
+def _link_record(link: Any, keys: frozenset[str]) -> Record:
     (a, ai), (b, bi) = link.endpoints
-    data = redact({k: v for k, v in link.data.items() if k != "endpoints"})
+    data = redact({k: v for k, v in link.data.items() if k != "endpoints"}, keys)
     return {"endpoints": [f"{a}:{ai}", f"{b}:{bi}"], "devices": [a, b], **data,
             "_source": _location_of(link.location("endpoints"))}
 
@@ -312,7 +313,7 @@ def _rule_record(rule: Any, findings: dict[str, int]) -> Record:
 
 
 def _records(snapshot: Snapshot, inventory: Inventory, outcome: CheckOutcome,
-             ) -> dict[str, list[Record]]:
+             keys: frozenset[str]) -> dict[str, list[Record]]:
     from unet.policy import policy_files
     from unet.templates import TEMPLATE_DIR
 
@@ -325,11 +326,12 @@ def _records(snapshot: Snapshot, inventory: Inventory, outcome: CheckOutcome,
     for rule in rules:
         by_file.setdefault(rule["_source"]["path"], []).append(rule["id"])
     return {
-        "devices": [_device_record(inventory.devices[n]) for n in sorted(inventory.devices)],
-        "locations": [_entity_record(inventory.locations[n], "locations")
+        "devices": [_device_record(inventory.devices[n], keys) for n in sorted(inventory.devices)],
+        "locations": [_entity_record(inventory.locations[n], "locations", keys)
                       for n in sorted(inventory.locations)],
-        "groups": [_entity_record(inventory.groups[n], "groups") for n in sorted(inventory.groups)],
-        "links": [_link_record(link) for link in inventory.links],
+        "groups": [_entity_record(inventory.groups[n], "groups", keys)
+                   for n in sorted(inventory.groups)],
+        "links": [_link_record(link, keys) for link in inventory.links],
         "templates": [{"name": p.removeprefix(TEMPLATE_DIR), "path": p,
                        "url": f"/api/v1/templates/{p.removeprefix(TEMPLATE_DIR)}",
                        "_source": _source(p, 1)}
@@ -341,6 +343,23 @@ def _records(snapshot: Snapshot, inventory: Inventory, outcome: CheckOutcome,
         "diagnostics": [{**_diagnostic(d), "_source": _location_of(d.location)}
                         for d in outcome.diagnostics],
     }
+
+
+def _template_secret_fields(snapshot: Snapshot) -> frozenset[str]:
+    """Data fields some template renders where a secret goes: secrets, whatever their
+    name (`snmp-server community {{ vars.snmp_ro }}` makes `snmp_ro` one)."""
+    from unet.config import secret_fields
+    from unet.source import SnapshotReadError
+    from unet.templates import TEMPLATE_DIR
+
+    found: set[str] = set()
+    for path in snapshot.files(TEMPLATE_DIR):
+        if path.endswith(".j2"):
+            try:
+                found |= secret_fields(snapshot.read(path).decode("utf-8", errors="replace"))
+            except SnapshotReadError:
+                continue
+    return frozenset(found - {"name"})  # a device's name is its identity, never masked
 
 
 def _fields(records: dict[str, list[Record]]) -> dict[str, frozenset[str]]:
@@ -359,10 +378,12 @@ def build_state(root: Path, snapshot: Snapshot, *, key: str, commit: str | None,
     inventory = indexed_inventory(root, snapshot)
     # jobs=1: forking worker processes from a threaded server is unsafe
     outcome = indexed_check(root, snapshot, CheckOptions(jobs=1), intended=intended_configs)
-    records = _records(snapshot, inventory, outcome)
+    keys = _template_secret_fields(snapshot)
+    records = _records(snapshot, inventory, outcome, keys)
     index = {kind: {r["name"]: r for r in rows if "name" in r} for kind, rows in records.items()}
     state = State(key, commit, dirty, snapshot, inventory, outcome, records, _fields(records),
-                  index, previous_tokens=previous.tokens if previous is not None else {})
+                  index, previous_tokens=previous.tokens if previous is not None else {},
+                  secret_fields=keys)
     # Built before the state is served, so that no request waits for it.
     state.mask = BodyMask(state.known_secrets())
     state.build_seconds = time.perf_counter() - started

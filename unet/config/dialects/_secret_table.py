@@ -31,7 +31,7 @@ _PLACEHOLDERS = {
     "<T>": r"(\{\{.*?\}\}|\{%.*?%\}|\"[^\"\n]*\"|\S+)",
     "<R>": r"(\S(?:.*\S)?)",
     # (not a Cisco type word before the value: `secret 10 $6$...` under IOS-XR `username`)
-    "<Q>": r"(?!(?:[0-9]{1,2}|encrypted|clear|hmac-md5|md5|sha\S*)\s+[^\s;])"
+    "<Q>": r"(?!(?:[0-9]{1,2}|level|encrypted|clear|hmac-md5|md5|sha\S*)\s+[^\s;])"
            r"(\{\{.*?\}\}|\"(?:[^\"\\\n]|\\.)*\"|[^\s;{}]+)",
 }
 _PLACEHOLDER = re.compile("|".join(re.escape(p) for p in _PLACEHOLDERS))
