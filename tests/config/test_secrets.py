@@ -14,6 +14,7 @@ from unet.config import (
     get_dialect,
     mask_data,
     mask_secrets,
+    secret_fields,
     secret_key,
     secret_tokens,
     secret_values,
@@ -359,6 +360,17 @@ def test_mask_data_and_secret_values_agree() -> None:
         "snmp_community": MASK, "privateKey": MASK, "bgp": [{"auth_key": MASK, "keepalive": 10}],
         "enable_secret": None, "pin": True, "apiKey": MASK, "tokens": MASK}
     assert secret_values(data) == {"c0mm", "-----BEGIN", "3", "k3y", "123456", "t0k3n"}
+
+
+def test_template_fields_in_secret_positions() -> None:
+    template = ("snmp-server community {{ vars.snmp_ro }} RO\n"
+                "ntp authentication-key 2 md5 {{ vars['ntp'] | default('x') }}\n"
+                "hostname {{ name }}\n interface {{ port }}\n description {{ vars.desc }}\n"
+                "snmp {\n{% if vars.ro %}\n    community {{ ro.community_name }} {\n")
+    assert secret_fields(template) == {"snmp_ro", "ntp", "community_name"}
+    data = {"vars": {"snmp_ro": "PUBLIC", "desc": "x"}}
+    assert mask_data(data, keys={"snmp_ro"}) == {"vars": {"snmp_ro": MASK, "desc": "x"}}
+    assert secret_values(data, keys={"snmp_ro"}) == {"PUBLIC"}
 
 
 # ---- known values ------------------------------------------------------------------------

@@ -206,7 +206,8 @@ def _secret_spans(text: str, lines: Sequence[str], table: _Table, *, code: bool 
         position = lowered.find(keyword)
         while position >= 0:
             hits.append((position, keyword))
-            position = lowered.find(keyword, position + 1)
+            end = lowered.find("\n", position)  # one hit per line is enough
+            position = lowered.find(keyword, end) if end >= 0 else -1
     hits.sort()
     found: dict[int, set[str]] = {}
     index = last = 0
