@@ -376,8 +376,9 @@ def test_template_fields_in_secret_positions() -> None:
 # ---- known values ------------------------------------------------------------------------
 
 def test_known_values_are_masked_anywhere_longest_first() -> None:
-    known = SecretValues(["s3cr3t", "s3cr3t-comm", "ab", "x" * 200, MASK])
-    assert known.values == {"s3cr3t", "s3cr3t-comm", "x" * 200}  # short ones and MASK dropped
+    known = SecretValues(["s3cr3t", "s3cr3t-comm", "ab", "x" * 200, MASK, "public", "Secret"])
+    # short ones, MASK and well-known words (masked in config lines, not everywhere) dropped
+    assert known.values == {"s3cr3t", "s3cr3t-comm", "x" * 200}
     text = "community s3cr3t-comm; key 's3cr3t'; ab; " + "x" * 199 + "|" + "x" * 201
     assert known.mask(text) == f"community {MASK}; key '{MASK}'; ab; " + "x" * 199 + f"|{MASK}x"
     assert known.found("..s3cr3t..") and not known.found("s3cr3") and not SecretValues()

@@ -97,6 +97,9 @@ snmp {
     community PLNTjunoscomm {
         authorization read-only;
     }
+    community PLNTjunostpl {
+        authorization read-write;
+    }
 }
 """
 

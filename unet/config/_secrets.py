@@ -302,17 +302,24 @@ class SecretValues:
     """Masks every occurrence of known secret values in any text.
 
     Values shorter than `MIN_LENGTH` are left out: masking every `7` or `ab` would
-    destroy the text around them and hide nothing worth hiding.
+    destroy the text around them and hide nothing worth hiding. So are the well-known
+    defaults (`public`, `cisco`) and config words (`secret`): everyone knows them, and
+    masking them everywhere would hide what a finding about them says
+    (`NOT HAS "snmp-server community public.*"`) and every `enable secret`.
     """
 
     MIN_LENGTH = 4
+    WELL_KNOWN = frozenset({
+        "public", "private", "secret", "password", "cisco", "admin", "zebra", "default",
+        "community", "changeme", "enable", "none", "null", "true", "false", "test", "key",
+    })
     _PREFIX = 48  # the regex matches at most this many characters; the rest is compared
 
     __slots__ = ("_by_prefix", "_pattern", "values")
 
     def __init__(self, values: Iterable[str] = ()) -> None:
-        self.values = frozenset(v for v in values
-                                if len(v) >= self.MIN_LENGTH and v.strip() and MASK not in v)
+        self.values = frozenset(v for v in values if len(v) >= self.MIN_LENGTH and v.strip()
+                                and MASK not in v and v.lower() not in self.WELL_KNOWN)
         by_prefix: dict[str, list[str]] = {}
         for value in sorted(self.values, key=len, reverse=True):
             by_prefix.setdefault(value[:self._PREFIX], []).append(value)

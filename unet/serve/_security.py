@@ -85,8 +85,9 @@ def redact_text(text: str, dialect: Any = None) -> str:
 
 
 # Fields that name things of the repository (files, rules, devices, links to follow):
-# a secret that happens to be a word of a name (`public` in `snmp-no-public`) must not
-# break the links and filters that use it.
+# a secret that happens to be a word of a name must not break the links and filters
+# that use it. Only their text (and `_source`) is kept: a diff's `path` is a list of
+# config lines, and those are masked like any other text.
 IDENTIFIERS = frozenset({
     "id", "name", "rule", "rules", "device", "devices", "url", "next", "previous", "path",
     "policy_path", "fingerprint", "endpoints", "templates", "template", "feature", "_source",
@@ -106,8 +107,8 @@ def redact_strings(value: Any, secrets: SecretValues | None = None, *, dialect: 
                 for v in value]
     if isinstance(value, dict):
         return {redact_strings(k, secrets, dialect=dialect, lines=lines):
-                v if k in keep else redact_strings(v, secrets, dialect=dialect, lines=lines,
-                                                   keep=keep)
+                v if k in keep and isinstance(v, str | dict)
+                else redact_strings(v, secrets, dialect=dialect, lines=lines, keep=keep)
                 for k, v in value.items()}
     return value
 
