@@ -11,7 +11,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.helpers import fuzz
-from unet.config import ConfigTree, diff, emit, get_dialect, mask_secrets, parse, remediate, slice
+from unet.config import (
+    DIALECTS,
+    ConfigTree,
+    diff,
+    emit,
+    get_dialect,
+    mask_secrets,
+    parse,
+    remediate,
+    slice,
+)
 from unet.config.dialects._secret_table import SECRET_TABLES
 
 CISCO_WORDS = [
@@ -68,7 +78,11 @@ def _check_tree(tree: ConfigTree, dialect: str) -> None:
     slice(tree, "*||*")
 
 
-@pytest.mark.parametrize("dialect", ["ios", "nxos", "eos", "iosxr"])
+# every indentation dialect there is (frr too, once it has a parser)
+INDENTED = sorted({r.name for r in DIALECTS.values() if r.syntax == "indent"})
+
+
+@pytest.mark.parametrize("dialect", INDENTED)
 @fuzz(60)
 @given(data=st.data())
 def test_fuzz_parse_indented_dialects(dialect: str, data: st.DataObject) -> None:

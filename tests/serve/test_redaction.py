@@ -246,3 +246,23 @@ def test_a_secret_with_json_syntax_cannot_break_a_response(
         app.close()
     record = json.loads(body)
     assert record["vars"] == {"password": MASK, "note": MASK}
+
+
+def test_a_changed_config_teaches_the_next_state_its_secrets(
+        make_repo: Callable[..., Path]) -> None:
+    root = make_repo({
+        "devices/hq/j1.yaml": "name: j1\nlocation: hq\nplatform: junos\n",
+        "configs/j1.cfg": "snmp {\n    community PLNTfirst {\n        authorization read-only;\n    }\n}\n",
+        "policies/p.unet": 'RULE c WHEN node.name == "j1" THEN ASSERT ALL l IN '
+                           'running.lines("snmp||community||.*") SATISFIES l == "x" MESSAGE "<{l}>"\n'})
+    app = create_app(root, refresh=0)
+    try:
+        client = Client(app)
+        assert [f["message"] for f in client.json("/api/v1/findings")["results"]] == [f"<{MASK}>"]
+        (root / "configs/j1.cfg").write_text(
+            "snmp {\n    community PLNTsecond {\n        authorization read-only;\n    }\n}\n")
+        assert app.served.refresh()
+        body = client.get("/api/v1/findings")[2]
+        assert b"PLNT" not in body and json.loads(body)["results"][0]["message"] == f"<{MASK}>"
+    finally:
+        app.close()

@@ -14,6 +14,7 @@ written, and deployment records are masked with it. Three rules:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -63,6 +64,7 @@ def _words(name: str) -> list[str]:
     return [w for w in words if w]
 
 
+@functools.lru_cache(maxsize=16384)  # a repository has few distinct key names, used often
 def secret_key(name: str) -> bool:
     """Whether a data key's name says its value is a secret (`password`, `snmp_community`,
     `apiKey`, `auth_string`), and not something about one (`key_id`, `password_length`)."""
@@ -83,7 +85,7 @@ def _secret(key: object, keys: Collection[str]) -> bool:
 def mask_data(value: Any, *, keys: Collection[str] = ()) -> Any:
     """A copy of a JSON-like value with every secret-looking key's value masked; `keys`
     names more keys that hold secrets (`secret_fields` of the templates)."""
-    if isinstance(value, Mapping):
+    if isinstance(value, dict | Mapping):
         return {k: MASK if v is not None and _secret(k, keys) else mask_data(v, keys=keys)
                 for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -94,15 +96,21 @@ def mask_data(value: Any, *, keys: Collection[str] = ()) -> Any:
 def secret_values(value: Any, *, keys: Collection[str] = (), inside: bool = False) -> set[str]:
     """Every scalar `mask_data` would hide, as text (to find it again elsewhere)."""
     found: set[str] = set()
-    if isinstance(value, Mapping):
+    _collect(value, keys, inside, found)
+    return found
+
+
+def _collect(value: Any, keys: Collection[str], inside: bool, found: set[str]) -> None:
+    if isinstance(value, dict | Mapping):
         for k, v in value.items():
-            found |= secret_values(v, keys=keys, inside=inside or _secret(k, keys))
+            if isinstance(v, str | int | float) and not inside and not _secret(k, keys):
+                continue  # the common case: a plain value under a plain key
+            _collect(v, keys, inside or _secret(k, keys), found)
     elif isinstance(value, list | tuple):
         for v in value:
-            found |= secret_values(v, keys=keys, inside=inside)
+            _collect(v, keys, inside, found)
     elif inside and value is not None and not isinstance(value, bool):
         found.add(str(value))
-    return found
 
 
 # ---- config lines ------------------------------------------------------------------------
@@ -111,6 +119,14 @@ def secret_values(value: Any, *, keys: Collection[str] = (), inside: bool = Fals
 class _Table:
     keywords: tuple[str, ...]  # of every row, lowercase
     rules: tuple[SecretRule, ...]
+    chosen: dict[frozenset[str], list[SecretRule]]  # keywords on a line -> its rows
+
+    def rows(self, keywords: frozenset[str]) -> list[SecretRule]:
+        rows = self.chosen.get(keywords)
+        if rows is None:
+            rows = self.chosen[keywords] = [
+                r for r in self.rules if any(k in keywords for k in r.keyword.split("|"))]
+        return rows
 
 
 _TABLES: dict[str, _Table] = {}
@@ -129,7 +145,7 @@ def _table(dialect: object) -> _Table:
 
 def _compile(rules: Sequence[SecretRule]) -> _Table:
     keywords = tuple(sorted({k for rule in rules for k in rule.keyword.split("|")}))
-    return _Table(keywords, tuple(rules))
+    return _Table(keywords, tuple(rules), {})
 
 
 def _dialect_name(dialect: object) -> str:
@@ -216,14 +232,8 @@ def _secret_spans(text: str, lines: Sequence[str], table: _Table, *, code: bool 
         last = position
         found.setdefault(index, set()).add(keyword)
     parents: dict[int, int | None] = {}
-    chosen: dict[frozenset[str], list[SecretRule]] = {}
     for index, words in found.items():
-        keywords = frozenset(words)
-        rules = chosen.get(keywords)
-        if rules is None:
-            rules = chosen[keywords] = [r for r in table.rules
-                                        if any(k in keywords for k in r.keyword.split("|"))]
-        spans = _line_spans(lines, index, rules, parents, code=code)
+        spans = _line_spans(lines, index, table.rows(frozenset(words)), parents, code=code)
         if spans:
             yield index, spans
 

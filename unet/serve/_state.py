@@ -107,11 +107,10 @@ class State:
         values = secret_values(inventory.settings, keys=keys)
         if inventory.defaults is not None:
             values |= secret_values(inventory.defaults.data, keys=keys)
+        # every resolved value comes from one of these files, under the same key
         for entity in (*inventory.locations.values(), *inventory.groups.values(),
                        *inventory.device_files.values()):
             values |= secret_values(entity.data, keys=keys)
-        for device in inventory.devices.values():
-            values |= secret_values(device.data, keys=keys)
         for link in inventory.links:
             values |= secret_values(link.data, keys=keys)
         running = RunningConfigs(self.snapshot)
