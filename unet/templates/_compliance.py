@@ -262,7 +262,7 @@ def _running_tree(snapshot: Snapshot, path: str, platform: str | None,
     try:
         data = snapshot.read(path)
     except SnapshotReadError as exc:
-        return error("C301", f"cannot read the running config: {exc.reason}")
+        return error(exc.code or "C301", f"cannot read the running config: {exc.reason}")
     if len(data) > MAX_CONFIG_BYTES or b"\0" in data[:8192]:
         return error("C301", "the running config is not text (binary or over 32 MiB)")
     text = data.decode("utf-8", errors="replace")
