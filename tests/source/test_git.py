@@ -88,3 +88,32 @@ def test_a_repository_in_an_ignored_folder_is_read_from_disk(tmp_path) -> None:
     snapshot = worktree_snapshot(net)
     assert not isinstance(snapshot, GitWorktreeSnapshot)
     assert snapshot.files() == ["unet.yaml"]
+
+
+OPTION_LIKE = ["--independent", "--octopus", "--fork-point", "--output=/tmp/unet-x", "-h", "--",
+               "--all", "-"]
+
+
+@pytest.mark.parametrize("value", OPTION_LIKE)
+def test_a_value_that_looks_like_an_option_never_reaches_git_as_one(repo: Path, value: str):
+    from unet.source import changed_since
+
+    with pytest.raises(ValueError, match="never starts with '-'"):
+        changed_since(repo, value)
+    with pytest.raises(RevisionError, match="never starts with '-'"):
+        GitSnapshot(repo, value)
+    with pytest.raises(RevisionError, match="never starts with '-'"):
+        resolve_revision_range(repo, f"HEAD..{value}")
+    assert not Path("/tmp/unet-x").exists()
+
+
+def test_check_changed_since_an_option_is_an_error_not_an_empty_check(repo: Path):
+    from click.testing import CliRunner
+
+    from unet.cli import cli
+
+    (repo / "devices" / "r1.yaml").write_text("name: r1\nrole: edge\n")
+    for value in ("--independent", "--octopus", "--fork-point"):
+        result = CliRunner().invoke(cli, ["--repo", str(repo), "check", f"--changed-since={value}"])
+        assert result.exit_code == 2 and f"unknown revision '{value}'" in result.stderr
+        assert "nothing changed" not in result.stderr

@@ -17,7 +17,12 @@ def index_stats(root: Path) -> dict[str, str]:
     wrong and what the next run does about it). Reads every entry: it takes a moment."""
     path = index_path(root)
     stats = {"repository": str(root), "index": str(path)}
-    if not path.exists():
+    blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        stats["state"] = (f"unusable: {blocker} is a file, not a folder (runs do without the "
+                          "index; point UNET_CACHE_DIR at a folder)")
+        return stats
+    if not path.exists() and not path.is_symlink():
         stats["state"] = "not built yet (the next check builds it)"
         return stats
     if not path.is_file():
@@ -31,7 +36,7 @@ def index_stats(root: Path) -> dict[str, str]:
         return stats
     try:
         stats.update(_contents(connection))
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeError) as exc:
         stats["state"] = f"damaged ({exc}); the next check moves it aside and rebuilds it"
     finally:
         connection.close()

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
+import os
 import sqlite3
 import sys
 import time
@@ -65,6 +66,10 @@ class IndexDamaged(Exception):
     """A stored body failed its checksum or could not be decoded."""
 
 
+# What reading a damaged file can raise: SQLite's errors, and text that is not UTF-8.
+_BROKEN = (sqlite3.Error, UnicodeError)
+
+
 def index_path(root: Path) -> Path:
     """Where the index of the repository at `root` lives (UNET_CACHE_DIR overrides)."""
     digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
@@ -95,7 +100,7 @@ def unseal(key: Sequence[str], body: bytes) -> bytes:
     """The payload of a stored body; IndexDamaged when it is not what was written."""
     payload = body[DIGEST_BYTES:]
     if len(body) < DIGEST_BYTES or _digest(key, payload) != body[:DIGEST_BYTES]:
-        raise IndexDamaged(f"an entry keyed {'/'.join(k[:16] for k in key)} fails its checksum")
+        raise IndexDamaged("fails its checksum")
     return payload
 
 
@@ -161,7 +166,7 @@ class Index:
         assert self.connection is not None
         try:
             return self.connection.execute(sql, args).fetchall()
-        except sqlite3.Error as exc:
+        except _BROKEN as exc:
             self._trouble(exc)
             return []
 
@@ -169,10 +174,10 @@ class Index:
         *key, body = row
         try:
             if not all(isinstance(k, str) for k in key) or not isinstance(body, bytes):
-                raise IndexDamaged(f"an entry of {table} has the wrong type")
+                raise IndexDamaged("has the wrong type")
             return unseal([str(k) for k in key], body)
         except IndexDamaged as exc:
-            self.mark_damaged(str(exc))
+            self.mark_damaged(f"an entry of {table} {exc}")
             return None
 
     # ---- writing ---------------------------------------------------------------------
@@ -199,7 +204,7 @@ class Index:
             with transaction(self.connection) as connection:
                 connection.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({placeholders})",
                                        sealed)
-        except sqlite3.Error as exc:
+        except _BROKEN as exc:
             self._trouble(exc)
             return False
         return True
@@ -213,7 +218,7 @@ class Index:
             self.warnings.append(f"{DAMAGED} the index at {self.path} is damaged ({reason}); "
                                  "this run does without it, the next one rebuilds it")
 
-    def _trouble(self, exc: sqlite3.Error) -> None:
+    def _trouble(self, exc: Exception) -> None:
         kind = classify(exc)
         if kind == "damaged":
             self.mark_damaged(str(exc))
@@ -231,8 +236,10 @@ class Index:
             move_aside(self.path)
 
 
-def classify(exc: sqlite3.Error) -> str:
+def classify(exc: Exception) -> str:
     """'damaged' (rebuild it), or 'unwritable' (read-only, full, locked: leave it be)."""
+    if not isinstance(exc, sqlite3.Error):
+        return "damaged"
     text = str(exc).lower()
     if any(word in text for word in ("readonly", "read-only", "disk is full", "locked",
                                      "unable to open", "disk i/o", "out of memory",
@@ -254,10 +261,16 @@ def open_index(root: Path) -> Index:
         index.warnings.append(f"{UNAVAILABLE} cannot create the index folder {path.parent} "
                               f"({exc.strerror or exc}); this run does without the index")
         return index
+    if path.is_symlink() or (os.path.lexists(path) and not path.is_file()):
+        # unet only ever writes a regular file there (a link to /dev/null, a folder...)
+        index.warnings.append(f"{DAMAGED} the index at {path} is not a regular file; it was "
+                              "moved aside and rebuilt")
+        move_aside(path)
+    problem: Exception
     try:
         index.connection = _open_writable(path)
         return index
-    except sqlite3.Error as exc:
+    except _BROKEN as exc:
         problem = exc
     if classify(problem) == "damaged":
         move_aside(path)
@@ -266,7 +279,7 @@ def open_index(root: Path) -> Index:
             index.warnings.append(f"{DAMAGED} the index at {path} could not be read "
                                   f"({problem}); it was moved aside and rebuilt")
             return index
-        except sqlite3.Error as again:
+        except _BROKEN as again:
             index.warnings.append(f"{DAMAGED} the index at {path} could not be read "
                                   f"({problem}) and cannot be rebuilt ({again})")
             problem = again
@@ -287,7 +300,7 @@ def _open_writable(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def _open_read_only(index: Index, reason: sqlite3.Error) -> None:
+def _open_read_only(index: Index, reason: Exception) -> None:
     """A cache restored read-only (CI): use what it holds, store nothing."""
     index.writable = False
     if index.path.is_file():
@@ -299,7 +312,7 @@ def _open_read_only(index: Index, reason: sqlite3.Error) -> None:
                 continue
             try:
                 _check(connection, stamp())
-            except sqlite3.Error:
+            except _BROKEN:
                 connection.close()
                 continue
             index.connection = connection
@@ -373,7 +386,7 @@ def move_aside(path: Path) -> None:
     try:
         for suffix in ("", "-wal", "-shm"):
             damaged = path.with_name(path.name + suffix)
-            if damaged.exists():
+            if os.path.lexists(damaged):
                 damaged.replace(damaged.with_name(f"{damaged.name}.broken-{when}"))
             kept = sorted(path.parent.glob(f"{damaged.name}.broken-*"), reverse=True)
             for old in kept[KEEP_BROKEN:]:

@@ -114,12 +114,17 @@ def follow_links(path: str, lookup: Lookup) -> tuple[str, str | None]:
     pending = path.split("/")[::-1]
     done: list[str] = []
     first: str | None = None
+    first_at = ""
     hops = 0
 
     def refuse(why: str) -> SnapshotReadError:
-        shown = f"a symlink to '{first}'" if first is not None else "a path"
-        return SnapshotReadError(path, f"is {shown} that {why} ({LINK_RULE})",
-                                 code=REFUSED_LINK)
+        if first is None:
+            shown = f"is a path that {why}"
+        elif first_at == path:
+            shown = f"is a symlink to '{first}' that {why}"
+        else:
+            shown = f"goes through the symlink '{first_at}' (to '{first}') that {why}"
+        return SnapshotReadError(path, f"{shown} ({LINK_RULE})", code=REFUSED_LINK)
 
     while pending:
         part = pending.pop()
@@ -136,7 +141,8 @@ def follow_links(path: str, lookup: Lookup) -> tuple[str, str | None]:
         kind, text = lookup(here)
         if kind == "link":
             hops += 1
-            first = text if first is None else first
+            if first is None:
+                first, first_at = text, here
             if hops > MAX_LINKS:
                 raise refuse(f"goes through more than {MAX_LINKS} symlinks (a loop)")
             if text.startswith(("/", "\\")) or (text[1:2] == ":" and text[:1].isalpha()):
@@ -156,8 +162,8 @@ def follow_links(path: str, lookup: Lookup) -> tuple[str, str | None]:
 
 def check_target(path: str, target: str, first: str | None, kind: str,
                  listed: Callable[[str], bool]) -> None:
-    """The rule for a path that went through symlinks: its target must be a regular file
-    the snapshot lists (tracked, or not ignored in a work tree)."""
+    """The rule for a listed path that went through symlinks: its target must be a regular
+    file the snapshot lists (tracked, or not ignored in a work tree)."""
     if first is None:
         return
     why = ""
@@ -296,6 +302,13 @@ class WorktreeSnapshot:
         if ".." in path.split("/") or path.startswith("/"):
             return SnapshotReadError(path, "is outside the repository", code=NOT_LISTED)
         if os.path.lexists(os.path.join(self.root, path)):
+            try:  # through a symlinked folder (`templates/sub -> ../.git`): say which
+                if follow_links(path, self._lookup)[1] is not None:
+                    return SnapshotReadError(path, "goes through a symlinked folder, which is "
+                                             f"never walked into ({LINK_RULE})",
+                                             code=REFUSED_LINK)
+            except SnapshotReadError as exc:
+                return exc
             return SnapshotReadError(path, "is not part of the repository (ignored by git, in "
                                      ".git/, or in a hidden or tool folder)", code=NOT_LISTED)
         return SnapshotReadError(path, "no such file")
@@ -307,6 +320,10 @@ class WorktreeSnapshot:
             rel = os.path.relpath(dirpath, root).replace(os.sep, "/")
             base = "" if rel == "." else rel + "/"
             yield from (base + name for name in filenames)
+            # A symlink to a folder is a link, as git sees it: listed, never walked into.
+            links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+            yield from (base + d for d in links)
+            dirnames[:] = [d for d in dirnames if d not in links]
             # A directory named like a data file (`devices/r1.yaml/`) is listed so that
             # readers report it instead of silently skipping it.
             yield from (base + d for d in dirnames if d.endswith((".yaml", ".yml")))

@@ -290,8 +290,8 @@ def compare_devices(snapshot: Snapshot, inventory: Inventory, *,
     normalizers = compile_normalizers(inventory.settings)
     chosen = list(devices) if devices is not None else [
         inventory.devices[n] for n in sorted(inventory.devices)]
-    run = ComplianceRun()
-    seen: set[Diagnostic] = set()
+    run = ComplianceRun(diagnostics=list(running.diagnostics))  # C300: other candidates
+    seen: set[Diagnostic] = set(run.diagnostics)
     for device in chosen:
         outcome = outcomes.get(device.name) if outcomes is not None else None
         result = compare_device(device, snapshot, templates, running, normalizers=normalizers,
