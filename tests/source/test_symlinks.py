@@ -159,3 +159,28 @@ def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     os.mkfifo(root / "configs" / "r1.cfg")
     with pytest.raises(SnapshotReadError, match="not a regular file"):
         WorktreeSnapshot(root).read("configs/r1.cfg")
+
+
+def test_no_reader_above_the_snapshot_opens_repository_files_itself() -> None:
+    """Every reader of repository content goes through a Snapshot, so the rule above is
+    the only way in: the layers that read data, templates, policies and configs never
+    open or list files on their own."""
+    import re
+
+    from tests.conftest import ROOT
+
+    allowed = {"policy/_parser.py": {"read_text("},  # the grammar, a package resource
+               "report/github.py": {"open("},  # appends to $GITHUB_STEP_SUMMARY
+               "index/_db.py": {"glob("},  # the index's own files, in the cache folder
+               "index/_admin.py": {"glob("}}
+    calls = re.compile(r"(?<![\w])open\(|\.(?:read_bytes|read_text|iterdir|r?glob)\(|"
+                       r"\bos\.(?:open|walk|scandir|listdir)\(")
+    found = []
+    for layer in ("config", "inventory", "templates", "policy", "index", "serve", "report"):
+        for path in sorted((ROOT / "unet" / layer).rglob("*.py")):
+            relative = path.relative_to(ROOT / "unet").as_posix()
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                for call in calls.findall(line):
+                    if call.lstrip(".").removeprefix("os.") not in allowed.get(relative, ()):
+                        found.append(f"{relative}:{number}: {line.strip()}")
+    assert not found, "\n".join(found)
