@@ -117,3 +117,29 @@ def test_check_changed_since_an_option_is_an_error_not_an_empty_check(repo: Path
         result = CliRunner().invoke(cli, ["--repo", str(repo), "check", f"--changed-since={value}"])
         assert result.exit_code == 2 and f"unknown revision '{value}'" in result.stderr
         assert "nothing changed" not in result.stderr
+
+
+def test_a_sha256_repository_has_its_own_ids_and_the_index_keeps_them(tmp_path: Path):
+    from unet.index import CheckOptions, indexed_check
+    from unet.source import GitWorktreeSnapshot, worktree_snapshot
+
+    root = tmp_path / "net"
+    (root / "devices").mkdir(parents=True)
+    (root / "unet.yaml").write_text("name: t\n")
+    (root / "devices" / "r1.yaml").write_text("name: r1\n")
+    try:
+        git(root, "init", "-q", "--object-format=sha256")
+    except subprocess.CalledProcessError:
+        pytest.skip("this git cannot make SHA-256 repositories")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "one")
+    (root / "devices" / "r2.yaml").write_text("name: r2\n")  # untracked: hashed by unet
+    snapshot = worktree_snapshot(root)
+    assert isinstance(snapshot, GitWorktreeSnapshot)
+    for path in ("devices/r1.yaml", "devices/r2.yaml"):
+        assert snapshot.blob_id(path) == git(root, "hash-object", path)
+        snapshot.read(path)
+        assert snapshot.read_id(path) == snapshot.blob_id(path)
+    assert GitSnapshot(root, "HEAD").read("devices/r1.yaml") == b"name: r1\n"
+    indexed_check(root, worktree_snapshot(root), CheckOptions())
+    assert indexed_check(root, worktree_snapshot(root), CheckOptions()).stats["warm"] == 1

@@ -92,7 +92,9 @@ class State:
         from unet.source import SnapshotReadError
 
         try:
-            return self.snapshot.read(path).decode("utf-8", errors="replace")
+            with self._lock:  # a --rev snapshot reads through one git process
+                data = self.snapshot.read(path)
+            return data.decode("utf-8", errors="replace")
         except SnapshotReadError as exc:
             raise NotFound(f"cannot serve {path}: {exc.reason}") from None
 

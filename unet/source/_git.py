@@ -14,6 +14,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import subprocess
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +109,64 @@ def resolve_revision_range(root: Path, text: str) -> tuple[str, str | None]:
     return _commit(repo, text), None
 
 
+class _Objects:
+    """Blobs by id through one long-lived `git cat-file --batch` process, in either of
+    git's object formats (GitPython's reader knows only SHA-1 ids)."""
+
+    def __init__(self, cwd: str) -> None:
+        self._cwd = cwd
+        self._process: subprocess.Popen[bytes] | None = None
+        self._finalizer: weakref.finalize[Any, Any] | None = None
+
+    def read(self, oid: str, path: str) -> bytes:
+        process = self._start()
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            process.stdin.write(oid.encode("ascii") + b"\n")
+            process.stdin.flush()
+            header = process.stdout.readline().split()
+            if len(header) != 3 or header[1] != b"blob":
+                raise SnapshotReadError(path, f"git has no blob {oid}")
+            size = int(header[2])
+            data = process.stdout.read(size)
+            process.stdout.read(1)  # the newline after the content
+        except (OSError, ValueError):
+            self.close()
+            raise SnapshotReadError(path, f"git could not read blob {oid}") from None
+        if len(data) != size:
+            self.close()
+            raise SnapshotReadError(path, f"git could not read blob {oid}")
+        return data
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._process is None or self._process.poll() is not None:
+            try:
+                self._process = subprocess.Popen(
+                    ["git", "cat-file", "--batch"], cwd=self._cwd, stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            except OSError as exc:
+                raise RevisionError(f"cannot run git: {exc}") from None
+            self._finalizer = weakref.finalize(self, _stop, self._process)
+        return self._process
+
+    def close(self) -> None:
+        if self._finalizer is not None:
+            self._finalizer()
+        self._process = None
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    for stream in (process.stdin, process.stdout):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 _REGULAR = ("100644", "100755")
 _LINK = "120000"
 _SUBMODULE = "160000"
@@ -129,6 +189,7 @@ class GitSnapshot:
         self._prefix = "" if rel == "." else rel + "/"
         self._refused: dict[str, SnapshotReadError] = {}
         self._read_ids: dict[str, str] = {}
+        self._store = _Objects(str(top))
         self._blobs = self._list()
 
     @property
@@ -168,7 +229,7 @@ class GitSnapshot:
         def lookup(path: str) -> tuple[str, str]:
             mode, oid = entries.get(path, ("", ""))
             if mode == _LINK:
-                data = self._object(oid)
+                data = self._store.read(oid, path)
                 return ("link", data.decode("utf-8", "replace")) if len(data) < 4096 else \
                     ("other", "")
             if mode in _REGULAR:
@@ -178,10 +239,6 @@ class GitSnapshot:
             return ("dir", "") if path in folders else ("missing", "")
 
         return lookup
-
-    def _object(self, oid: str) -> bytes:
-        data: bytes = self._repo.odb.stream(bytes.fromhex(oid)).read()
-        return data
 
     def files(self, prefix: str = "") -> list[str]:
         return [p for p in self._blobs if p.startswith(prefix)]
@@ -193,8 +250,8 @@ class GitSnapshot:
         refused = self._refused.get(path)
         if refused is not None:
             raise refused
-        data = self._object(oid)
-        if blob_id(data) != oid:
+        data = self._store.read(oid, path)
+        if blob_id(data, sha256=len(oid) == 64) != oid:
             raise SnapshotReadError(path, f"git object {oid} is damaged (its content does not "
                                     "match its id; run `git fsck`)")
         self._read_ids[path] = oid
@@ -235,7 +292,7 @@ class GitWorktreeSnapshot(WorktreeSnapshot):
         self.dirty = dirty  # files whose content differs from git's index (or untracked)
         self._listing = sorted(ids)
         self._objects: dict[str, str] = {}  # sparse: path -> blob id read from git's objects
-        self._repo: Any = None
+        self._store: _Objects | None = None
 
     @classmethod
     def open(cls, root: Path) -> GitWorktreeSnapshot | None:
@@ -257,6 +314,7 @@ class GitWorktreeSnapshot(WorktreeSnapshot):
                if path not in deleted and mode != _SUBMODULE}
         ids.update(dict.fromkeys(untracked, ""))
         snapshot = cls(root, ids=ids, dirty=frozenset())
+        snapshot._sha256 = any(len(oid) == 64 for _, _, oid in entries.values())
         unsure = {path for path, (tag, mode, _) in entries.items()
                   if path in ids and (tag == "S" or tag.islower() or mode == _LINK)}
         for path in sorted(unsure):
@@ -285,10 +343,9 @@ class GitWorktreeSnapshot(WorktreeSnapshot):
         oid = self._objects.get(path)
         if oid is None:
             return super()._read(path)
-        if self._repo is None:
-            self._repo = _open(self.root)
-        data: bytes = self._repo.odb.stream(bytes.fromhex(oid)).read()
-        return data
+        if self._store is None:
+            self._store = _Objects(str(self.root))
+        return self._store.read(oid, path)
 
     def _remember(self, path: str, oid: str) -> None:
         super()._remember(path, oid)

@@ -78,9 +78,12 @@ def stem(path: str) -> str:
     return head if dot and head else name
 
 
-def blob_id(data: bytes) -> str:
-    """git's object id for a blob (`git hash-object`), computed in-process."""
+def blob_id(data: bytes, *, sha256: bool = False) -> str:
+    """git's object id for a blob (`git hash-object`), computed in-process; `sha256` for
+    repositories in git's SHA-256 object format."""
     header = b"blob %d\0" % len(data)
+    if sha256:
+        return hashlib.sha256(header + data).hexdigest()
     return hashlib.sha1(header + data, usedforsecurity=False).hexdigest()
 
 
@@ -243,6 +246,7 @@ class WorktreeSnapshot:
         self._listed: frozenset[str] | None = None
         self._read_ids: dict[str, str] = {}
         self._lookup = _disk_lookup(str(self.root))
+        self._sha256 = False  # ids in git's SHA-256 object format
 
     @property
     def label(self) -> str:
@@ -266,7 +270,7 @@ class WorktreeSnapshot:
         except SnapshotReadError as exc:
             self._failed(path, exc)
             raise
-        self._remember(path, blob_id(data))
+        self._remember(path, blob_id(data, sha256=self._sha256))
         return data
 
     def blob_id(self, path: str) -> str:
