@@ -442,7 +442,8 @@ def changed_since(root: Path, ref: str) -> list[str]:
             base = runner.merge_base(commit, "HEAD").strip()
         except git.GitCommandError:
             base = commit  # no common history (or no HEAD yet): compare with REF itself
-        diff = runner.diff("--name-only", "-z", "--relative", "--no-renames", base, "--", ".")
+        diff = runner(c=_TRUSTWORTHY).diff("--name-only", "-z", "--relative", "--no-renames",
+                                           base, "--", ".")
         untracked = runner.ls_files("--others", "--exclude-standard", "-z", "--", ".")
     except git.GitCommandError as exc:
         message = (exc.stderr or str(exc)).strip().removeprefix("stderr: ").strip("'\n ")
