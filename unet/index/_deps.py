@@ -30,7 +30,9 @@ class Dependencies:
         for link in inventory.links:
             for device in link.devices:
                 self.links.setdefault(device, set()).add(link.path)
-        self.configs = {stem(p): p for p in snapshot.files(CONFIG_DIR)}
+        from unet.inventory import running_config_paths  # the reader's own choice
+
+        self.configs, self.config_problems = running_config_paths(snapshot.files(CONFIG_DIR))
 
     def inputs(self, device: ResolvedDevice) -> list[str]:
         """Files this device's findings depend on (templates and policies aside)."""

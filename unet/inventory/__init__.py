@@ -18,7 +18,7 @@ from unet.inventory._load import (
 )
 from unet.inventory._models import DEVICE_FIELDS, DIALECT_NAMES, INTERFACE_FIELDS, MODELS
 from unet.inventory._resolve import BUILTIN, resolve_document
-from unet.inventory._running import CONFIG_DIR, RunningConfigs
+from unet.inventory._running import CONFIG_DIR, RunningConfigs, running_config_paths
 from unet.inventory._scaffold import SCHEMA_DIR, scaffold, write_schemas
 from unet.inventory._schema import did_you_mean, dotted_path, json_schemas, validate_document
 from unet.inventory._select import select_devices
@@ -51,6 +51,7 @@ __all__ = [
     "parse_yaml",
     "read_document",
     "resolve_document",
+    "running_config_paths",
     "scaffold",
     "select_devices",
     "validate_document",
