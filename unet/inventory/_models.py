@@ -31,8 +31,8 @@ __all__ = [
     "Settings",
 ]
 
-DIALECT_NAMES = ("ios", "iosxe", "nxos", "eos", "iosxr", "junos")
-Platform = Literal["ios", "iosxe", "nxos", "eos", "iosxr", "junos"]
+DIALECT_NAMES = ("ios", "iosxe", "nxos", "eos", "iosxr", "junos", "frr")
+Platform = Literal["ios", "iosxe", "nxos", "eos", "iosxr", "junos", "frr"]
 
 
 def _ip_address(value: str) -> str:
