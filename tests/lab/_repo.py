@@ -48,10 +48,10 @@ ip route {{ route.prefix }} {{ route.nexthop }}
 {# unet: match "interface .*" #}
 {% for ifname, intf in interfaces.items() %}
 interface {{ ifname }}
-{% if intf.description %}
+{% if intf.get("description") %}
  description {{ intf.description }}
 {% endif %}
-{% if intf.ipv4 %}
+{% if intf.get("ipv4") %}
  ip address {{ intf.ipv4 }}
 {% endif %}
 exit

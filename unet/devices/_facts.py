@@ -25,7 +25,7 @@ class UnparsableOutput(ValueError):
 
 
 def _ntc(fact: FactCommand, text: str) -> Records:
-    from ntc_templates.parse import parse_output
+    from ntc_templates.parse import parse_output  # type: ignore[import-untyped]
 
     try:
         records: Records = parse_output(platform=fact.ntc_platform, command=fact.command,

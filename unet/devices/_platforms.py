@@ -64,6 +64,7 @@ class Platform:
     exit_config: str
     error_patterns: tuple[str, ...]  # a response matching any of these is a rejection
     safety_net: SafetyNet
+    config_end: str | None = r"^end$"  # the last line of a complete configuration
     lldp_note: str | None = None  # why LLDP is not collected, when it is not
 
 
@@ -132,7 +133,8 @@ PLATFORMS: dict[str, Platform] = {
             "`rollback running-config checkpoint` restores it",
             prepare=("checkpoint unet-{name}",),
             rollback=("rollback running-config checkpoint unet-{name}",),
-            cleanup=("no checkpoint unet-{name}",))),
+            cleanup=("no checkpoint unet-{name}",)),
+        config_end=None),
     "eos": Platform(
         name="eos", title="Arista EOS", device_type="arista_eos",
         running_config="show running-config",
@@ -196,7 +198,8 @@ PLATFORMS: dict[str, Platform] = {
             "commit-confirmed", "`commit check`, then `commit confirmed N` (rolled back "
             "after N minutes unless confirmed) and a final `commit`; `rollback 1` undoes it",
             check=("commit check",), apply=("commit confirmed {minutes}",),
-            confirm=("commit",), rollback=("rollback 1", "commit"))),
+            confirm=("commit",), rollback=("rollback 1", "commit")),
+        config_end=None),
     "frr": Platform(
         name="frr", title="FRRouting", device_type="cisco_ios",
         running_config="show running-config",

@@ -4,12 +4,13 @@ data) with the platform's defaults filled in."""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from unet.devices._errors import DeviceError
-from unet.devices._platforms import Platform, get_platform
+from unet.devices._platforms import PLATFORMS, Platform, get_platform
 from unet.inventory import ResolvedDevice
 
 __all__ = ["DEFAULT_PORT", "DEFAULT_TIMEOUT", "ENV_USERNAME", "Target", "target_for"]
@@ -41,16 +42,19 @@ class Target:
         return f"{self.host}:{self.port}"
 
 
-def target_for(device: ResolvedDevice) -> Target:
+def target_for(device: ResolvedDevice, platforms: Mapping[str, Platform] = PLATFORMS,
+               ) -> Target:
     """The device's connection target; a DeviceError (D101–D103) when the data is unusable."""
     data = device.data
     platform_name = data.get("platform")
     if not platform_name:
         raise DeviceError("D102", "no platform (set `platform:` on the device or a group)")
-    try:
-        platform = get_platform(str(platform_name))
-    except ValueError as exc:
-        raise DeviceError("D102", str(exc)) from None
+    platform = platforms.get(str(platform_name))
+    if platform is None:
+        try:
+            platform = get_platform(str(platform_name))
+        except ValueError as exc:
+            raise DeviceError("D102", str(exc)) from None
     settings: dict[str, Any] = data.get("connection") or {}
     host = settings.get("host") or data.get("management_ip")
     if not host:

@@ -8,6 +8,7 @@ here (netmiko is imported only when a session is opened).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -112,10 +113,8 @@ class NetmikoSession:
 
     def close(self) -> None:
         for closer in (self._conn, *self._closers):
-            try:
+            with contextlib.suppress(Exception):  # already gone: nothing to release
                 (closer.disconnect if hasattr(closer, "disconnect") else closer.close)()
-            except Exception:  # already gone: nothing to release
-                pass
 
 
 class NetmikoTransport:
@@ -161,7 +160,7 @@ class NetmikoTransport:
 
 def _through_jump_host(target: Target, password: str | None, closers: list[Any]) -> Any:
     """A channel to the device opened through the jump host (its own SSH session)."""
-    import paramiko
+    import paramiko  # type: ignore[import-untyped]
 
     user, _, rest = (target.jump_host or "").rpartition("@")
     host, _, port = rest.partition(":")
@@ -189,7 +188,5 @@ def _through_jump_host(target: Target, password: str | None, closers: list[Any])
 
 def _close_all(closers: list[Any]) -> None:
     for closer in closers:
-        try:
+        with contextlib.suppress(Exception):  # already closed
             closer.close()
-        except Exception:  # already closed
-            pass

@@ -87,7 +87,7 @@ class Interface(_Model):
 
 
 def _jump_host(value: str) -> str:
-    user, _, rest = value.rpartition("@")
+    rest = value.rpartition("@")[2]
     host, _, port = rest.partition(":") if not rest.startswith("[") else (rest, "", "")
     if not host or (port and not (port.isdigit() and 0 < int(port) < 65536)) or " " in value:
         raise ValueError(f"{value!r} is not [user@]host[:port]")
@@ -98,10 +98,10 @@ class Connection(_Model):
     """How `unet pull` reaches the device over SSH. Inherited like any data; never a
     password (that comes from the keyring, UNET_DEVICE_PASSWORD or SSH keys)."""
 
-    host: StrictStr | None = Field(None, description="address or DNS name (default: management_ip)")
-    port: Annotated[StrictInt, Field(ge=1, le=65535)] | None = Field(None, description="SSH port (22)")
-    username: StrictStr | None = Field(None, description="login name (default: UNET_DEVICE_USERNAME, "
-                                                         "else your own)")
+    host: StrictStr | None = Field(None, description="address or name (default: management_ip)")
+    port: Annotated[StrictInt, Field(ge=1, le=65535)] | None = Field(None, description="SSH port")
+    username: StrictStr | None = Field(
+        None, description="login name (default: UNET_DEVICE_USERNAME, else your own)")
     device_type: StrictStr | None = Field(
         None, description="netmiko device_type, overriding the platform's (e.g. cisco_ios)")
     timeout: Annotated[float, Field(gt=0, le=600)] | None = Field(
@@ -201,8 +201,8 @@ class Normalizer(_Model):
 class Backup(_Model):
     """`backup:` in unet.yaml: how `unet pull` stores running configurations."""
 
-    scrub: StrictBool = Field(True, description="mask secrets (the dialect's secret table) "
-                                                "before writing configs/")
+    scrub: Annotated[StrictBool, Field(description="mask secrets (the dialect's secret table) "
+                                                  "before writing configs/")] = True
 
 
 def _path_template(value: str) -> str:
@@ -225,10 +225,11 @@ class Settings(_Model):
     lifecycles: list[StrictStr] = ["planned", "implementing", "live", "decommissioned"]
     location_types: list[StrictStr] = ["region", "site", "building", "floor", "room", "rack"]
     normalizers: list[Normalizer] = []
-    backup: Backup = Backup()
-    running_configs: Annotated[StrictStr, AfterValidator(_path_template)] | None = Field(
-        None, description="read running configs from here instead of configs/, e.g. "
-                          "'../oxidized/{name}'; relative to the repository root")
+    backup: Backup = Field(default_factory=Backup)
+    running_configs: Annotated[
+        Annotated[StrictStr, AfterValidator(_path_template)] | None,
+        Field(description="read running configs from here instead of configs/, e.g. "
+                          "'backups/{name}.cfg'; relative to the repository root")] = None
 
 
 # Field names by kind, for tools that check references to them (policies, templates).

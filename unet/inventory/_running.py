@@ -104,6 +104,16 @@ class RunningConfigs:
             return candidate
         return candidate if candidate in self._listed() else None
 
+    def write_path(self, device: str, root: Path) -> Path:
+        """Where a freshly pulled configuration of `device` goes: its current file, or
+        where the template (else configs/<device>.cfg) puts it; `root` is the repository."""
+        if self.template is None:
+            return root / (self.paths.get(device) or f"{CONFIG_DIR}{device}.cfg")
+        relative = self.template.replace("{name}", device)
+        if self.external:
+            return Path(str(getattr(self._source, "root", root))) / relative
+        return root / relative
+
     def _listed(self) -> frozenset[str]:
         if not hasattr(self, "_listing"):
             fixed = self.template.split("{", 1)[0] if self.template else ""

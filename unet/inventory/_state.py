@@ -67,15 +67,19 @@ class StateFiles:
         try:
             raw = self.snapshot.read(path)
         except SnapshotReadError as exc:
-            return self._warn(path, f"cannot read: {exc.reason}")
+            self._warn(path, f"cannot read: {exc.reason}")
+            return None
         if len(raw) > MAX_STATE_BYTES:
-            return self._warn(path, "larger than 4 MiB; not read")
+            self._warn(path, "larger than 4 MiB; not read")
+            return None
         document, problems = parse_yaml(raw, path)
         if document is None or problems:
             reason = problems[0].message if problems else "empty"
-            return self._warn(path, f"not a state file ({reason}); run `unet pull {device}`")
+            self._warn(path, f"not a state file ({reason}); run `unet pull {device}`")
+            return None
         if not isinstance(document.data, dict):
-            return self._warn(path, "not a state file (not a mapping)")
+            self._warn(path, "not a state file (not a mapping)")
+            return None
         return DeviceState(document.data, document)
 
     def _warn(self, path: str, message: str) -> None:

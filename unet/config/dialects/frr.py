@@ -44,7 +44,8 @@ RULES = DialectRules(
         NegationRule(mm("description .*"), "no description"),
         NegationRule(m("router bgp .*||neighbor (\\S+) remote-as .*"), "no neighbor {1}"),
         NegationRule(m("router bgp .*||neighbor (\\S+) peer-group"), "no neighbor {1}"),
-        NegationRule(m("ip prefix-list (\\S+) description .*"), "no ip prefix-list {1} description"),
+        NegationRule(m("ip prefix-list (\\S+) description .*"),
+                     "no ip prefix-list {1} description"),
     ),
     cascades=(
         CascadeRule(m("router bgp .*||neighbor (\\S+) remote-as .*"), "neighbor {1} .*"),
