@@ -322,7 +322,10 @@ def _start_sshd(router: Router, lab: Lab) -> int:
         "KbdInteractiveAuthentication no", "PubkeyAuthentication yes", "UsePAM no",
         "PermitRootLogin no", f"AllowUsers {lab.username}", "PrintMotd no", "PrintLastLog no",
         "UseDNS no", "LogLevel ERROR", "MaxStartups 100:30:200", "LoginGraceTime 20",
-        "X11Forwarding no", "AllowTcpForwarding no", "AllowAgentForwarding no",
+        "X11Forwarding no", "AllowAgentForwarding no",
+        # Forwarding within the lab only: a router can be the jump host to another.
+        "AllowTcpForwarding local", "PermitOpen " + " ".join(
+            f"{r.address}:22" for r in lab.routers) + f" {LAB_ADDRESS}:22",
         # The session is the router's CLI, for this router's FRR instance only; like a
         # router, `ssh router 'show version'` runs one command.
         f"ForceCommand {router.folder}/cli", ""]))

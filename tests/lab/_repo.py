@@ -121,6 +121,21 @@ THEN ASSERT running HAS "line vty||exec-timeout .*"
 RULE neighbors-described SEVERITY warning "Every BGP neighbour in the data has a name"
 WHEN node.platform == "frr"
 THEN ASSERT ALL n IN node.vars.bgp_neighbors SATISFIES n.name IS NOT NULL
+
+RULE software-version SEVERITY warning "Routers run the version the repository says"
+WHEN derived.os_version IS NOT NULL
+THEN ASSERT derived.os_version == node.os_version
+MESSAGE "runs FRR {derived.os_version}; the repository says {node.os_version}"
+""",
+    # Cabling as the repository says, against what LLDP sees (FRR has no LLDP: its
+    # routers' lldp_neighbors is null and the rule does not apply to them).
+    "policies/lldp.unet": """\
+RULE lldp-matches-links SEVERITY warning "Every link in links/ is seen by LLDP"
+WHEN derived.lldp_neighbors IS NOT NULL
+THEN ASSERT ALL l IN node.links SATISFIES
+  (ANY n IN derived.lldp_neighbors SATISFIES
+    (n.local_interface == l.interface AND n.neighbor_device == l.peer))
+MESSAGE "LLDP does not see {l.peer} on {l.interface}"
 """,
 }
 

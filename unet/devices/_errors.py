@@ -7,6 +7,7 @@ above the transport ever sees a foreign exception or a multi-line netmiko messag
 from __future__ import annotations
 
 import errno
+import re
 import socket
 
 __all__ = ["INPUT_CODES", "DeviceError", "translate"]
@@ -33,6 +34,10 @@ def _chain(exc: BaseException) -> list[BaseException]:
     current: BaseException | None = exc
     while current is not None and current not in found and len(found) < 8:
         found.append(current)
+        # paramiko's NoValidConnectionsError keeps the socket errors per address.
+        errors = getattr(current, "errors", None)
+        if isinstance(errors, dict):
+            found.extend(e for e in errors.values() if isinstance(e, BaseException))
         current = current.__cause__ or current.__context__
     return found
 
@@ -53,9 +58,10 @@ def _socket_reason(exc: BaseException, where: str) -> DeviceError | None:
     return None
 
 
-def translate(exc: BaseException, *, host: str, port: int, stage: str) -> DeviceError:
+def translate(exc: BaseException, *, host: str, port: int, stage: str,
+              driver: str = "") -> DeviceError:
     """A DeviceError for anything the transport raised while `stage` (connecting,
-    `show version`, ...)."""
+    `show version`, ...); `driver` is the netmiko device_type in use."""
     if isinstance(exc, DeviceError):
         return exc
     where = f"{host}:{port}"
@@ -71,7 +77,14 @@ def translate(exc: BaseException, *, host: str, port: int, stage: str) -> Device
     if "BadHostKey" in name or "not found in known_hosts" in text or "known_hosts" in text:
         return DeviceError("D113", f"host key of {where} is unknown or changed (check "
                                    "known_hosts, or connection.strict_host_keys)")
-    if name == "ReadTimeout" or "Pattern not detected" in text or "timed-out reading" in text:
+    timed_out = name == "ReadTimeout" or "Pattern not detected" in text
+    if timed_out and stage == "connecting":  # logged in, but the driver's setup got lost
+        expected = re.search(r"Pattern not detected: '([^']{1,40})'", text)
+        waited = f" (it waited for {expected.group(1)!r})" if expected else ""
+        return DeviceError("D122", f"logged in to {where}, but the device does not answer as "
+                                   f"the {driver or 'netmiko'} driver expects{waited}; check its "
+                                   "platform and connection.device_type")
+    if timed_out or "timed-out reading" in text:
         return DeviceError("D116", f"the device stopped answering while {stage} "
                                    "(no prompt within connection.timeout)")
     if stage != "connecting" and (isinstance(exc, EOFError | OSError | ConnectionError)

@@ -58,12 +58,10 @@ def rejection(platform: Platform, output: str) -> str | None:
     if pattern is None:
         pattern = _PATTERNS[platform.error_patterns] = re.compile(
             "|".join(f"(?:{p})" for p in platform.error_patterns), re.MULTILINE)
-    # Refusals come first; a long output (a banner that mentions "% Invalid") is not one.
-    head = [line for line in output.splitlines()[:8] if line.strip()][:3]
-    for line in head:
-        if pattern.search(line.strip()):
-            return line.strip()
-    return None
+    # Devices print a refusal at the start of a line, before anything else (IOS after a
+    # caret line); text that merely mentions "% Invalid" further on is not one.
+    head = [line.strip() for line in output.splitlines()[:8] if line.strip()][:3]
+    return next((line for line in head if pattern.match(line)), None)
 
 
 class NetmikoSession:
@@ -132,8 +130,8 @@ class NetmikoTransport:
             raise
         except Exception as exc:
             _close_all(closers)
-            raise translate(exc, host=target.host, port=target.port,
-                            stage="connecting") from None
+            raise translate(exc, host=target.host, port=target.port, stage="connecting",
+                            driver=target.device_type) from None
         return NetmikoSession(connection, target, closers)
 
     def _params(self, target: Target, password: str | None, closers: list[Any],
