@@ -6,11 +6,13 @@ For each lab size (default 1, 4 and 12 FRR routers) in the same run:
 - reference: a plain netmiko loop, device after device: connect, `show version`,
   `show running-config`, write both outputs to files, disconnect;
 - unet, in-process: `unet.devices.pull` with -j 1 (same work: configs/ and state/ are
-  emptied before each repetition so every file is written), and with -j N;
+  emptied before each repetition so every file is written), also counting the reading
+  of the repository, and with -j N;
 - whole processes: `unet pull -j 1` against `python ref.py` (interpreter start and
   imports included), both run in the lab namespace.
 
-Reported: medians, per-device cost, the ratio unet / netmiko (goal ≤ 1.2× for one
+The runs take turns in every repetition, so a change in the machine's load affects
+them alike. Reported: medians, per-device cost, the ratio unet / netmiko (goal ≤ 1.2× for one
 device) and the speed-up of -j N over -j 1. Needs root, frr and openssh-server (as
 the lab does). Usage:
 
@@ -51,16 +53,18 @@ for host in sys.argv[4:]:
 """
 
 
-def median_time(run: Callable[[], object], repeat: int, before: Callable[[], None] | None = None,
-                ) -> float:
-    times = []
+def interleaved(runs: dict[str, Callable[[], object]], repeat: int,
+                before: Callable[[], None]) -> dict[str, float]:
+    """Median seconds of each run, the runs taking turns in every repetition (so a change
+    in the machine's load affects them alike); `before` runs untimed before each."""
+    times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeat):
-        if before is not None:
+        for name, run in runs.items():
             before()
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def reference_loop(lab: Lab, out: Path) -> None:
@@ -76,16 +80,23 @@ def reference_loop(lab: Lab, out: Path) -> None:
         (out / f"{router.name}.cfg").write_text(config)
 
 
-def unet_pull(repo: Path, jobs: int) -> Callable[[], None]:
+def unet_pull(repo: Path, jobs: int, *, load: bool) -> Callable[[], None]:
+    """`unet.devices.pull` on every device; with `load`, reading the repository counts."""
     from unet.devices import pull
     from unet.inventory import load_inventory
     from unet.policy import select
     from unet.source import worktree_snapshot
 
-    def run() -> None:
+    def loaded() -> tuple[object, object, list[object]]:
         snapshot = worktree_snapshot(repo)
         inventory = load_inventory(snapshot)
-        result = pull(repo, snapshot, inventory, select(inventory), jobs=jobs)
+        return snapshot, inventory, select(inventory)
+
+    ready = loaded()
+
+    def run() -> None:
+        snapshot, inventory, devices = loaded() if load else ready
+        result = pull(repo, snapshot, inventory, devices, jobs=jobs)  # type: ignore[arg-type]
         failed = [r for r in result.results if r.status != "changed"]
         assert not failed, failed
 
@@ -110,28 +121,32 @@ def measure(size: int, repeat: int, work: Path) -> dict[str, float]:
         out.mkdir()
         for key, value in lab.env().items():
             os.environ[key] = value
+        jobs = min(size, 16)
         with lab.inside():
             reference_loop(lab, out)  # warm-up: imports, first connections
-            unet_pull(repo, 1)()
-            ref = median_time(lambda: reference_loop(lab, out), repeat)
-            serial = median_time(unet_pull(repo, 1), repeat, empty(repo))
-            jobs = min(size, 16)
-            parallel = median_time(unet_pull(repo, jobs), repeat, empty(repo))
+            unet_pull(repo, 1, load=False)()
+            t = interleaved({"netmiko": lambda: reference_loop(lab, out),
+                             "unet": unet_pull(repo, 1, load=False),
+                             "unet_load": unet_pull(repo, 1, load=True),
+                             "unet_jobs": unet_pull(repo, jobs, load=False)},
+                            repeat, empty(repo))
         script = work / "ref.py"
         script.write_text(REFERENCE)
         hosts = [r.address for r in lab.routers]
-        ref_cli = median_time(lambda: lab.run([sys.executable, str(script), str(out),
-                                               lab.username, lab.password, *hosts], check=True),
-                              repeat)
         unet = str(Path(sys.executable).with_name("unet"))
-        cli = median_time(lambda: lab.run([unet, "--repo", str(repo), "pull", "-j", "1"],
-                                          check=True), repeat, empty(repo))
+        p = interleaved({
+            "netmiko": lambda: lab.run([sys.executable, str(script), str(out), lab.username,
+                                        lab.password, *hosts], check=True),
+            "unet": lambda: lab.run([unet, "--repo", str(repo), "pull", "-j", "1"], check=True),
+        }, repeat, empty(repo))
     finally:
         down(name)
-    return {"devices": size, "netmiko_s": ref, "unet_j1_s": serial, "unet_jN_s": parallel,
-            "jobs": jobs, "ratio": serial / ref, "per_device_netmiko_s": ref / size,
-            "per_device_unet_s": serial / size, "speedup": serial / parallel,
-            "netmiko_process_s": ref_cli, "unet_process_s": cli, "process_ratio": cli / ref_cli}
+    return {"devices": size, "jobs": jobs, "netmiko_s": t["netmiko"], "unet_j1_s": t["unet"],
+            "unet_j1_with_load_s": t["unet_load"], "unet_jN_s": t["unet_jobs"],
+            "ratio": t["unet"] / t["netmiko"], "ratio_with_load": t["unet_load"] / t["netmiko"],
+            "per_device_netmiko_s": t["netmiko"] / size, "per_device_unet_s": t["unet"] / size,
+            "speedup": t["unet"] / t["unet_jobs"], "netmiko_process_s": p["netmiko"],
+            "unet_process_s": p["unet"], "process_ratio": p["unet"] / p["netmiko"]}
 
 
 def main() -> int:
@@ -152,7 +167,8 @@ def main() -> int:
             print(f"{size:>3} routers: netmiko {row['netmiko_s']:.2f} s "
                   f"({row['per_device_netmiko_s'] * 1000:.0f} ms/device), unet -j1 "
                   f"{row['unet_j1_s']:.2f} s ({row['per_device_unet_s'] * 1000:.0f} ms/device), "
-                  f"ratio {row['ratio']:.2f}x; -j{row['jobs']} {row['unet_jN_s']:.2f} s "
+                  f"ratio {row['ratio']:.2f}x ({row['ratio_with_load']:.2f}x with reading the "
+                  f"repository); -j{row['jobs']} {row['unet_jN_s']:.2f} s "
                   f"(speed-up {row['speedup']:.1f}x); whole process: netmiko "
                   f"{row['netmiko_process_s']:.2f} s, unet {row['unet_process_s']:.2f} s "
                   f"({row['process_ratio']:.2f}x)", file=sys.stderr)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from unet.core import Diagnostic
 from unet.devices._credentials import lookup_password
-from unet.devices._errors import DeviceError
+from unet.devices._errors import INPUT_CODES, DeviceError
 from unet.devices._facts import facts_from
 from unet.devices._platforms import PLATFORMS, Platform
 from unet.devices._store import clean_config, read_text, same_facts, state_text, write_atomic
@@ -46,7 +46,7 @@ class DeviceResult:
 
     @property
     def input_error(self) -> bool:
-        return self.code in ("D101", "D102", "D103")
+        return self.code in INPUT_CODES
 
 
 @dataclass(slots=True)
