@@ -36,6 +36,7 @@ from unet.policy import (
     PolicySet,
     apply_waivers,
     config_source,
+    derived_source,
     evaluate,
     load_policies,
     load_waivers,
@@ -231,7 +232,8 @@ def _waive(snapshot: Snapshot, inventory: Inventory, policies: PolicySet, source
         device = inventory.devices.get(name)
         if device is None:
             return None
-        return Context(device, configs=source, links=lambda n: links.get(n, []))
+        return Context(device, configs=source, links=lambda n: links.get(n, []),
+                       derived=derived_source(inventory))
 
     waived, notes = apply_waivers(findings, waivers, rules=[r.id for r in policies.rules],
                                   context=context, today=options.today or date.today())
