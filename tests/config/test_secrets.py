@@ -345,7 +345,8 @@ def test_secret_key_names(name: str) -> None:
     "monkey", "turnkey", "hotkey", "keychain", "key_chain", "key_id", "keyId", "password_length",
     "password_min_length", "password_encryption", "community_list", "private_key_file",
     "secretKeyRef", "token_ttl", "auth_type", "authentication", "name", "description",
-    "keyboard", "passport", "ntp_servers", "ssh_key_type",
+    "keyboard", "passport", "ntp_servers", "ssh_key_type", "strict_host_keys", "public_key",
+    "key_file", "ssh_config",
 ])
 def test_innocent_key_names(name: str) -> None:
     assert not secret_key(name)

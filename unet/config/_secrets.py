@@ -51,6 +51,8 @@ _META_WORDS = frozenset({
     "min", "max", "minimum", "maximum", "ttl", "ref", "url", "format", "algorithm", "count",
     "expiry", "expires", "lifetime", "strength", "enabled", "required", "through",
 })
+# `host_keys`, `public_key`: keys that are public by nature.
+_PUBLIC = frozenset({"host", "public", "known"})
 # `auth_string`, `md5_hash`: a generic noun after a word that says what it authenticates.
 _QUALIFIED = frozenset({"string", "value", "hash", "text", "data"})
 _AUTH_WORDS = frozenset({"auth", "authentication", "priv", "privacy", "md5", "sha", "hmac",
@@ -73,6 +75,8 @@ def secret_key(name: str) -> bool:
         secret = word in _SECRET_WORDS or (
             word in _QUALIFIED and any(w in _AUTH_WORDS or w in _SECRET_WORDS
                                        for w in words[:index]))
+        if secret and index and words[index - 1] in _PUBLIC:
+            continue
         if secret and not any(w in _META_WORDS for w in words[index + 1:]):
             return True
     return False

@@ -14,6 +14,7 @@ from unet.inventory._models import Defaults, Device, Group, LinksFile, Settings
 from unet.inventory._models import Location as LocationModel
 from unet.inventory._resolve import resolve_devices
 from unet.inventory._schema import validate_document
+from unet.inventory._state import StateFiles
 from unet.inventory._types import Entity, Inventory, Link
 from unet.inventory._yaml import Document, Path_, parse_yaml
 from unet.source import Snapshot, SnapshotReadError
@@ -60,6 +61,7 @@ def load_inventory(snapshot: Snapshot, *, cache: DocumentCache | None = None) ->
                                        diagnostics)
     inventory.links = _links(load, _data_files(snapshot, "links/"))
     inventory.devices = resolve_devices(inventory)
+    inventory.state = StateFiles(snapshot)
     diagnostics.extend(check_integrity(inventory))
     inventory.diagnostics = _unique_sorted(diagnostics)
     return inventory
@@ -70,7 +72,8 @@ def read_document(snapshot: Snapshot, path: str) -> tuple[Document | None, list[
     try:
         data = snapshot.read(path)
     except SnapshotReadError as exc:
-        problem = Diagnostic(Location(path), "U108", Severity.ERROR, f"cannot read: {exc.reason}")
+        problem = Diagnostic(Location(path), exc.code or "U108", Severity.ERROR,
+                             f"cannot read: {exc.reason}")
         return None, [problem]
     return parse_yaml(data, path)
 
@@ -154,8 +157,6 @@ def _prune(document: Document, bad_paths: list[Path_]) -> bool:
             parent = parent.get(part) if isinstance(parent, dict) else None
         if isinstance(parent, dict) and cut:
             parent.pop(path[cut - 1], None)
-    if not isinstance(document.data.get("name"), str):
-        document.data["name"] = PurePosixPath(document.path).stem
     return True
 
 
@@ -164,8 +165,8 @@ def _load_settings(snapshot: Snapshot, diagnostics: list[Diagnostic]) -> dict[st
     try:
         raw = snapshot.read(SETTINGS_FILE)
     except SnapshotReadError as exc:
-        diagnostics.append(Diagnostic(Location(SETTINGS_FILE), "U108", Severity.ERROR,
-                                      f"cannot read: {exc.reason}"))
+        diagnostics.append(Diagnostic(Location(SETTINGS_FILE), exc.code or "U108",
+                                      Severity.ERROR, f"cannot read: {exc.reason}"))
         return defaults
     if not raw.strip():
         return defaults  # an empty unet.yaml just marks the root
@@ -195,6 +196,10 @@ def _entities(load: _Load, paths: list[str], model: type[BaseModel], kind: str,
         document = load(path, model)
         if document is None:
             continue
+        if not isinstance(document.data.get("name"), str):
+            # Named after the file here, not when parsed: a parsed file is cached by its
+            # content, which a renamed file or an identical copy shares.
+            document.data["name"] = PurePosixPath(path).stem
         entity = Entity(document.data["name"], document)
         first = found.get(entity.name)
         if first is not None:

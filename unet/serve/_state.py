@@ -93,6 +93,17 @@ class State:
                 self._cache[(kind, name)] = make()
             return self._cache[(kind, name)]
 
+    def read(self, path: str) -> str:
+        """A file's text, only as the snapshot allows it (a refused symlink is a 404)."""
+        from unet.source import SnapshotReadError
+
+        try:
+            with self._lock:  # a --rev snapshot reads through one git process
+                data = self.snapshot.read(path)
+            return data.decode("utf-8", errors="replace")
+        except SnapshotReadError as exc:
+            raise NotFound(f"cannot serve {path}: {exc.reason}") from None
+
     # ---- secrets ----------------------------------------------------------------------
 
     def known_secrets(self) -> SecretValues:
@@ -128,14 +139,15 @@ class State:
         from unet.source import SnapshotReadError
 
         try:
-            key = f"{self.snapshot.blob_id(path)}\0{dialect}"
+            with self._lock:  # a --rev snapshot reads through one git process
+                key = f"{self.snapshot.blob_id(path)}\0{dialect}"
         except SnapshotReadError:
             return frozenset()
         found = self.tokens.get(key) or self.previous_tokens.get(key)
         if found is None:
             try:
-                text = self.snapshot.read(path).decode("utf-8", errors="replace")
-            except SnapshotReadError:
+                text = self.read(path)
+            except NotFound:  # refused by the snapshot (a symlink): never served either
                 return frozenset()
             found = frozenset(secret_tokens(text, dialect if isinstance(dialect, str) else None))
         self.tokens[key] = found
@@ -240,7 +252,7 @@ class State:
         if path is None:
             raise NotFound(f"device '{device.name}' has no running config "
                            f"(expected configs/{device.name}.cfg)")
-        text = self.snapshot.read(path).decode("utf-8", errors="replace")
+        text = self.read(path)
         platform = device.data.get("platform")
         return {"device": device.name, "platform": platform,
                 "config": redact_text(text, platform), "_source": _source(path, 1)}
