@@ -122,6 +122,7 @@ def _collect(value: Any, keys: Collection[str], inside: bool, found: set[str]) -
 @dataclass(frozen=True, slots=True)
 class _Table:
     keywords: tuple[str, ...]  # of every row, lowercase
+    scan: tuple[str, ...]  # the keywords that contain no other (`key`, not `key-string`)
     rules: tuple[SecretRule, ...]
     chosen: dict[frozenset[str], list[SecretRule]]  # keywords on a line -> its rows
 
@@ -149,7 +150,8 @@ def _table(dialect: object) -> _Table:
 
 def _compile(rules: Sequence[SecretRule]) -> _Table:
     keywords = tuple(sorted({k for rule in rules for k in rule.keyword.split("|")}))
-    return _Table(keywords, tuple(rules), {})
+    scan = tuple(k for k in keywords if not any(o != k and o in k for o in keywords))
+    return _Table(keywords, scan, tuple(rules), {})
 
 
 def _dialect_name(dialect: object) -> str:
@@ -222,22 +224,25 @@ def _secret_spans(text: str, lines: Sequence[str], table: _Table, *, code: bool 
     """
     lowered = text.lower()  # may change lengths, never the number of lines
     hits = []
-    for keyword in table.keywords:  # str.find is much faster than one regex of them all
+    for keyword in table.scan:  # str.find is much faster than one regex of them all
         position = lowered.find(keyword)
         while position >= 0:
-            hits.append((position, keyword))
+            hits.append(position)
             end = lowered.find("\n", position)  # one hit per line is enough
             position = lowered.find(keyword, end) if end >= 0 else -1
     hits.sort()
-    found: dict[int, set[str]] = {}
+    candidates = []
     index = last = 0
-    for position, keyword in hits:
+    for position in hits:
         index += lowered.count("\n", last, position)
         last = position
-        found.setdefault(index, set()).add(keyword)
+        if not candidates or candidates[-1] != index:
+            candidates.append(index)
     parents: dict[int, int | None] = {}
-    for index, words in found.items():
-        spans = _line_spans(lines, index, table.rows(frozenset(words)), parents, code=code)
+    for index in candidates:
+        low = lines[index].lower()
+        words = frozenset(k for k in table.keywords if k in low)
+        spans = _line_spans(lines, index, table.rows(words), parents, code=code)
         if spans:
             yield index, spans
 
