@@ -231,7 +231,7 @@ def _secret_spans(text: str, lines: Sequence[str], table: _Table, *, code: bool 
             end = lowered.find("\n", position)  # one hit per line is enough
             position = lowered.find(keyword, end) if end >= 0 else -1
     hits.sort()
-    candidates = []
+    candidates: list[int] = []
     index = last = 0
     for position in hits:
         index += lowered.count("\n", last, position)
