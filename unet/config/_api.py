@@ -8,9 +8,10 @@ from typing import NamedTuple
 
 from unet.config._diff import ConfigDiff
 from unet.config._diff import diff as _diff
+from unet.config._emit_brace import emit_brace
 from unet.config._match import Match
 from unet.config._parse_indent import emit_indent, parse_indent
-from unet.config._parse_junos import emit_brace, emit_set, parse_junos
+from unet.config._parse_junos import emit_set, parse_junos
 from unet.config._tree import ConfigTree, Node
 from unet.config.dialects import DIALECTS, get_dialect
 from unet.config.rules import DialectRules
