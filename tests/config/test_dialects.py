@@ -59,3 +59,49 @@ def test_nxos_physical_port_is_defaulted():
     running = parse("interface Ethernet1/3\n  shutdown\ninterface Vlan3\n  shutdown\n", "nxos")
     commands = emit(remediate(diff(running, parse("hostname n\n", "nxos")))).splitlines()
     assert "default interface Ethernet1/3" in commands and "no interface Vlan3" in commands
+
+
+XR_BGP = """router bgp 65000
+ af-group AF address-family ipv4 unicast
+  route-policy PASS in
+ !
+ session-group SG
+  update-source Loopback0
+ !
+ neighbor-group NG
+  use session-group SG
+  remote-as 65001
+ !
+ neighbor 192.0.2.1
+  use neighbor-group NG
+ !
+!
+"""
+
+
+def test_xr_groups_have_no_invented_terminators():
+    running = parse(XR_BGP, "iosxr")
+    intended = parse(XR_BGP.replace("remote-as 65001", "remote-as 65002"), "iosxr")
+    for text in (emit(running), emit(remediate(diff(running, intended)))):
+        assert not {"end-af-group", "end-neighbor-group", "end-session-group"} & {
+            line.strip() for line in text.splitlines()}
+    assert emit(remediate(diff(running, intended))) == (
+        "router bgp 65000\n neighbor-group NG\n  remote-as 65002\n")
+
+
+@pytest.mark.parametrize("dialect", ["nxos", "eos"])
+def test_address_family_has_no_ios_exit(dialect):
+    running = parse("router bgp 65000\n  address-family ipv4 unicast\n    network 10.0.0.0/8\n",
+                    dialect)
+    intended = parse("router bgp 65000\n  address-family ipv4 unicast\n    network 10.0.0.0/8\n"
+                     "    network 10.1.0.0/16\n", dialect)
+    commands = emit(remediate(diff(running, intended)), dialect)
+    assert "exit-address-family" not in commands and "exit-address-family" not in emit(running)
+    assert "network 10.1.0.0/16" in commands
+
+
+def test_exit_lines_in_a_template_are_not_config():
+    with_exit = parse("interface Gi1\n description a\n exit\nrouter bgp 1\n address-family ipv4\n"
+                      "  network 10.0.0.0\n exit-address-family\n exit\n")
+    assert with_exit == parse("interface Gi1\n description a\nrouter bgp 1\n address-family ipv4\n"
+                              "  network 10.0.0.0\n")

@@ -38,7 +38,7 @@ def mm(expression: str) -> Match:
     return Match.parse(expression, anchored=False)
 
 
-NOISE_LINES = ("Building configuration...", "end")
+NOISE_LINES = ("Building configuration...", "end", "exit")  # `exit` leaves a mode; not config
 NOISE_PREFIXES = ("Current configuration :", "ntp clock-period ")
 
 BANNERS = (

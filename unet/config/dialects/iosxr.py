@@ -29,12 +29,13 @@ RULES = DialectRules(
     indent=1,
     noise_lines=NOISE_LINES,
     noise_prefixes=(*NOISE_PREFIXES, "RP/0/", "Building configuration"),
+    # XR's own terminators; af-group, neighbor-group and session-group have none (the
+    # device prints ` !` after them, and a command of the parent mode leaves them).
     exits=(
         ExitRule(m("route-policy .*"), "end-policy"),
         ExitRule(m(f"{_SETS} .*"), "end-set"),
-        ExitRule(m("router bgp .*||af-group .*"), "end-af-group"),
-        ExitRule(m("router bgp .*||neighbor-group .*"), "end-neighbor-group"),
-        ExitRule(m("router bgp .*||session-group .*"), "end-session-group"),
+        ExitRule(m("group .*"), "end-group"),
+        ExitRule(m("template .*"), "end-template"),
     ),
     negations=(
         NegationRule(m("banner (\\S+)(?:\\s[\\s\\S]*)?"), "no banner {1}"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from unet.config.dialects._common import (
     BANNERS,
     CASCADES,
-    EXITS,
     IDEMPOTENT,
     NEGATIONS,
     NOISE_LINES,
@@ -23,7 +22,7 @@ RULES = DialectRules(
     indent=2,
     noise_lines=NOISE_LINES,
     noise_prefixes=NOISE_PREFIXES,
-    exits=EXITS,
+    exits=(),  # no `exit-address-family`: the device neither prints nor needs it
     negations=(NegationRule(m("interface (Ethernet[0-9/]+)"), "default interface {1}"), *NEGATIONS),
     cascades=CASCADES,
     idempotent=(
