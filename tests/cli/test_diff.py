@@ -82,3 +82,10 @@ def test_config_convert(tmp_path):
     back.write_text(result.stdout)
     result = CliRunner().invoke(cli, ["config", "convert", str(back), "--to", "brace"])
     assert result.stdout == "system {\n    host-name r1;\n}\n"
+
+
+def test_utf16_file_from_windows_is_compared(tmp_path, pair):
+    exported = tmp_path / "exported.cfg"
+    exported.write_bytes(RUNNING.encode("utf-16"))  # with a byte-order mark
+    result = run(str(exported), pair[0], "-p", "ios")
+    assert result.exit_code == 0 and "no differences" in result.stderr

@@ -119,3 +119,12 @@ def test_a_device_without_templates_is_skipped_not_an_error() -> None:
                             RunningConfigs(snapshot))
     assert result.skipped == "no templates: nothing intended to compare"
     assert result.diagnostics == ()
+
+
+def test_utf16_running_config_is_compared():
+    text = ("hostname r1\nntp server 10.0.0.1\nntp server 10.0.0.2\n"
+            "ip access-list standard A\n permit 10.0.0.0 0.0.0.255\n permit 10.1.0.0 0.0.0.255\n")
+    for data in (text.encode("utf-16"), text.encode("utf-16-le")):  # with and without a BOM
+        result = run({"configs/r1.cfg": data})
+        assert not [d for d in result.diagnostics if "r1" in d.message]
+        assert statuses(result, "r1") == {"base.j2": "compliant", "acl.j2": "compliant"}

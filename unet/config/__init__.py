@@ -17,6 +17,7 @@ from unet.config._api import Detection, detect_dialect, diff, emit, parse, slice
 from unet.config._diff import Change, ConfigDiff, SectionDiff
 from unet.config._match import Match, MatchError
 from unet.config._remediate import apply, predict, remediate, rollback
+from unet.config._text import ConfigTextError, decode_config
 from unet.config._secrets import (
     MASK,
     SECRET_KEYS,
@@ -36,6 +37,7 @@ __all__ = [
     "SECRET_LINES",
     "Change",
     "ConfigDiff",
+    "ConfigTextError",
     "ConfigTree",
     "Detection",
     "DialectRules",
@@ -44,6 +46,7 @@ __all__ = [
     "Node",
     "SectionDiff",
     "apply",
+    "decode_config",
     "detect_dialect",
     "diff",
     "emit",

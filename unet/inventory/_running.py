@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from unet.config import ConfigTree, parse
+from unet.config import ConfigTextError, ConfigTree, decode_config, parse
 from unet.core import Diagnostic, Location, Severity
 from unet.source import Snapshot, SnapshotReadError, stem
 
@@ -57,10 +57,14 @@ class RunningConfigs:
         except SnapshotReadError as exc:
             self._warn(path, "C301", f"cannot read: {exc.reason}")
             return None
-        if len(data) > MAX_CONFIG_BYTES or b"\0" in data[:8192]:
-            self._warn(path, "C301", "not a text configuration (binary or larger than 32 MiB)")
+        if len(data) > MAX_CONFIG_BYTES:
+            self._warn(path, "C301", "not a text configuration (larger than 32 MiB)")
             return None
-        text = data.decode("utf-8", errors="replace")
+        try:
+            text = decode_config(data)
+        except ConfigTextError as exc:
+            self._warn(path, "C301", f"not a text configuration ({exc.reason})")
+            return None
         if not text.strip():
             self._warn(path, "C302", "running configuration is empty")
             return None

@@ -16,7 +16,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
-from unet.config import ConfigDiff, ConfigTree, detect_dialect, diff, emit, parse, remediate
+from unet.config import (
+    ConfigDiff,
+    ConfigTextError,
+    ConfigTree,
+    decode_config,
+    detect_dialect,
+    diff,
+    emit,
+    parse,
+    remediate,
+)
 from unet.core import Diagnostic, Location, Severity, has_errors
 from unet.inventory import SETTINGS_FILE, Inventory, ResolvedDevice, RunningConfigs
 from unet.source import Snapshot, SnapshotReadError
@@ -263,9 +273,12 @@ def _running_tree(snapshot: Snapshot, path: str, platform: str | None,
         data = snapshot.read(path)
     except SnapshotReadError as exc:
         return error("C301", f"cannot read the running config: {exc.reason}")
-    if len(data) > MAX_CONFIG_BYTES or b"\0" in data[:8192]:
-        return error("C301", "the running config is not text (binary or over 32 MiB)")
-    text = data.decode("utf-8", errors="replace")
+    if len(data) > MAX_CONFIG_BYTES:
+        return error("C301", "the running config is over 32 MiB")
+    try:
+        text = decode_config(data)
+    except ConfigTextError as exc:
+        return error("C301", f"the running config is not text ({exc.reason})")
     if not text.strip():
         return error("C302", "the running config is empty")
     found = detect_dialect(text[:_DETECT_CHARS])
