@@ -17,7 +17,6 @@ from unet.config._api import Detection, detect_dialect, diff, emit, parse, slice
 from unet.config._diff import Change, ConfigDiff, SectionDiff
 from unet.config._match import Match, MatchError
 from unet.config._remediate import apply, predict, remediate, rollback
-from unet.config._text import ConfigTextError, decode_config
 from unet.config._secrets import (
     MASK,
     SECRET_KEYS,
@@ -26,6 +25,7 @@ from unet.config._secrets import (
     mask_secrets,
     secret_key,
 )
+from unet.config._text import ConfigTextError, decode_config
 from unet.config._tree import ConfigTree, Node
 from unet.config.dialects import DIALECTS, get_dialect
 from unet.config.rules import DialectRules
