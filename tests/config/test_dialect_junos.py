@@ -95,3 +95,44 @@ def test_comment_closed_mid_line_keeps_the_rest_of_the_line():
     assert not tree.diagnostics
     system = tree.get("system")
     assert [n.text for n in system.children] == ["login", "host-name"]
+
+
+POLICY = """set policy-options policy-statement EDGE term allow from prefix-list OURS
+set policy-options policy-statement EDGE term allow then accept
+set policy-options policy-statement EDGE term reject-all then reject
+"""
+
+
+def test_new_term_is_inserted_before_the_catch_all():
+    running = parse(POLICY, "junos")
+    intended = parse(POLICY.replace(
+        "set policy-options policy-statement EDGE term reject-all",
+        "set policy-options policy-statement EDGE term customers from community CUST\n"
+        "set policy-options policy-statement EDGE term customers then accept\n"
+        "set policy-options policy-statement EDGE term reject-all"), "junos")
+    result = diff(running, intended)
+    assert emit(remediate(result), form="set").splitlines() == [
+        "set policy-options policy-statement EDGE term customers from community CUST",
+        "set policy-options policy-statement EDGE term customers then accept",
+        "insert policy-options policy-statement EDGE term customers before term reject-all",
+    ]
+    assert predict(result) == intended  # in order
+
+
+def test_term_order_change_is_reported_and_moved():
+    running = parse(POLICY, "junos")
+    lines = POLICY.splitlines()
+    intended = parse("\n".join([lines[2], lines[0], lines[1]]), "junos")
+    result = diff(running, intended)
+    assert [c.kind for c in result.changes] == ["reordered"]
+    commands = emit(remediate(result), form="set").splitlines()
+    assert len(commands) == 1 and commands[0].startswith("insert policy-options policy-statement"
+                                                         " EDGE term ")
+    assert predict(result) == intended
+
+
+def test_appended_term_needs_no_insert():
+    running = parse(POLICY, "junos")
+    intended = parse(POLICY + "set policy-options policy-statement EDGE term last then reject\n",
+                     "junos")
+    assert "insert" not in emit(remediate(diff(running, intended)), form="set")

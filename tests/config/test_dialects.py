@@ -56,7 +56,7 @@ def test_xr_exits_duplicates_and_redefine(fixture_text):
 
 
 def test_nxos_physical_port_is_defaulted():
-    running = parse("interface Ethernet1/3\n  shutdown\ninterface Vlan3\n  shutdown\n", "nxos")
+    running = parse("interface Ethernet1/3\n  description old\ninterface Vlan3\n  shutdown\n", "nxos")
     commands = emit(remediate(diff(running, parse("hostname n\n", "nxos")))).splitlines()
     assert "default interface Ethernet1/3" in commands and "no interface Vlan3" in commands
 

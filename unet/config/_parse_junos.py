@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from unet.config._gc import paused
-from unet.config._tree import NEGATE, ConfigTree, Node
+from unet.config._tree import INSERT, NEGATE, ConfigTree, Node
 from unet.config.rules import DialectRules
 from unet.core import Diagnostic, Location, Severity
 
@@ -190,27 +190,34 @@ def _leaf(state: _State, number: int) -> None:
 
 
 def emit_set(tree: Node, rules: DialectRules | None = None) -> str:
-    """`set` lines for every leaf, then `deactivate` for inactive statements."""
+    """`set` lines for every leaf, then `deactivate` for inactive statements; in a
+    remediation, `delete` lines first and `insert` lines last."""
     out: list[str] = []
     tail: list[str] = []
     deletes: list[str] = []
-    _emit_set(tree, "", out, tail, deletes)
-    lines = deletes + out + tail
+    inserts: list[str] = []
+    _emit_set(tree, "", out, tail, deletes, inserts)
+    lines = deletes + out + tail + inserts
     return "\n".join(lines) + "\n" if lines else ""
 
 
-def _emit_set(
-    node: Node, prefix: str, out: list[str], tail: list[str], deletes: list[str]
-) -> None:
+def _emit_set(node: Node, prefix: str, out: list[str], tail: list[str], deletes: list[str],
+              inserts: list[str]) -> None:
     for child in node.children:
         tag = child.tag
         if isinstance(tag, tuple) and tag[0] == NEGATE:  # a remediation command
             deletes.append(f"delete {prefix}{tag[1]}")
             continue
+        if isinstance(tag, tuple) and tag[0] == INSERT:
+            _, template, item, where, anchor = tag
+            path = prefix.rstrip()
+            inserts.append(template.format(path=path, item=item, where=where, anchor=anchor,
+                                           keyword=path.rsplit(" ", 1)[-1]))
+            continue
         path = prefix + child.text
         if child.tag == INACTIVE:
             tail.append(f"deactivate {path}")
         if child.children:
-            _emit_set(child, path + " ", out, tail, deletes)
+            _emit_set(child, path + " ", out, tail, deletes, inserts)
         else:
             out.append(f"set {path}")

@@ -71,13 +71,14 @@ class OrderRule:
     `resequence` (a command template; `{1}`… are the match's groups, `{step}` the
     numbering step) says the device numbers the entries itself (10, 20, …) without showing
     the numbers: the entries are renumbered with it and then edited in place by number.
-    `insert` (JunOS) moves an entry: a template with `{path}`, `{item}`, `{where}`
-    (before/after), `{keyword}` and `{anchor}`."""
+    `entry` is how a numbered entry is typed. `insert` (JunOS) moves an entry: a template
+    with `{path}`, `{item}`, `{where}` (before/after), `{keyword}` and `{anchor}`."""
 
     match: Match
     seq: str | None = None
     redefine: bool = False
     resequence: str | None = None
+    entry: str = "{seq} {text}"
     insert: str | None = None
 
 
@@ -140,13 +141,15 @@ class DefaultRule:
     the section shows in its default state (after `default interface`); a section with
     only these (and `keep` lines) is what an unconfigured port looks like. `keep`: running
     lines re-applied after a reset when intended does not configure the section, so a
-    port that was shut down stays down."""
+    port that was shut down stays down. Only `resident` sections (physical ports, which
+    always exist) have a default state."""
 
     match: Match
     hidden: tuple[str, ...] = ()
     shown: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
     profile: str | None = None
+    resident: bool = False  # the section always exists (a physical port): removal resets it
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from unet.config.rules import (
     NegationRule,
     OpaqueBlock,
     OrderRule,
+    ProtectRule,
     WeightRule,
 )
 
@@ -22,6 +23,7 @@ __all__ = [
     "NOISE_LINES",
     "NOISE_PREFIXES",
     "ORDERED",
+    "PROTECT",
     "WEIGHTS",
     "m",
     "mm",
@@ -127,6 +129,18 @@ ORDERED = (
     OrderRule(m("ip access-list .*"), seq="(\\d+) "),
     OrderRule(m("ipv6 access-list .*"), seq="sequence (\\d+) "),
     OrderRule(m("policy-map .*")),
+)
+
+# Never taken away without --allow-protected: what keeps the device reachable and manageable.
+PROTECT = (
+    ProtectRule(m("username .*"), "local user: the way in when AAA servers are unreachable"),
+    ProtectRule(m("enable (?:secret|password) .*"), "the enable secret"),
+    ProtectRule(m("aaa new-model"), "AAA: removing it changes how every session logs in"),
+    ProtectRule(m("line (?:vty|con) .*"), "console and remote access lines"),
+    ProtectRule(m("ip default-gateway .*"), "the default gateway of the management plane"),
+    ProtectRule(m("ip route (?:vrf \\S+ )?0\\.0\\.0\\.0(?: 0\\.0\\.0\\.0|/0) .*"),
+                "the default route"),
+    ProtectRule(m("ipv6 route (?:vrf \\S+ )?::/0 .*"), "the default route"),
 )
 
 # Referenced objects are created first and removed last.

@@ -17,6 +17,7 @@ from unet.config.rules import (
     IdempotentRule,
     NegationRule,
     OrderRule,
+    ProtectRule,
     WeightRule,
 )
 
@@ -60,6 +61,16 @@ RULES = DialectRules(
         WeightRule(m("(?:ipv4|ipv6) access-list .*"), -10),
     ),
     opaque=BANNERS[:1],
+    protect=(
+        ProtectRule(m("interface MgmtEth\\S+"), "management interface"),
+        ProtectRule(m("username .*"), "local user: the way in when AAA servers are unreachable"),
+        ProtectRule(m("router static||address-family ipv4 unicast||0\\.0\\.0\\.0/0 .*"),
+                    "the default route"),
+        ProtectRule(m("router static||address-family ipv6 unicast||::/0 .*"), "the default route"),
+        ProtectRule(m("vrf (?:MGMT|mgmt|management)"), "the management VRF"),
+        ProtectRule(m("ssh server .*"), "SSH access to the device"),
+        ProtectRule(m("line (?:console|default|template \\S+)"), "console and remote access lines"),
+    ),
     signatures=(
         ("^RP/0/", 4),
         ("^end-policy", 3),

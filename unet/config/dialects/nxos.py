@@ -10,10 +10,11 @@ from unet.config.dialects._common import (
     NOISE_LINES,
     NOISE_PREFIXES,
     ORDERED,
+    PROTECT,
     WEIGHTS,
     m,
 )
-from unet.config.rules import DialectRules, IdempotentRule, NegationRule
+from unet.config.rules import DefaultRule, DialectRules, IdempotentRule, NegationRule, ProtectRule
 
 __all__ = ["RULES"]
 
@@ -33,6 +34,14 @@ RULES = DialectRules(
     ordered=ORDERED,
     weights=WEIGHTS,
     opaque=BANNERS,
+    protect=(
+        ProtectRule(m("interface mgmt0"), "management interface (it cannot be deleted)"),
+        ProtectRule(m("vrf context management"), "the management VRF"),
+        *PROTECT,
+    ),
+    # After `default interface` a port's admin state follows `system default switchport
+    # shutdown`: a port that was shut down is shut down again.
+    defaults=(DefaultRule(m("interface (Ethernet[0-9/]+)"), keep=("shutdown",), resident=True),),
     signatures=(
         ("^feature ", 3),
         ("^!Command: ", 3),
