@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import contextlib
 
-from unet.config._api import Detection, detect_dialect, diff, emit, parse, slice
+from unet.config._api import Detection, detect_dialect, detect_profile, diff, emit, parse, slice
 from unet.config._diff import Change, ConfigDiff, SectionDiff
 from unet.config._match import Match, MatchError
-from unet.config._remediate import apply, predict, remediate, rollback
+from unet.config._plan import Command, Remediation, Summary
+from unet.config._remediate import apply, predict, protect_rules, remediate, rollback
 from unet.config._secrets import (
     MASK,
     SECRET_KEYS,
@@ -36,6 +37,7 @@ __all__ = [
     "SECRET_KEYS",
     "SECRET_LINES",
     "Change",
+    "Command",
     "ConfigDiff",
     "ConfigTextError",
     "ConfigTree",
@@ -44,10 +46,13 @@ __all__ = [
     "Match",
     "MatchError",
     "Node",
+    "Remediation",
     "SectionDiff",
+    "Summary",
     "apply",
     "decode_config",
     "detect_dialect",
+    "detect_profile",
     "diff",
     "emit",
     "get_dialect",
@@ -55,6 +60,7 @@ __all__ = [
     "mask_secrets",
     "parse",
     "predict",
+    "protect_rules",
     "remediate",
     "rollback",
     "secret_key",

@@ -33,8 +33,8 @@ from unet.config._tree import (
 )
 from unet.config.rules import DialectRules, ProtectRule
 
-__all__ = ["JSON_VERSION", "Command", "Remediation", "Summary", "build_commands", "mask_reasons",
-           "set_insert"]
+__all__ = ["JSON_VERSION", "Command", "Protection", "Remediation", "Summary", "build_commands",
+           "mask_reasons", "set_insert"]
 
 JSON_VERSION = 1
 # What a command does, from its tag.
@@ -136,12 +136,12 @@ class Remediation(ConfigTree):
 # --- building the command list -------------------------------------------------------------
 
 
-def build_commands(tree: Remediation, running: Node, *, notes: dict[int, str],
-                   protect: Sequence[ProtectRule], allow_protected: bool,
+def build_commands(tree: Remediation, *, notes: dict[int, str], protection: Protection | None,
                    not_comparable: NotComparable) -> None:
-    """Fill `tree.commands`, then take held-back commands out of the tree."""
+    """Fill `tree.commands`, then take held-back commands out of the tree (`protection`
+    None: --allow-protected)."""
     rules = tree.rules
-    judge = _Judge(running, protect, allow_protected, not_comparable, rules)
+    judge = _Judge(protection, not_comparable)
     walk = _set_commands if rules.syntax == "junos" else _indent_commands
     held: list[tuple[Node, Node]] = []
     tree.commands = list(walk(tree, rules, judge, notes, held))
@@ -161,16 +161,62 @@ def _kind(node: Node, rules: DialectRules) -> str:
     return kind
 
 
+class Protection:
+    """Which running lines are protected (`ProtectRule`s: the line and everything under it)."""
+
+    def __init__(self, running: Node, rules: Sequence[ProtectRule]) -> None:
+        self.running = running
+        self.rules = tuple(rules)
+
+    def find(self, path: tuple[str, ...]) -> list[Node] | None:
+        """The running nodes along `path`, or None when it is not in running."""
+        node: Node | None = self.running
+        nodes: list[Node] = []
+        for text in path:
+            node = node.get(text) if node is not None else None
+            if node is None:
+                return None
+            nodes.append(node)
+        return nodes
+
+    def at(self, path: tuple[str, ...]) -> str | None:
+        """Why the running line at `path` is protected (it, or a section it is in)."""
+        nodes = self.find(path) if self.rules else None
+        if not nodes:
+            return None
+        for depth in range(1, len(path) + 1):
+            reason = self.rule(path[:depth], nodes[depth - 1])
+            if reason is not None:
+                return reason
+        return None
+
+    def below(self, path: tuple[str, ...]) -> str | None:
+        """Why a line under the running line at `path` is protected."""
+        nodes = self.find(path) if self.rules else None
+        if not nodes:
+            return None
+        for lineage, child in nodes[-1].walk(path):
+            reason = self.rule(lineage, child)
+            if reason is not None:
+                return reason
+        return None
+
+    def rule(self, lineage: tuple[str, ...], node: Node) -> str | None:
+        for rule in self.rules:
+            if len(rule.match.levels) != len(lineage) or not rule.match.lineage(lineage):
+                continue
+            if rule.containing is None or any(re.fullmatch(rule.containing, c.text)
+                                              for c in node.children):
+                return rule.reason
+        return None
+
+
 class _Judge:
     """Decides, per command, whether it is held back and why."""
 
-    def __init__(self, running: Node, protect: Sequence[ProtectRule], allow: bool,
-                 not_comparable: NotComparable, rules: DialectRules) -> None:
-        self.running = running
-        self.protect = tuple(protect)
-        self.allow = allow
+    def __init__(self, protection: Protection | None, not_comparable: NotComparable) -> None:
+        self.protection = protection
         self.not_comparable = not_comparable
-        self.rules = rules
 
     def held(self, node: Node, kind: str, running_path: tuple[str, ...]) -> str | None:
         tag = node.tag
@@ -180,37 +226,8 @@ class _Judge:
                 reason = self.not_comparable(text)
                 if reason is not None:
                     return reason
-        if kind in _RISKS and not self.allow and self.protect:
-            return self.protected(running_path)
-        return None
-
-    def protected(self, path: tuple[str, ...]) -> str | None:
-        """Why the running line at `path` (or a line under it) must not be taken away."""
-        node: Node | None = self.running
-        nodes: list[Node] = []
-        for text in path:
-            node = node.get(text) if node is not None else None
-            if node is None:
-                return None
-            nodes.append(node)
-        for depth in range(1, len(path) + 1):
-            reason = self._rule(path[:depth], nodes[depth - 1])
-            if reason is not None:
-                return reason
-        assert node is not None
-        for lineage, child in node.walk(path):
-            reason = self._rule(lineage, child)
-            if reason is not None:
-                return reason
-        return None
-
-    def _rule(self, lineage: tuple[str, ...], node: Node) -> str | None:
-        for rule in self.protect:
-            if len(rule.match.levels) != len(lineage) or not rule.match.lineage(lineage):
-                continue
-            if rule.containing is None or any(re.fullmatch(rule.containing, c.text)
-                                              for c in node.children):
-                return rule.reason
+        if kind in _RISKS and self.protection is not None:
+            return self.protection.at(running_path) or self.protection.below(running_path)
         return None
 
 
@@ -237,11 +254,14 @@ def _indent_walk(node: Node, rules: DialectRules, judge: _Judge, notes: dict[int
             held.append((node, child))
         tag = child.tag
         was = str(tag[1]) if isinstance(tag, tuple) and tag[0] == REPLACE else None
+        inner = list(_indent_walk(child, rules, judge, notes, held, (*parents, child.text), path,
+                                  reason)) if child.children else []
+        if kind == "enter" and inner and all(c.held for c in inner):
+            yield from inner  # nothing left to do in it: the section is not entered
+            continue
         yield Command(child.text, parents, kind, _RISKS.get(kind), reason, was,
                       notes.get(id(child)))
-        if child.children:
-            yield from _indent_walk(child, rules, judge, notes, held, (*parents, child.text),
-                                    path, reason)
+        yield from inner
         exit_text = _exit_for(rules, (*parents, child.text)) if rules.exits else None
         if exit_text:
             yield Command(exit_text, parents, "exit", None, reason)
@@ -299,9 +319,8 @@ def set_insert(tag: object, path: str) -> str:
 def _prune_empty(node: Node) -> None:
     """Sections left without commands once held-back ones are taken out are not entered."""
     for child in list(node.children):
-        if not child.children:
-            continue
-        _prune_empty(child)
+        if child.children:
+            _prune_empty(child)
         if not child.children and isinstance(child.tag, tuple) and child.tag[0] in (
                 ENTER, SEQEDIT, LISTEDIT):
             node.remove(child)

@@ -15,7 +15,13 @@ from unet.config._diff import ConfigDiff, SectionDiff, diff, list_key, rule_inde
 from unet.config._gc import paused
 from unet.config._match import Match
 from unet.config._parse_indent import retype_opaque
-from unet.config._plan import NotComparable, Remediation, build_commands, mask_reasons
+from unet.config._plan import (
+    NotComparable,
+    Protection,
+    Remediation,
+    build_commands,
+    mask_reasons,
+)
 from unet.config._rules_index import RuleIndex
 from unet.config._sequence import SequencePlan, common, plan_sequence
 from unet.config._tree import (
@@ -88,14 +94,16 @@ def remediate(result: ConfigDiff, *, protect: Sequence[ProtectRule] = (),
     rules = result.rules
     out = Remediation(rules, result.running.path)
     builder = _Builder(rules, result.profile)
+    protection = None if allow_protected else Protection(result.running,
+                                                         (*rules.protect, *protect))
     if result.root is not None:
         builder.section(result.root, out, ())
+        if protection is not None:
+            builder.narrow(out, (), protection)
         out.children.sort(key=builder.sort_key)
         out.reindex()
     judge = not_comparable if callable(not_comparable) else mask_reasons(not_comparable)
-    build_commands(out, result.running, notes=builder.notes,
-                   protect=(*rules.protect, *protect), allow_protected=allow_protected,
-                   not_comparable=judge)
+    build_commands(out, notes=builder.notes, protection=protection, not_comparable=judge)
     return out
 
 
@@ -114,6 +122,12 @@ def predict(result: ConfigDiff, **options: object) -> Node:
 
 def _line(node: Node) -> int:
     return node.line
+
+
+def _running(command: Node) -> str:
+    """The running line a section command stands for (a replaced one names the old line)."""
+    tag = command.tag
+    return str(tag[1]) if isinstance(tag, tuple) and tag[0] == REPLACE else command.text
 
 
 def _format(template: str, found: re.Match[str] | bool, text: str, **extra: object) -> str:
@@ -329,6 +343,29 @@ class _Builder:
             where, anchor = (("before", target[index + 1]) if index + 1 < len(target)
                              else ("after", target[index - 1]))
             command.add(f"insert {item}").tag = (INSERT, template, item, where, anchor)
+
+    def narrow(self, out: Node, path: tuple[str, ...], protection: Protection) -> None:
+        """A removal that would take protected lines with it removes the rest instead:
+        `delete routing-options` becomes a delete per static route but the default one."""
+        for command in list(out.children):
+            tag = command.tag
+            if not (isinstance(tag, tuple) and tag[0] == NEGATE):
+                if command.children:
+                    self.narrow(command, (*path, _running(command)), protection)
+                continue
+            target = (*path, str(tag[1]))
+            if protection.at(target) or not protection.below(target):
+                continue
+            nodes = protection.find(target)
+            assert nodes is not None
+            section = Node(str(tag[1]))
+            section.tag = (ENTER,)
+            for child in nodes[-1].children:
+                self.negate(section, target, child, self.cascade(target, child.text))
+            self.narrow(section, target, protection)
+            out.children[out.children.index(command)] = section
+            out.reindex()
+            self.keys[id(section)] = self.sort_key(command)
 
     def weight(self, text: str, *, positive: bool) -> tuple[int, int, int]:
         hit = self.t.weights.first((text,))

@@ -108,6 +108,7 @@ IDEMPOTENT = (
 
 NEGATIONS = (
     NegationRule(m("banner (\\S+)(?:\\s[\\s\\S]*)?"), "no banner {1}"),
+    NegationRule(m("username (\\S+) .*"), "no username {1}"),
     NegationRule(mm("description .*"), "no description"),
     NegationRule(m("ip access-list .*||(\\d+) .*"), "no {1}"),
     NegationRule(m("ipv6 access-list .*||sequence (\\d+) .*"), "no sequence {1}"),
