@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import MINIMAL
+from tests.lab.fixture import lab  # noqa: F401  (the router lab, for device tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -11,7 +11,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "unet"
 
 # A layer may import itself and the layers listed after it.
-ORDER = ["cli", "serve", "report", "index", "policy", "templates", "inventory", "config", "source",
+ORDER = ["cli", "serve", "report", "devices", "index", "policy", "templates", "inventory", "config", "source",
          "core", "paths"]
 
 

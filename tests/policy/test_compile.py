@@ -37,7 +37,12 @@ def problems(policy: str) -> list[str]:
          "policies/p.unet:1:6: P203 error: version() takes exactly one argument"),
         ('WHEN true THEN SET running TO "x"', "policies/p.unet:1:20: P206 error: SET can change the device's"),
         ("WHEN derived.cpu > 1 THEN ASSERT true",
-         "policies/p.unet:1:6: P210 warning: derived data (from polling) is not part of a unet repository"),
+         "policies/p.unet:1:6: P210 warning: 'derived.cpu' is not collected by `unet pull`, so it is always null"),
+        ("WHEN derived.os_versoin == \"1\" THEN ASSERT true",
+         "policies/p.unet:1:6: P210 warning: 'derived.os_versoin' is not collected by `unet pull` (did you mean 'os_version'?)"),
+        ("WHEN derived.os_version == \"1\" THEN ASSERT true", None),
+        ("WHEN ANY n IN derived.lldp_neighbors SATISFIES n.neighbour == \"x\" THEN ASSERT true",
+         "policies/p.unet:1:48: P201 error: unknown field 'n.neighbour' (did you mean 'n.neighbor'?)"),
     ],
 )
 def test_compile_errors(policy: str, expected: str | None) -> None:

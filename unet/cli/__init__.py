@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "diff": "unet.cli.diff:diff",
     "config": "unet.cli.config:config",
     "render": "unet.cli.render:render",
+    "pull": "unet.cli.pull:pull",
     "serve": "unet.cli.serve:serve",
     "auth": "unet.cli.auth:auth",
     "completion": "unet.cli.completion:completion",

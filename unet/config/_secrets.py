@@ -26,7 +26,9 @@ SECRET_LINES: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.IGNORECASE) f
     r"^(.*?\s)" + _VALUE + r"(;?\s*## SECRET-DATA)",  # JunOS marks secrets itself
     r"(\bencrypted-password\s+)" + _VALUE,
     r"(\b(?:password|secret)\s+(?:\d+\s+)?)" + _VALUE,
-    r"(\bcommunity\s+)" + _VALUE,  # snmp-server community X (IOS), community X (JunOS)
+    # snmp-server community X (IOS), community X (JunOS); not BGP communities (`set community
+    # 65000:1`, `match community LIST`, `send-community both`), which are routing data.
+    r"((?<![-\w])(?<!set )(?<!match )community\s+)" + _VALUE,
     r"(\b(?:key-string|authentication-key|pre-shared-key|md5)\s+(?:\d+\s+)?)" + _VALUE,
     r"(\b(?:tacacs-server|radius-server|server)\b.*?\bkey\s+(?:\d+\s+)?)" + _VALUE,
 ))

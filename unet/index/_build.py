@@ -36,6 +36,7 @@ from unet.policy import (
     PolicySet,
     apply_waivers,
     config_source,
+    derived_source,
     evaluate,
     load_policies,
     load_waivers,
@@ -109,8 +110,9 @@ def _evaluate(index: Index | None, snapshot: Snapshot, inventory: Inventory,
         problems += device_problems
     findings, notes = _waive(snapshot, inventory, policies, source, findings, options, links)
     outcome.findings = sorted(findings, key=lambda f: f.sort_key)
+    settings = [d for d in running.diagnostics if d.code == "C310"]  # running_configs
     unique = {(d.location, d.code, d.message): d for d in [*inventory.diagnostics, *problems,
-                                                           *notes]}
+                                                           *notes, *settings]}
     outcome.diagnostics = sorted(unique.values(), key=lambda d: d.sort_key)
     outcome.stats = {"warm": 0, "devices_evaluated": len(todo),
                      "devices_reused": len(devices) - len(todo)}
@@ -206,7 +208,8 @@ def _waive(snapshot: Snapshot, inventory: Inventory, policies: PolicySet, source
         device = inventory.devices.get(name)
         if device is None:
             return None
-        return Context(device, configs=source, links=lambda n: links.get(n, []))
+        return Context(device, configs=source, links=lambda n: links.get(n, []),
+                       derived=derived_source(inventory))
 
     waived, notes = apply_waivers(findings, waivers, rules=[r.id for r in policies.rules],
                                   context=context, today=options.today or date.today())

@@ -18,6 +18,7 @@ __all__ = ["GLOBAL_PREFIXES", "Dependencies", "affected_devices", "shard_of"]
 GLOBAL_PREFIXES = ("policies/", "waivers.yaml", "unet.yaml")
 TEMPLATES = "templates/"
 CONFIG_DIR = "configs/"  # inventory.CONFIG_DIR
+STATE_DIR = "state/"  # facts from `unet pull` (derived.* in policies)
 
 
 class Dependencies:
@@ -30,14 +31,18 @@ class Dependencies:
         for link in inventory.links:
             for device in link.devices:
                 self.links.setdefault(device, set()).add(link.path)
-        self.configs = {stem(p): p for p in snapshot.files(CONFIG_DIR)}
+        from unet.inventory import RunningConfigs
+
+        self.running = RunningConfigs(snapshot)  # configs/, or where running_configs says
+        self.states = {stem(p): p for p in snapshot.files(STATE_DIR) if p.endswith(".yaml")}
 
     def inputs(self, device: ResolvedDevice) -> list[str]:
         """Files this device's findings depend on (templates and policies aside)."""
         paths = set(device.layers) | self.links.get(device.name, set())
-        config = self.configs.get(device.name)
-        if config is not None:
-            paths.add(config)
+        config = None if self.running.external else self.running.path(device.name)
+        for extra in (config, self.states.get(device.name)):
+            if extra is not None:
+                paths.add(extra)
         return sorted(paths)
 
     def key(self, device: ResolvedDevice, shared: str) -> str:
@@ -45,6 +50,8 @@ class Dependencies:
         digest = hashlib.sha256(shared.encode())
         for path in self.inputs(device):
             digest.update(f"\0{path}\0{self.snapshot.blob_id(path)}".encode())
+        if self.running.external:  # read from outside the repository: its content counts
+            digest.update(f"\0running\0{self.running.content_id(device.name)}".encode())
         return digest.hexdigest()
 
 
@@ -66,7 +73,7 @@ def affected_devices(dependencies: Dependencies, changed: Iterable[str]) -> set[
         if changed.intersection(dependencies.inputs(device)):
             found.add(name)
     for path in changed:
-        if path.startswith(("devices/", CONFIG_DIR)):
+        if path.startswith(("devices/", CONFIG_DIR, STATE_DIR)):
             name = stem(path)
             if name in inventory.devices:
                 found.add(name)

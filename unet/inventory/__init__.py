@@ -16,25 +16,43 @@ from unet.inventory._load import (
     parse_data_file,
     read_document,
 )
-from unet.inventory._models import DEVICE_FIELDS, DIALECT_NAMES, INTERFACE_FIELDS, MODELS
+from unet.inventory._models import (
+    CONNECTION_FIELDS,
+    DEVICE_FIELDS,
+    DIALECT_NAMES,
+    INTERFACE_FIELDS,
+    MODELS,
+)
 from unet.inventory._resolve import BUILTIN, resolve_document
-from unet.inventory._running import CONFIG_DIR, RunningConfigs
+from unet.inventory._running import (
+    CONFIG_DIR,
+    ENV_RUNNING_CONFIGS,
+    RunningConfigs,
+    running_template,
+)
 from unet.inventory._scaffold import SCHEMA_DIR, scaffold, write_schemas
 from unet.inventory._schema import did_you_mean, dotted_path, json_schemas, validate_document
 from unet.inventory._select import select_devices
+from unet.inventory._state import LLDP_FIELDS, STATE_DIR, STATE_FIELDS, DeviceState, StateFiles
 from unet.inventory._types import Entity, Inventory, Link, ResolvedDevice
 from unet.inventory._yaml import MAX_FILE_BYTES, Document, parse_yaml
 
 __all__ = [
     "BUILTIN",
     "CONFIG_DIR",
+    "CONNECTION_FIELDS",
     "DEVICE_FIELDS",
     "DIALECT_NAMES",
+    "ENV_RUNNING_CONFIGS",
     "INTERFACE_FIELDS",
+    "LLDP_FIELDS",
     "MAX_FILE_BYTES",
     "MODELS",
     "SCHEMA_DIR",
     "SETTINGS_FILE",
+    "STATE_DIR",
+    "STATE_FIELDS",
+    "DeviceState",
     "Document",
     "DocumentCache",
     "Entity",
@@ -42,6 +60,7 @@ __all__ = [
     "Link",
     "ResolvedDevice",
     "RunningConfigs",
+    "StateFiles",
     "data_files",
     "did_you_mean",
     "dotted_path",
@@ -51,6 +70,7 @@ __all__ = [
     "parse_yaml",
     "read_document",
     "resolve_document",
+    "running_template",
     "scaffold",
     "select_devices",
     "validate_document",

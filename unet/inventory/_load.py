@@ -14,6 +14,7 @@ from unet.inventory._models import Defaults, Device, Group, LinksFile, Settings
 from unet.inventory._models import Location as LocationModel
 from unet.inventory._resolve import resolve_devices
 from unet.inventory._schema import validate_document
+from unet.inventory._state import StateFiles
 from unet.inventory._types import Entity, Inventory, Link
 from unet.inventory._yaml import Document, Path_, parse_yaml
 from unet.source import Snapshot, SnapshotReadError
@@ -60,6 +61,7 @@ def load_inventory(snapshot: Snapshot, *, cache: DocumentCache | None = None) ->
                                        diagnostics)
     inventory.links = _links(load, _data_files(snapshot, "links/"))
     inventory.devices = resolve_devices(inventory)
+    inventory.state = StateFiles(snapshot)
     diagnostics.extend(check_integrity(inventory))
     inventory.diagnostics = _unique_sorted(diagnostics)
     return inventory

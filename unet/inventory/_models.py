@@ -16,10 +16,13 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 __all__ = [
+    "CONNECTION_FIELDS",
     "DEVICE_FIELDS",
     "DIALECT_NAMES",
     "INTERFACE_FIELDS",
     "MODELS",
+    "Backup",
+    "Connection",
     "Defaults",
     "Device",
     "Group",
@@ -31,8 +34,8 @@ __all__ = [
     "Settings",
 ]
 
-DIALECT_NAMES = ("ios", "iosxe", "nxos", "eos", "iosxr", "junos")
-Platform = Literal["ios", "iosxe", "nxos", "eos", "iosxr", "junos"]
+DIALECT_NAMES = ("ios", "iosxe", "nxos", "eos", "iosxr", "junos", "frr")
+Platform = Literal["ios", "iosxe", "nxos", "eos", "iosxr", "junos", "frr"]
 
 
 def _ip_address(value: str) -> str:
@@ -83,6 +86,35 @@ class Interface(_Model):
     vars: Vars | None = None
 
 
+def _jump_host(value: str) -> str:
+    rest = value.rpartition("@")[2]
+    host, _, port = rest.partition(":") if not rest.startswith("[") else (rest, "", "")
+    if not host or (port and not (port.isdigit() and 0 < int(port) < 65536)) or " " in value:
+        raise ValueError(f"{value!r} is not [user@]host[:port]")
+    return value
+
+
+class Connection(_Model):
+    """How `unet pull` reaches the device over SSH. Inherited like any data; never a
+    password (that comes from the keyring, UNET_DEVICE_PASSWORD or SSH keys)."""
+
+    host: StrictStr | None = Field(None, description="address or name (default: management_ip)")
+    port: Annotated[StrictInt, Field(ge=1, le=65535)] | None = Field(None, description="SSH port")
+    username: StrictStr | None = Field(
+        None, description="login name (default: UNET_DEVICE_USERNAME, else your own)")
+    device_type: StrictStr | None = Field(
+        None, description="netmiko device_type, overriding the platform's (e.g. cisco_ios)")
+    timeout: Annotated[float, Field(gt=0, le=600)] | None = Field(
+        None, description="seconds to connect and for each command to answer (30)")
+    ssh_config: StrictStr | None = Field(None, description="an OpenSSH client config file "
+                                                           "(ProxyJump, IdentityFile, ...)")
+    jump_host: Annotated[StrictStr, AfterValidator(_jump_host)] | None = Field(
+        None, description="[user@]host[:port] to connect through")
+    key_file: StrictStr | None = Field(None, description="private key file for this device")
+    strict_host_keys: StrictBool | None = Field(
+        None, description="refuse hosts missing from known_hosts (default: accept new keys)")
+
+
 class DeviceData(_Model):
     """Device attributes that defaults and groups may set and devices inherit."""
 
@@ -96,6 +128,7 @@ class DeviceData(_Model):
     templates: list[StrictStr] | None = Field(None, description="paths under templates/")
     interfaces: dict[StrictStr, Interface | None] | None = None
     vars: Vars | None = Field(None, description="free-form data for templates and policies")
+    connection: Connection | None = Field(None, description="how `unet pull` reaches it")
 
 
 class Defaults(DeviceData):
@@ -165,6 +198,21 @@ class Normalizer(_Model):
     platforms: list[Platform] | None = Field(None, description="only these (default: all)")
 
 
+class Backup(_Model):
+    """`backup:` in unet.yaml: how `unet pull` stores running configurations."""
+
+    scrub: Annotated[StrictBool, Field(description="mask secrets (the dialect's secret table) "
+                                                  "before writing configs/")] = True
+
+
+def _path_template(value: str) -> str:
+    if "{name}" not in value:
+        raise ValueError(f"{value!r} must contain {{name}}, e.g. ../backups/{{name}}")
+    if value.replace("{name}", "").count("{") or value.replace("{name}", "").count("}"):
+        raise ValueError(f"{value!r}: {{name}} (the device name) is the only placeholder")
+    return value
+
+
 class Settings(_Model):
     """`unet.yaml`: marks the repository root and holds its settings."""
 
@@ -177,11 +225,17 @@ class Settings(_Model):
     lifecycles: list[StrictStr] = ["planned", "implementing", "live", "decommissioned"]
     location_types: list[StrictStr] = ["region", "site", "building", "floor", "room", "rack"]
     normalizers: list[Normalizer] = []
+    backup: Backup = Field(default_factory=Backup)
+    running_configs: Annotated[
+        Annotated[StrictStr, AfterValidator(_path_template)] | None,
+        Field(description="read running configs from here instead of configs/, e.g. "
+                          "'backups/{name}.cfg'; relative to the repository root")] = None
 
 
 # Field names by kind, for tools that check references to them (policies, templates).
 DEVICE_FIELDS = tuple(Device.model_fields)
 INTERFACE_FIELDS = tuple(Interface.model_fields)
+CONNECTION_FIELDS = tuple(Connection.model_fields)
 
 # Schema name (as exported for editors) -> model.
 MODELS: dict[str, type[_Model]] = {

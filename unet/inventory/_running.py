@@ -1,16 +1,43 @@
-"""Running (backup) configurations: `configs/<device>.<ext>`, parsed in the device's dialect."""
+"""Running (backup) configurations: `configs/<device>.<ext>`, parsed in the device's dialect.
+
+`running_configs: PATH_TEMPLATE` in unet.yaml (e.g. `backups/{name}.cfg`) reads them
+from elsewhere in the repository instead; `UNET_RUNNING_CONFIGS` in the environment
+does the same and may point outside it (`../oxidized/{name}`): a repository's own
+settings never make unet read files outside the repository, since they may come from
+an untrusted pull request.
+"""
 
 from __future__ import annotations
 
+import os
+import posixpath
+from pathlib import Path
+
 from unet.config import ConfigTextError, ConfigTree, decode_config, parse
 from unet.core import Diagnostic, Location, Severity
-from unet.source import Snapshot, SnapshotReadError, stem
+from unet.inventory._yaml import parse_yaml
+from unet.source import Snapshot, SnapshotReadError, WorktreeSnapshot, stem
 
-__all__ = ["CONFIG_DIR", "RunningConfigs"]
+__all__ = ["CONFIG_DIR", "ENV_RUNNING_CONFIGS", "RunningConfigs", "running_template"]
 
 CONFIG_DIR = "configs/"
+ENV_RUNNING_CONFIGS = "UNET_RUNNING_CONFIGS"
 MAX_CONFIG_BYTES = 32 * 1024 * 1024
 _KEEP = 64  # parsed trees kept for reuse; a fleet's worth would hold millions of lines
+
+
+def running_template(snapshot: Snapshot) -> tuple[str | None, str]:
+    """The configured path template and where it was set (`env`, `unet.yaml`, or '')."""
+    env = os.environ.get(ENV_RUNNING_CONFIGS)
+    if env:
+        return env, "env"
+    try:
+        document, _ = parse_yaml(snapshot.read("unet.yaml"), "unet.yaml")
+    except SnapshotReadError:
+        return None, ""
+    data = document.data if document is not None else None
+    value = data.get("running_configs") if isinstance(data, dict) else None
+    return (value, "unet.yaml") if isinstance(value, str) and "{name}" in value else (None, "")
 
 
 class RunningConfigs:
@@ -20,7 +47,18 @@ class RunningConfigs:
         self.snapshot = snapshot
         self.diagnostics: list[Diagnostic] = []
         self.paths: dict[str, str] = {}
-        for path in snapshot.files(CONFIG_DIR):
+        self.template, origin = running_template(snapshot)
+        self._source: Snapshot = snapshot
+        self.external = False
+        if self.template is None:
+            self._list_config_dir()
+        else:
+            self._place_template(origin)
+        self._trees: dict[str, ConfigTree | None] = {}
+        self._reported: set[str] = set()
+
+    def _list_config_dir(self) -> None:
+        for path in self.snapshot.files(CONFIG_DIR):
             name = stem(path)
             if name.startswith(".") or "/" in path[len(CONFIG_DIR):]:
                 continue
@@ -29,11 +67,74 @@ class RunningConfigs:
                            f"{self.paths[name]}")
                 continue
             self.paths[name] = path
-        self._trees: dict[str, ConfigTree | None] = {}
-        self._reported: set[str] = set()
+
+    def _place_template(self, origin: str) -> None:
+        """Inside the repository the template names snapshot paths; outside, files under
+        the template's fixed leading folder (which a device name can never leave)."""
+        assert self.template is not None
+        fixed = self.template.split("{", 1)[0].rpartition("/")[0]
+        inside = posixpath.normpath(self.template.replace("\\", "/"))
+        if not (inside.startswith(("../", "/")) or inside == ".."):
+            self.template = inside
+            return
+        if origin != "env":
+            self.template = None
+            self._warn("unet.yaml", "C310", "running_configs points outside the repository; "
+                       f"a repository's settings cannot do that — set {ENV_RUNNING_CONFIGS} in "
+                       "the environment to read running configs from there")
+            return
+        root = getattr(self.snapshot, "root", None) or Path.cwd()
+        base = (Path(root) / fixed).resolve() if fixed else Path(root).resolve()
+        self._source = WorktreeSnapshot(base)
+        self.template = self.template[len(fixed) + 1:] if fixed else self.template
+        self.external = True
 
     def path(self, device: str) -> str | None:
-        return self.paths.get(device)
+        """Where the device's running configuration is (None when it has none)."""
+        if self.template is None:
+            return self.paths.get(device)
+        if "/" in device or device.startswith("."):
+            return None
+        candidate = self.template.replace("{name}", device)
+        if self.external:
+            try:
+                self._source.read(candidate)
+            except SnapshotReadError:
+                return None
+            return candidate
+        return candidate if candidate in self._listed() else None
+
+    def write_path(self, device: str, root: Path) -> Path:
+        """Where a freshly pulled configuration of `device` goes: its current file, or
+        where the template (else configs/<device>.cfg) puts it; `root` is the repository."""
+        if self.template is None:
+            return root / (self.paths.get(device) or f"{CONFIG_DIR}{device}.cfg")
+        relative = self.template.replace("{name}", device)
+        if self.external:
+            return Path(str(getattr(self._source, "root", root))) / relative
+        return root / relative
+
+    def _listed(self) -> frozenset[str]:
+        if not hasattr(self, "_listing"):
+            fixed = self.template.split("{", 1)[0] if self.template else ""
+            self._listing = frozenset(self.snapshot.files(fixed))
+        return self._listing
+
+    def display(self, path: str) -> str:
+        """The path as a message should show it (external ones with their folder)."""
+        if self.external:
+            return str(getattr(self._source, "root", "")) + "/" + path
+        return path
+
+    def content_id(self, device: str) -> str | None:
+        """The git blob id of the configuration (for cache keys), None when there is none."""
+        path = self.path(device)
+        if path is None:
+            return None
+        try:
+            return self._source.blob_id(path)
+        except SnapshotReadError:
+            return None
 
     def tree(self, device: str, platform: str | None) -> ConfigTree | None:
         """The parsed configuration, or None when the device has none (or it is unreadable).
@@ -49,30 +150,32 @@ class RunningConfigs:
         return tree
 
     def _load(self, device: str, platform: str | None) -> ConfigTree | None:
-        path = self.paths.get(device)
+        path = self.path(device)
         if path is None or platform is None:
             return None
+        shown = self.display(path)
         try:
-            data = self.snapshot.read(path)
+            data = self._source.read(path)
         except SnapshotReadError as exc:
-            self._warn(path, "C301", f"cannot read: {exc.reason}")
+            self._warn(shown, "C301", f"cannot read: {exc.reason}")
             return None
         if len(data) > MAX_CONFIG_BYTES:
-            self._warn(path, "C301", "not a text configuration (larger than 32 MiB)")
+            self._warn(shown, "C301", "not a text configuration (larger than 32 MiB)")
             return None
         try:
             text = decode_config(data)
         except ConfigTextError as exc:
-            self._warn(path, "C301", f"not a text configuration ({exc.reason})")
+            self._warn(shown, "C301", f"not a text configuration ({exc.reason})")
             return None
         if not text.strip():
-            self._warn(path, "C302", "running configuration is empty")
+            self._warn(shown, "C302", "running configuration is empty")
             return None
-        tree = parse(text, platform, path=path)
+        tree = parse(text, platform, path=shown)
         if device not in self._reported:  # parsed again later: warn once
             self._reported.add(device)
             self.diagnostics.extend(tree.diagnostics)
         return tree
 
     def _warn(self, path: str, code: str, message: str) -> None:
-        self.diagnostics.append(Diagnostic(Location(path), code, Severity.WARNING, message))
+        severity = Severity.ERROR if code == "C310" else Severity.WARNING
+        self.diagnostics.append(Diagnostic(Location(path), code, severity, message))

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from unet.config import secret_key
 from unet.core import Diagnostic, Severity
 from unet.inventory._models import MODELS
 from unet.inventory._yaml import Document, Path_
@@ -54,6 +55,10 @@ def _diagnostic(document: Document, model: type[BaseModel], error: Any) -> Diagn
     kind = error["type"]
     dotted = dotted_path(loc)
     value = _value_at(document.data, loc)
+    if kind == "extra_forbidden" and "connection" in loc[:-1] and secret_key(str(loc[-1])):
+        return _error(document, loc, "U130", f"'{dotted}': a device secret never goes in the "
+                      "repository; use `unet auth set-password`, UNET_DEVICE_PASSWORD or SSH "
+                      "keys", key=True)
     if kind == "extra_forbidden":
         allowed = _fields_at(model, loc[:-1])
         hint = did_you_mean(loc[-1], allowed)

@@ -143,6 +143,8 @@ class Inventory:
     links: list[Link] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     defaults: Document | None = None
+    # Facts from `unet pull` (a StateFiles), read on first use: `derived.*` in policies.
+    state: Any = None
 
     def device(self, name: str) -> ResolvedDevice | None:
         return self.devices.get(name)

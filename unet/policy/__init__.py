@@ -9,8 +9,15 @@ from __future__ import annotations
 from unet.policy._check import CheckRun, config_source, run_check, select
 from unet.policy._compile import CompiledRule, Compiler
 from unet.policy._configs import ConfigView, Section
-from unet.policy._context import ConfigSource, Context
-from unet.policy._evaluate import CheckResult, DeviceOutcome, LazyLinks, evaluate, link_index
+from unet.policy._context import ConfigSource, Context, DerivedSource
+from unet.policy._evaluate import (
+    CheckResult,
+    DeviceOutcome,
+    LazyLinks,
+    derived_source,
+    evaluate,
+    link_index,
+)
 from unet.policy._load import POLICY_DIR, POLICY_SUFFIXES, PolicySet, load_policies, policy_files
 from unet.policy._parser import parse_condition, parse_policy
 from unet.policy._testing import TESTS_DIR, CaseResult, PolicyTestRun, run_policy_tests
@@ -31,6 +38,7 @@ __all__ = [
     "ConfigSource",
     "ConfigView",
     "Context",
+    "DerivedSource",
     "DeviceOutcome",
     "LazyLinks",
     "PolicyEvaluationError",
@@ -41,6 +49,7 @@ __all__ = [
     "Waiver",
     "apply_waivers",
     "config_source",
+    "derived_source",
     "evaluate",
     "link_index",
     "load_policies",

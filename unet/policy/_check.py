@@ -11,7 +11,7 @@ from unet.inventory import Inventory, ResolvedDevice, RunningConfigs, did_you_me
 from unet.policy._compile import Compiler
 from unet.policy._configs import ConfigView
 from unet.policy._context import ConfigSource, Context
-from unet.policy._evaluate import CheckResult, LazyLinks, evaluate
+from unet.policy._evaluate import CheckResult, LazyLinks, derived_source, evaluate
 from unet.policy._load import PolicySet, load_policies
 from unet.policy._parser import parse_condition
 from unet.policy._waivers import apply_waivers, load_waivers
@@ -62,7 +62,8 @@ def select(inventory: Inventory, *, names: Sequence[str] = (), where: str | None
         configs = config_source(RunningConfigs(snapshot))
     source = configs or (lambda ctx, which: None)
     return [d for d in chosen
-            if test(Context(d, configs=source, links=lambda n: links.get(n, [])))]
+            if test(Context(d, configs=source, links=lambda n: links.get(n, []),
+                            derived=derived_source(inventory)))]
 
 
 def _where(text: str) -> Callable[[Context], bool]:
@@ -93,13 +94,16 @@ def run_check(snapshot: Snapshot, inventory: Inventory, *, names: Sequence[str] 
         device = inventory.devices.get(name)
         if device is None:
             return None
-        return Context(device, configs=source, links=lambda n: links.get(n, []))
+        return Context(device, configs=source, links=lambda n: links.get(n, []),
+                       derived=derived_source(inventory))
 
     findings, notes = apply_waivers(run.result.findings, waivers,
                                     rules=[r.id for r in run.policies.rules], context=context,
                                     today=today or date.today())
     run.result.findings = sorted(findings, key=lambda f: f.sort_key)
-    run.diagnostics = [*problems, *notes, *running.diagnostics, *run.result.diagnostics]
+    state = inventory.state.diagnostics if inventory.state is not None else []
+    run.diagnostics = [*problems, *notes, *running.diagnostics, *state,
+                       *run.result.diagnostics]
     return run
 
 

@@ -347,10 +347,7 @@ class Compiler:
             which = str(root)
             return (lambda ctx: ctx.config(which)), "config"
         if root == "derived":
-            self.diagnostics.append(Diagnostic(node.at, "P210", Severity.WARNING,
-                                               "derived data (from polling) is not part of a "
-                                               "unet repository; this is always null"))
-            return (lambda ctx: None), "any"
+            return self._derived(node)
         parts = _data_path(node)
         if parts is None:
             choices = [*FIELDS["device"], "node", "custom_data", *CONFIG_ROOTS, *self._scope]
@@ -358,6 +355,27 @@ class Compiler:
             raise _Unknown(node.at, "P201", f"unknown field '{root}'{hint}")
         kind = self._check_fields(parts, "device", node, prefix="node")
         return _data_getter(parts), kind
+
+    def _derived(self, node: ast.Path) -> tuple[Value, str]:
+        """`derived.x`: the device's facts from `unet pull` (state/<device>.yaml)."""
+        parts = node.parts[1:]
+        if parts and str(parts[0]) not in FIELDS["derived"]:
+            hint = did_you_mean(str(parts[0]), FIELDS["derived"])
+            self.diagnostics.append(Diagnostic(
+                node.at, "P210", Severity.WARNING,
+                f"'derived.{parts[0]}' is not collected by `unet pull`{hint}, so it is always "
+                f"null; collected: {', '.join(FIELDS['derived'])}"))
+            return (lambda ctx: None), "any"
+        kind = self._check_fields(parts, "derived", node, prefix="derived")
+
+        def get(ctx: Context) -> Any:
+            state = ctx.derived()
+            if state is None:
+                return None
+            ctx.touched.append(state.location(parts))
+            return _walk(state.data, parts) if parts else state.data
+
+        return get, kind
 
     def _check_fields(self, parts: tuple[Any, ...], kind: str, node: ast.Path, *,
                       prefix: str) -> str:
@@ -533,7 +551,8 @@ def _length(value: Any) -> int | None:
 
 def _kind_name(kind: str) -> str:
     return {"device": "device", "interface": "interface", "link": "link",
-            "section": "section"}.get(kind, kind)
+            "section": "section", "derived": "derived (state/)",
+            "lldp_neighbor": "LLDP neighbour"}.get(kind, kind)
 
 
 def _safe_regex(source: str, flags: str, at: Location, literal: bool) -> SafeRegex:

@@ -9,13 +9,15 @@ from unet.core import Location
 from unet.inventory import ResolvedDevice
 from unet.policy._configs import ConfigView
 
-__all__ = ["ConfigSource", "Context", "LinkSource", "Touched"]
+__all__ = ["ConfigSource", "Context", "DerivedSource", "LinkSource", "Touched"]
 
 # (context, "running" | "intended") -> the configuration, or None when there is none.
 # The intended one is rendered from the context's data, so SET and APPLY count.
 ConfigSource = Callable[["Context", str], "ConfigView | None"]
 # device name -> its links as (element, where the link is written).
 LinkSource = Callable[[str], "list[tuple[dict[str, Any], Location]]"]
+# device name -> its facts from `unet pull` (an inventory DeviceState), or None.
+DerivedSource = Callable[[str], Any]
 # What a condition looked at: a data path of the device, or a place in a file.
 Touched = tuple[Any, ...] | Location
 
@@ -23,11 +25,12 @@ Touched = tuple[Any, ...] | Location
 class Context:
     """One device under evaluation: its data (changed by SET), configs and blame trail."""
 
-    __slots__ = ("_configs", "_links", "applied", "config_source", "data", "device",
-                 "link_source", "reason", "scope", "set_origins", "touched", "witness")
+    __slots__ = ("_configs", "_derived", "_links", "applied", "config_source", "data",
+                 "derived_source", "device", "link_source", "reason", "scope", "set_origins",
+                 "touched", "witness")
 
     def __init__(self, device: ResolvedDevice, *, configs: ConfigSource,
-                 links: LinkSource) -> None:
+                 links: LinkSource, derived: DerivedSource | None = None) -> None:
         self.device = device
         self.data: dict[str, Any] = device.data
         self.scope: dict[str, tuple[Any, Touched | None]] = {}
@@ -40,11 +43,20 @@ class Context:
         self.link_source = links
         self._configs: dict[str, ConfigView | None] = {}
         self._links: list[tuple[dict[str, Any], Location]] | None = None
+        self.derived_source = derived
+        self._derived: Any = False  # not looked up yet
 
     def config(self, which: str) -> ConfigView | None:
         if which not in self._configs:
             self._configs[which] = self.config_source(self, which)
         return self._configs[which]
+
+    def derived(self) -> Any:
+        """The device's collected facts (a DeviceState), or None when it has none."""
+        if self._derived is False:
+            source = self.derived_source
+            self._derived = source(self.device.name) if source is not None else None
+        return self._derived
 
     def links(self) -> list[tuple[dict[str, Any], Location]]:
         if self._links is None:

@@ -9,10 +9,11 @@ from typing import Any
 from unet.core import Diagnostic, Finding, Location, Severity
 from unet.inventory import Inventory, ResolvedDevice
 from unet.policy._compile import CompiledRule
-from unet.policy._context import ConfigSource, Context
+from unet.policy._context import ConfigSource, Context, DerivedSource
 from unet.policy._values import PolicyEvaluationError
 
-__all__ = ["CheckResult", "DeviceOutcome", "LazyLinks", "evaluate", "link_index"]
+__all__ = ["CheckResult", "DeviceOutcome", "LazyLinks", "derived_source", "evaluate",
+           "link_index"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,12 @@ class LazyLinks:
         return self._index.get(device, default)
 
 
+def derived_source(inventory: Inventory) -> DerivedSource | None:
+    """Where `derived.*` comes from: the repository's state/ files."""
+    state = inventory.state
+    return state.get if state is not None else None
+
+
 def evaluate(rules: list[CompiledRule], devices: Iterable[ResolvedDevice], inventory: Inventory,
              *, configs: ConfigSource,
              links: LazyLinks | dict[str, list[tuple[dict[str, Any], Location]]] | None = None,
@@ -86,7 +93,8 @@ def evaluate(rules: list[CompiledRule], devices: Iterable[ResolvedDevice], inven
     result = CheckResult(rules=[r.id for r in rules])
     broken: set[str] = set()
     for device in devices:
-        ctx = Context(device, configs=configs, links=lambda name: links.get(name, []))
+        ctx = Context(device, configs=configs, links=lambda name: links.get(name, []),
+                      derived=derived_source(inventory))
         matched = result.evaluated.setdefault(device.name, [])
         for rule in rules:
             if rule.id in broken:

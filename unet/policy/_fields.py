@@ -7,7 +7,7 @@ as `vars`, where every name is allowed).
 
 from __future__ import annotations
 
-from unet.inventory import DEVICE_FIELDS, INTERFACE_FIELDS
+from unet.inventory import DEVICE_FIELDS, INTERFACE_FIELDS, LLDP_FIELDS, STATE_FIELDS
 
 __all__ = ["CONFIG_METHODS", "CONFIG_ROOTS", "FIELDS", "FUNCTIONS", "element_kind", "field_kind"]
 
@@ -22,14 +22,20 @@ _INTERFACE_FIELDS["name"] = "any"
 _LINK_FIELDS = dict.fromkeys(("interface", "peer", "peer_interface", "description", "type",
                               "speed", "mtu", "vars"), "any")
 _SECTION_FIELDS = {"text": "any", "line": "any"}
+# `derived.*`: the facts `unet pull` writes to state/<device>.yaml.
+_DERIVED_FIELDS = dict.fromkeys(STATE_FIELDS, "any")
+_DERIVED_FIELDS["lldp_neighbors"] = "lldp_neighbors"
 
 FIELDS: dict[str, dict[str, str]] = {
     "device": _DEVICE_FIELDS,
     "interface": _INTERFACE_FIELDS,
     "link": _LINK_FIELDS,
     "section": _SECTION_FIELDS,
+    "derived": _DERIVED_FIELDS,
+    "lldp_neighbor": dict.fromkeys(LLDP_FIELDS, "any"),
 }
-_ELEMENTS = {"interfaces": "interface", "links": "link", "sections": "section"}
+_ELEMENTS = {"interfaces": "interface", "links": "link", "sections": "section",
+             "lldp_neighbors": "lldp_neighbor"}
 
 
 def field_kind(kind: str, name: str | int) -> str | None:

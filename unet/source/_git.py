@@ -23,6 +23,7 @@ __all__ = [
     "GitWorktreeSnapshot",
     "RevisionError",
     "changed_since",
+    "commit_files",
     "init_repository",
     "is_git_repository",
     "resolve_revision_range",
@@ -271,3 +272,20 @@ def changed_since(root: Path, ref: str) -> list[str]:
     except (git.GitCommandNotFound, OSError) as exc:
         raise ValueError(f"cannot compare with '{ref}': {exc}") from None
     return sorted({p for p in (*diff.split("\0"), *untracked.split("\0")) if p})
+
+
+def commit_files(root: Path, paths: list[str], message: str) -> str:
+    """Commit exactly `paths` (repo-relative to `root`, added if new) and nothing else
+    that may be staged; returns the new commit id. A RevisionError says why it failed."""
+    import git
+
+    repo = _open(root)
+    top = Path(repo.working_tree_dir).resolve()
+    relative = [str((root.resolve() / p).relative_to(top)) for p in paths]
+    try:
+        repo.git.add("--", *relative)
+        repo.git.commit("-m", message, "--only", "--", *relative)
+    except git.GitCommandError as exc:
+        detail = " ".join((exc.stderr or exc.stdout or "").replace("stderr:", "").split())
+        raise RevisionError(f"git commit failed: {detail.strip(' ' + chr(39)) or exc}") from None
+    return str(repo.head.commit.hexsha)

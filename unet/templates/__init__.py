@@ -31,6 +31,7 @@ from unet.templates._env import MAX_OUTPUT, TEMPLATE_DIR, template_path
 from unet.templates._filters import FILTERS, FilterError
 from unet.templates._headers import Header, parse_header
 from unet.templates._interfaces import INTERFACE_NAMES
+from unet.templates._interfaces import canonical as interface_canonical
 from unet.templates._render import (
     Feature,
     FeatureSlice,
@@ -76,6 +77,7 @@ __all__ = [
     "feature_slice",
     "feature_slices",
     "feature_status",
+    "interface_canonical",
     "load_templates",
     "normalize",
     "parse_header",

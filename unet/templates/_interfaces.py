@@ -91,6 +91,7 @@ INTERFACE_NAMES: dict[str, tuple[InterfaceName, ...]] = {
     "eos": _EOS,
     "iosxr": _IOSXR,
     "junos": (),
+    "frr": (),  # Linux interface names (eth0, lo, bond0.100): left as they are
 }
 
 _NAME = re.compile(r"\s*([A-Za-z][A-Za-z-]*?)\s*(\d.*)?\s*")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import difflib
 
-from unet.config.dialects import eos, ios, iosxr, junos, nxos
+from unet.config.dialects import eos, frr, ios, iosxr, junos, nxos
 from unet.config.rules import DialectRules
 
 __all__ = ["DIALECTS", "get_dialect"]
 
 DIALECTS: dict[str, DialectRules] = {
     "eos": eos.RULES,
+    "frr": frr.RULES,
     "ios": ios.RULES,
     "iosxe": ios.RULES,
     "iosxr": iosxr.RULES,

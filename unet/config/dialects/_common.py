@@ -41,7 +41,9 @@ def mm(expression: str) -> Match:
 
 
 NOISE_LINES = ("Building configuration...", "end", "exit")  # `exit` leaves a mode; not config
-NOISE_PREFIXES = ("Current configuration :", "ntp clock-period ")
+# Volatile lines: they change without the configuration changing (timestamps, counters).
+NOISE_PREFIXES = ("Current configuration :", "ntp clock-period ", "! Last configuration change",
+                  "! NVRAM config last updated", "!Time:", "!Running configuration last done")
 
 BANNERS = (
     OpaqueBlock("banner ", end="EOF", delimited=True, skip=2),

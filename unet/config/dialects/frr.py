@@ -1,0 +1,81 @@
+"""FRRouting (`vtysh`): one space per level; sections end with `exit`, `exit-vrf` and
+`exit-address-family`; `no` negation.
+
+`show running-config` wraps the configuration in `Building configuration...`,
+`Current configuration:`, `frr version …`, `frr defaults …` and `end`, which are noise:
+the version line changes with every upgrade and says nothing about the intent.
+"""
+
+from __future__ import annotations
+
+from unet.config.dialects._common import m, mm
+from unet.config.rules import (
+    CascadeRule,
+    DialectRules,
+    ExitRule,
+    IdempotentRule,
+    NegationRule,
+    WeightRule,
+)
+
+__all__ = ["RULES"]
+
+# Sections `vtysh` closes with a line of their own, innermost first (first match wins).
+EXITS = (
+    ExitRule(m("router bgp .*||address-family .*"), "exit-address-family"),
+    ExitRule(m("router bgp .*||vnc .*"), "exit-vnc"),
+    ExitRule(m("router bgp .*||segment-routing srv6"), "exit"),
+    ExitRule(m("vrf .*"), "exit-vrf"),
+    ExitRule(m("key chain .*||key .*"), "exit"),
+    ExitRule(m("bfd||(?:peer|profile) .*"), "exit"),
+    ExitRule(m("mpls ldp||address-family .*"), "exit-address-family"),
+    ExitRule(m("(?:interface|router|route-map|key chain|nexthop-group|pseudowire|"
+               "segment-routing|bfd|mpls ldp|pbr-map|line vty|rpki|affinity-map|"
+               "srv6)(?: .*)?"), "exit"),
+)
+
+RULES = DialectRules(
+    name="frr",
+    indent=1,
+    noise_lines=("Building configuration...", "Current configuration:", "end"),
+    noise_prefixes=("frr version ", "frr defaults ", "Current configuration"),
+    exits=EXITS,
+    negations=(
+        NegationRule(mm("description .*"), "no description"),
+        NegationRule(m("router bgp .*||neighbor (\\S+) remote-as .*"), "no neighbor {1}"),
+        NegationRule(m("router bgp .*||neighbor (\\S+) peer-group"), "no neighbor {1}"),
+        NegationRule(m("ip prefix-list (\\S+) description .*"),
+                     "no ip prefix-list {1} description"),
+    ),
+    cascades=(
+        CascadeRule(m("router bgp .*||neighbor (\\S+) remote-as .*"), "neighbor {1} .*"),
+        CascadeRule(m("router bgp .*||neighbor (\\S+) peer-group"), "neighbor {1} .*"),
+    ),
+    idempotent=(
+        IdempotentRule(m("hostname .*")),
+        IdempotentRule(mm("description .*")),
+        IdempotentRule(m("router bgp .*||bgp router-id .*")),
+        IdempotentRule(m("router (?:ospf|ospf6)(?: .*)?||(?:ospf )?router-id .*")),
+        IdempotentRule(mm("neighbor (\\S+) description .*")),
+        IdempotentRule(mm("neighbor (\\S+) remote-as .*")),
+        IdempotentRule(m("line vty||exec-timeout .*")),
+        IdempotentRule(m("log syslog(?: .*)?")),
+    ),
+    weights=(
+        WeightRule(m("vrf .*"), -20),
+        WeightRule(m("key chain .*"), -10),
+        WeightRule(m("(?:ip|ipv6) prefix-list .*"), -10),
+        WeightRule(m("bgp (?:as-path access-list|community-list|extcommunity-list|"
+                     "large-community-list) .*"), -10),
+        WeightRule(m("route-map .*"), -5),
+        WeightRule(m("line vty"), 10),
+    ),
+    signatures=(
+        ("^frr version ", 5),
+        ("^frr defaults ", 5),
+        ("^exit-vrf$", 2),
+        ("^service integrated-vtysh-config$", 3),
+        ("^exit$", 1),
+    ),
+    aliases=("frrouting", "vtysh"),
+)

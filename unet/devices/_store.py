@@ -1,0 +1,98 @@
+"""What `unet pull` writes: configs and state files, cleaned, scrubbed and written
+atomically (a temporary file renamed over the old one), and only when they changed."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from unet.config import get_dialect, mask_secrets
+from unet.devices._errors import DeviceError
+from unet.inventory import STATE_FIELDS
+
+__all__ = ["clean_config", "read_text", "same_facts", "state_text", "write_atomic"]
+
+# Facts that change on every pull without anything having changed.
+_VOLATILE = ("collected_at", "uptime", "uptime_seconds")
+
+
+def clean_config(text: str, platform: str, *, scrub: bool) -> str:
+    """The configuration as stored: one line ending, no trailing blanks, no noise lines
+    (the dialect's noise rules: banners of `show running-config`, timestamps), secrets
+    masked when `scrub`."""
+    rules = get_dialect(platform)
+    noise = set(rules.noise_lines)
+    prefixes = rules.noise_prefixes
+    kept = []
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.rstrip()
+        if line and line[0] != " " and (line in noise or (prefixes and line.startswith(prefixes))):
+            continue
+        kept.append(line)
+    while kept and not kept[0].strip("!").strip():
+        kept.pop(0)  # leading blanks and bare `!` separators left by the removed banner
+    while kept and not kept[-1].strip():
+        kept.pop()
+    body = "\n".join(kept) + "\n" if kept else ""
+    return mask_secrets(body, platform) if scrub and body else body
+
+
+def read_text(path: Path) -> str | None:
+    """A stored file's text, or None when there is none (or it cannot be read)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace `path` with `text` so that readers see the old file or the new one, whole."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+            mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+            os.chmod(tmp, mode)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise DeviceError("D130", f"cannot write {path.name}: {exc.strerror or exc}") from None
+
+
+def state_text(facts: dict[str, Any]) -> str:
+    """A state file: the schema's keys in order, a header saying where it comes from."""
+    ordered = {key: facts.get(key) for key in STATE_FIELDS}
+    body = yaml.safe_dump(ordered, sort_keys=False, default_flow_style=False,
+                          allow_unicode=True, width=100)
+    return ("# Facts collected from the device by `unet pull` (docs/devices.md); policies "
+            "read them as derived.*\n" + body)
+
+
+def same_facts(old_text: str | None, new: dict[str, Any]) -> bool:
+    """Whether the stored facts equal `new` apart from what changes on every pull."""
+    if old_text is None:
+        return False
+    try:
+        old = yaml.safe_load(old_text)
+    except yaml.YAMLError:
+        return False
+    if not isinstance(old, dict):
+        return False
+
+    def stable(data: dict[str, Any]) -> dict[str, Any]:
+        return {k: data.get(k) for k in STATE_FIELDS if k not in _VOLATILE}
+
+    return stable(old) == stable(new)
+
