@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from tests.helpers import MINIMAL
+from unet.config import emit
 from unet.inventory import load_inventory
 from unet.source import MemorySnapshot
 from unet.templates import compare_devices, compile_normalizers, normalize
@@ -59,7 +60,8 @@ def test_missing_and_extra_and_remediation():
     r2 = next(d for d in result.devices if d.device == "r2")
     base, acl = r2.features
     assert (base.status, acl.status) == ("missing", "extra")
-    assert base.remediation == "ntp server 10.0.0.2\n"
+    assert base.remediation == "ntp server 10.0.0.2\n! 1 command, 0 removals, 0 held back\n"
+    assert emit(base.plan) == "ntp server 10.0.0.2\n"
 
 
 def test_normalizers_apply_before_comparing():

@@ -27,11 +27,12 @@ from unet.config._secrets import (
     secret_key,
 )
 from unet.config._text import ConfigTextError, decode_config
-from unet.config._tree import ConfigTree, Node
+from unet.config._tree import CONTEXT, ConfigTree, Node
 from unet.config.dialects import DIALECTS, get_dialect
 from unet.config.rules import DialectRules
 
 __all__ = [
+    "CONTEXT",
     "DIALECTS",
     "MASK",
     "SECRET_KEYS",

@@ -13,7 +13,7 @@ from unet.config._emit_brace import emit_brace
 from unet.config._match import Match
 from unet.config._parse_indent import emit_indent, parse_indent
 from unet.config._parse_junos import emit_set, parse_junos
-from unet.config._tree import ConfigTree, Node
+from unet.config._tree import CONTEXT, ConfigTree, Node
 from unet.config.dialects import DIALECTS, get_dialect
 from unet.config.rules import DialectRules
 
@@ -79,6 +79,7 @@ def _slice(node: Node, match: Match, depth: int, out: Node) -> None:
             out.adopt(child.copy())
             continue
         section = Node(child.text, child.line)
+        section.tag = child.tag if child.tag is not None else CONTEXT
         _slice(child, match, depth + 1, section)
         if section.children:
             out.adopt(section)

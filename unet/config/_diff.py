@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from unet.config._gc import paused
 from unet.config._rules_index import RuleIndex
-from unet.config._tree import ConfigTree, Node
+from unet.config._tree import CONTEXT, ConfigTree, Node
 from unet.config.rules import DefaultRule, DialectRules, IdempotentRule, ListRule, OrderRule
 
 __all__ = ["Change", "ConfigDiff", "SectionDiff", "detect_profile", "diff", "list_key",
@@ -233,7 +233,19 @@ def _split(r: Node, i: Node, sd: SectionDiff) -> list[tuple[Node, Node]]:
     ]
     if dups:
         _pair_repeated(rc, ic, dups & rindex.keys() & iindex.keys(), sd, pairs)
+    if sd.extra or sd.missing:
+        _contexts(sd, pairs)
     return pairs
+
+
+def _contexts(sd: SectionDiff, pairs: list[tuple[Node, Node]]) -> None:
+    """A slice's context line on one side only: compare what is under it, not the line."""
+    if any(n.tag == CONTEXT for n in sd.extra):
+        pairs += [(n, Node(n.text, n.line)) for n in sd.extra if n.tag == CONTEXT]
+        sd.extra = [n for n in sd.extra if n.tag != CONTEXT]
+    if any(n.tag == CONTEXT for n in sd.missing):
+        pairs += [(Node(n.text, n.line), n) for n in sd.missing if n.tag == CONTEXT]
+        sd.missing = [n for n in sd.missing if n.tag != CONTEXT]
 
 
 def _pair_repeated(

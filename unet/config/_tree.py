@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from unet.core import Diagnostic
 
 __all__ = [
-    "ENTER", "INSERT", "LISTEDIT", "NEGATE", "REDEFINE", "REPLACE", "RESEQ", "SEQ", "SEQEDIT",
-    "UNSEQ", "ConfigTree", "Node",
+    "CONTEXT", "ENTER", "INSERT", "LISTEDIT", "NEGATE", "REDEFINE", "REPLACE", "RESEQ", "SEQ",
+    "SEQEDIT", "UNSEQ", "ConfigTree", "Node",
 ]
 
 # Tags on remediation commands (tuples whose first item is one of these), read by `apply`,
@@ -27,6 +27,10 @@ __all__ = [
 #   (SEQ, n, text) / (UNSEQ, n, text)  add / remove entry number n
 #   (INSERT, template, item, where, anchor)  move an entry (JunOS `insert`)
 NEGATE, REPLACE, REDEFINE, ENTER = "negate", "replace", "redefine", "enter"
+# On a node of a slice: the line is there only as the parent of lines the slice selects
+# (`interface Gi1` for `interface .*||description .*`), so a diff never removes or adds it
+# as a whole, only what is under it.
+CONTEXT = "context"
 RESEQ, SEQEDIT, LISTEDIT, SEQ, UNSEQ, INSERT = (
     "resequence", "seqedit", "listedit", "seq", "unseq", "insert")
 

@@ -14,17 +14,16 @@ from __future__ import annotations
 
 from unet.templates._compliance import (
     FEATURE_STATUSES,
+    UNCLAIMED,
     ComplianceRun,
     DeviceCompliance,
     FeatureResult,
-    Normalizer,
     Outcomes,
+    RemediationOptions,
     Rollup,
     compare_device,
     compare_devices,
-    compile_normalizers,
     feature_status,
-    normalize,
     render_intended,
 )
 from unet.templates._env import MAX_OUTPUT, TEMPLATE_DIR, template_path
@@ -32,6 +31,7 @@ from unet.templates._filters import FILTERS, FilterError
 from unet.templates._headers import Header, parse_header
 from unet.templates._interfaces import INTERFACE_NAMES
 from unet.templates._interfaces import canonical as interface_canonical
+from unet.templates._normalize import Normalizer, compile_normalizers, normalize
 from unet.templates._render import (
     Feature,
     FeatureSlice,
@@ -52,6 +52,7 @@ __all__ = [
     "INTERFACE_NAMES",
     "MAX_OUTPUT",
     "TEMPLATE_DIR",
+    "UNCLAIMED",
     "Applied",
     "ComplianceRun",
     "DeviceChange",
@@ -63,6 +64,7 @@ __all__ = [
     "Header",
     "Normalizer",
     "Outcomes",
+    "RemediationOptions",
     "RenderResult",
     "RenderedTemplate",
     "RevisionRun",
