@@ -105,3 +105,21 @@ def test_exit_lines_in_a_template_are_not_config():
                       "  network 10.0.0.0\n exit-address-family\n exit\n")
     assert with_exit == parse("interface Gi1\n description a\nrouter bgp 1\n address-family ipv4\n"
                               "  network 10.0.0.0\n")
+
+
+@pytest.mark.parametrize(("dialect", "running", "intended"), [
+    ("ios", "Building configuration...\n\nCurrent configuration : 1234 bytes\n!\n"
+            "! Last configuration change at 10:00:01 UTC Mon Jan 1 2024\nversion 15.2\n"
+            "boot-start-marker\nboot-end-marker\nntp clock-period 17179869\nhostname r1\n",
+     "hostname r1\n"),
+    ("iosxr", "Wed Dec  2 06:16:13.123 UTC\nBuilding configuration...\n!! IOS XR Configuration 7.3.2\n"
+              "!! Last configuration change at Tue Dec  1 10:00:00 2026 by admin\nhostname r1\n",
+     "hostname r1\n"),
+    ("nxos", "!Command: show running-config\n!Running configuration last done at: Mon Jan 1\n"
+             "!Time: Mon Jan  1 10:00:00 2024\nversion 9.3(5) Bios:version 05.39\nhostname n1\n",
+     "hostname n1\n"),
+    ("junos", "## Last commit: 2024-01-01 10:00:00 UTC by admin\nversion 22.4R3-S2;\n"
+              "system { host-name j1; }\n", "system { host-name j1; }\n"),
+])
+def test_volatile_lines_are_never_a_difference(dialect, running, intended):
+    assert not diff(parse(running, dialect), parse(intended, dialect))

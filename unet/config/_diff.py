@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from unet.config._gc import paused
 from unet.config._rules_index import RuleIndex
 from unet.config._tree import CONTEXT, ConfigTree, Node
-from unet.config.rules import DefaultRule, DialectRules, IdempotentRule, ListRule, OrderRule
+from unet.config.rules import (
+    DefaultRule,
+    DialectRules,
+    IdempotentRule,
+    ListRule,
+    OrderRule,
+    VolatileRule,
+)
 
 __all__ = ["Change", "ConfigDiff", "SectionDiff", "detect_profile", "diff", "list_key",
            "rule_index"]
@@ -53,7 +60,7 @@ class SectionDiff:
 class _Indexes:
     """Rule indexes for one dialect (and device profile), built once."""
 
-    __slots__ = ("defaults", "idempotent", "lists", "ordered", "profile", "rules")
+    __slots__ = ("defaults", "idempotent", "lists", "ordered", "profile", "rules", "volatile")
 
     def __init__(self, rules: DialectRules, profile: str | None) -> None:
         self.rules = rules
@@ -61,6 +68,7 @@ class _Indexes:
         self.idempotent: RuleIndex[IdempotentRule] = RuleIndex(rules.idempotent)
         self.ordered: RuleIndex[OrderRule] = RuleIndex(rules.ordered)
         self.lists: RuleIndex[ListRule] = RuleIndex(rules.lists)
+        self.volatile: RuleIndex[VolatileRule] = RuleIndex(rules.volatile)
         self.defaults: RuleIndex[DefaultRule] = RuleIndex(
             [d for d in rules.defaults if d.profile is None or d.profile == profile])
 
@@ -151,6 +159,8 @@ def _compare(r: Node, i: Node, lineage: tuple[str, ...], ix: _Indexes) -> Sectio
         _pair_replacements(sd, ix)
     if ix.defaults.entries and (sd.missing or sd.extra):
         _platform_defaults(sd, ix)
+    if ix.volatile.entries:
+        pairs = _steady(sd, pairs, ix)
     for a, b in pairs:
         sub = _compare(a, b, (*lineage, b.text), ix)
         if sub:
@@ -162,6 +172,15 @@ def _compare(r: Node, i: Node, lineage: tuple[str, ...], ix: _Indexes) -> Sectio
     if sd.missing or sd.extra or sd.replaced or sd.sections or sd.reordered or sd.relisted:
         return sd
     return None
+
+
+def _steady(sd: SectionDiff, pairs: list[tuple[Node, Node]], ix: _Indexes,
+            ) -> list[tuple[Node, Node]]:
+    """Volatile lines (`version …`, timestamps) are never a difference."""
+    lineage, first = sd.lineage, ix.volatile.first
+    sd.missing = [n for n in sd.missing if first((*lineage, n.text)) is None]
+    sd.extra = [n for n in sd.extra if first((*lineage, n.text)) is None]
+    return [(a, b) for a, b in pairs if first((*lineage, b.text)) is None]
 
 
 def _platform_defaults(sd: SectionDiff, ix: _Indexes) -> None:

@@ -23,6 +23,7 @@ __all__ = [
     "OpaqueBlock",
     "OrderRule",
     "ProtectRule",
+    "VolatileRule",
     "WeightRule",
 ]
 
@@ -153,6 +154,15 @@ class DefaultRule:
 
 
 @dataclass(frozen=True, slots=True)
+class VolatileRule:
+    """Lines matching `match` (and what is under them) are never a difference: they change
+    without the configuration changing, or the device writes them itself (`why`)."""
+
+    match: Match
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
 class BraceRule:
     """How JunOS prints a statement in brace form. `match` is a word lineage ending at the
     statement's keyword. `kind`:
@@ -195,6 +205,7 @@ class DialectRules:
     weights: tuple[WeightRule, ...] = ()
     opaque: tuple[OpaqueBlock, ...] = ()
     lists: tuple[ListRule, ...] = ()
+    volatile: tuple[VolatileRule, ...] = ()
     protect: tuple[ProtectRule, ...] = ()
     defaults: tuple[DefaultRule, ...] = ()
     # (profile, regex matched against top-level lines); the first that any line matches

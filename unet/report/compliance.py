@@ -173,7 +173,7 @@ def running_json(run: ComplianceRun) -> dict[str, Any]:
         "skipped": d.skipped,
         "features": [{"feature": f.name, "status": f.status, **_changes_json(f.diff),
                       "remediation": _plain(f.plan)} for f in d.features],
-        **({"remediation": d.plan.to_json()} if d.plan is not None else {}),
+        **({"plan": d.plan.to_json()} if d.plan is not None else {}),
     } for d in run.devices]
     rollup = {"devices": r.devices, "compliant": r.compliant, "non_compliant": r.non_compliant,
               "errors": r.errors, "skipped": r.skipped,

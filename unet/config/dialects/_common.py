@@ -11,6 +11,7 @@ from unet.config.rules import (
     OpaqueBlock,
     OrderRule,
     ProtectRule,
+    VolatileRule,
     WeightRule,
 )
 
@@ -24,6 +25,7 @@ __all__ = [
     "NOISE_PREFIXES",
     "ORDERED",
     "PROTECT",
+    "VOLATILE",
     "WEIGHTS",
     "m",
     "mm",
@@ -132,6 +134,13 @@ ORDERED = (
     OrderRule(m("ip access-list .*"), seq="(\\d+) "),
     OrderRule(m("ipv6 access-list .*"), seq="sequence (\\d+) "),
     OrderRule(m("policy-map .*")),
+)
+
+# Lines the device writes itself: never a difference (what is dropped on reading is in
+# NOISE_LINES and NOISE_PREFIXES above).
+VOLATILE = (
+    VolatileRule(m("version .*"), "the software version, set by the image"),
+    VolatileRule(m("boot-(?:start|end)-marker"), "markers IOS writes around boot lines"),
 )
 
 # Never taken away without --allow-protected: what keeps the device reachable and manageable.

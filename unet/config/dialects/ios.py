@@ -12,6 +12,7 @@ from unet.config.dialects._common import (
     NOISE_PREFIXES,
     ORDERED,
     PROTECT,
+    VOLATILE,
     WEIGHTS,
     m,
 )
@@ -66,6 +67,7 @@ RULES = DialectRules(
     ordered=(OrderRule(m(_ACL), seq="(\\d+) ", resequence=_RESEQUENCE), *ORDERED),
     lists=_NUMBERED,
     weights=WEIGHTS,
+    volatile=VOLATILE,
     opaque=(_BANNER, *BANNERS[1:]),
     banner_delimiters=("#", "%", "@", "~", "$", "|", "&"),
     protect=(

@@ -18,6 +18,7 @@ from unet.config.rules import (
     NegationRule,
     OrderRule,
     ProtectRule,
+    VolatileRule,
     WeightRule,
 )
 
@@ -61,6 +62,11 @@ RULES = DialectRules(
         WeightRule(m("(?:ipv4|ipv6) access-list .*"), -10),
     ),
     opaque=BANNERS[:1],
+    volatile=(
+        VolatileRule(m("(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep"
+                       "|Oct|Nov|Dec) .*"), "the time `show running-config` ran"),
+        VolatileRule(m("version .*"), "the software version"),
+    ),
     protect=(
         ProtectRule(m("interface MgmtEth\\S+"), "management interface"),
         ProtectRule(m("username .*"), "local user: the way in when AAA servers are unreachable"),

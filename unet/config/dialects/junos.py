@@ -9,6 +9,7 @@ from unet.config.rules import (
     IdempotentRule,
     OrderRule,
     ProtectRule,
+    VolatileRule,
     WeightRule,
 )
 
@@ -110,6 +111,7 @@ RULES = DialectRules(
     ),
     weights=(WeightRule(m("firewall"), -10), WeightRule(m("policy-options"), -10)),
     protect=PROTECT,
+    volatile=(VolatileRule(m("version"), "the software version, set by the image"),),
     brace=BRACE,
     signatures=(
         ("^set ", 1),

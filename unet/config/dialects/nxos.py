@@ -11,6 +11,7 @@ from unet.config.dialects._common import (
     NOISE_PREFIXES,
     ORDERED,
     PROTECT,
+    VOLATILE,
     WEIGHTS,
     m,
 )
@@ -33,6 +34,7 @@ RULES = DialectRules(
     ),
     ordered=ORDERED,
     weights=WEIGHTS,
+    volatile=VOLATILE,
     opaque=BANNERS,
     protect=(
         ProtectRule(m("interface mgmt0"), "management interface (it cannot be deleted)"),
