@@ -151,6 +151,8 @@ def test_lines_unet_rewrote_or_masked_are_never_sent():
     assert sent == "snmp-server community public RO\n"
     assert {c.held for c in base.plan.held} == {"not comparable: rewritten by a normalizer",
                                                 "not comparable: the value is masked"}
+    warning = next(d for d in result.diagnostics if d.code == "C305")
+    assert warning.location.path == "configs/r1.cfg" and "3 command(s)" in warning.message
 
 
 MGMT = ('{# unet: match "interface .*" #}\n'

@@ -161,20 +161,27 @@ class State:
         if path is None:
             raise NotFound(f"device '{device.name}' has no running config "
                            f"(expected configs/{device.name}.cfg)")
-        text = self.snapshot.read(path).decode("utf-8", errors="replace")
+        from unet.config import ConfigTextError, decode_config
+
+        data = self.snapshot.read(path)
+        try:
+            text = decode_config(data)
+        except ConfigTextError:
+            text = data.decode("utf-8", errors="replace")
         return {"device": device.name, "platform": device.data.get("platform"),
                 "config": redact_text(text), "_source": _source(path, 1)}
 
     def _compare(self, device: ResolvedDevice) -> DeviceCompliance:
         from unet.inventory import RunningConfigs
-        from unet.templates import compare_device, compile_normalizers
+        from unet.templates import RemediationOptions, compare_device, compile_normalizers
 
         running = self.cached("running-configs", "", lambda: RunningConfigs(self.snapshot))
         normalizers = self.cached("normalizers", "",
                                   lambda: compile_normalizers(self.inventory.settings))
+        options = RemediationOptions.from_settings(self.inventory.settings, enabled=True)
         return compare_device(device, self.snapshot, self.templates(), running,
                               normalizers=normalizers, outcome=self._outcome(device),
-                              remediation=True)
+                              options=options)
 
 
 def _diagnostic(d: Any) -> Record:

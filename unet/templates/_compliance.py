@@ -274,8 +274,20 @@ def compare_device(device: ResolvedDevice, snapshot: Snapshot, templates: Templa
         plan = plans.plan(diff(tree if whole else claimed(tree, r_lines),
                                intended.tree if whole else claimed(intended.tree, i_lines),
                                profile=plans.profile))
+        problems += _not_comparable(plan, path, device.name)
     return replace(base, features=tuple(features), plan=plan,
                    diagnostics=(*base.diagnostics, *problems))
+
+
+def _not_comparable(plan: Remediation, path: str, device: str) -> list[Diagnostic]:
+    unknown = [c for c in plan.held if c.held and c.held.startswith("not comparable")]
+    if not unknown:
+        return []
+    first = unknown[0].text.split("\n", 1)[0]
+    return [Diagnostic(Location(path), "C305", Severity.WARNING,
+                       f"device {device}: {len(unknown)} command(s) left out of the "
+                       f"remediation, their value masked or rewritten by a normalizer "
+                       f"(not comparable), e.g. {first!r}")]
 
 
 def _no_running(device: ResolvedDevice, base: DeviceCompliance) -> DeviceCompliance:
