@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from unet.config._gc import paused
 from unet.config._rules_index import RuleIndex
@@ -60,7 +61,8 @@ class SectionDiff:
 class _Indexes:
     """Rule indexes for one dialect (and device profile), built once."""
 
-    __slots__ = ("defaults", "idempotent", "lists", "ordered", "profile", "rules", "volatile")
+    __slots__ = ("defaults", "idempotent", "list_at", "lists", "ordered", "profile", "rules",
+                 "steady_at", "volatile")
 
     def __init__(self, rules: DialectRules, profile: str | None) -> None:
         self.rules = rules
@@ -69,8 +71,16 @@ class _Indexes:
         self.ordered: RuleIndex[OrderRule] = RuleIndex(rules.ordered)
         self.lists: RuleIndex[ListRule] = RuleIndex(rules.lists)
         self.volatile: RuleIndex[VolatileRule] = RuleIndex(rules.volatile)
+        # Section depths (len(lineage)) where the rules can match a child; None: any.
+        self.list_at = _at(self.lists)
+        self.steady_at = _at(self.volatile)
         self.defaults: RuleIndex[DefaultRule] = RuleIndex(
             [d for d in rules.defaults if d.profile is None or d.profile == profile])
+
+
+def _at(index: RuleIndex[Any]) -> frozenset[int] | None:
+    depths = index.depths
+    return frozenset(d - 1 for d in depths) if depths or not index.entries else None
 
 
 _INDEXES: dict[tuple[str, str | None], _Indexes] = {}
@@ -159,7 +169,7 @@ def _compare(r: Node, i: Node, lineage: tuple[str, ...], ix: _Indexes) -> Sectio
         _pair_replacements(sd, ix)
     if ix.defaults.entries and (sd.missing or sd.extra):
         _platform_defaults(sd, ix)
-    if ix.volatile.entries:
+    if ix.volatile.entries and (ix.steady_at is None or len(lineage) in ix.steady_at):
         pairs = _steady(sd, pairs, ix)
     for a, b in pairs:
         sub = _compare(a, b, (*lineage, b.text), ix)
@@ -167,8 +177,8 @@ def _compare(r: Node, i: Node, lineage: tuple[str, ...], ix: _Indexes) -> Sectio
             sd.sections.append(sub)
     if lineage:
         _order(sd, rt, it, ix)
-    if ix.lists.entries:
-        _lists(sd, ix)
+    if ix.lists.entries and (ix.list_at is None or len(lineage) in ix.list_at):
+        _lists(sd, rt, it, ix)
     if sd.missing or sd.extra or sd.replaced or sd.sections or sd.reordered or sd.relisted:
         return sd
     return None
@@ -177,10 +187,18 @@ def _compare(r: Node, i: Node, lineage: tuple[str, ...], ix: _Indexes) -> Sectio
 def _steady(sd: SectionDiff, pairs: list[tuple[Node, Node]], ix: _Indexes,
             ) -> list[tuple[Node, Node]]:
     """Volatile lines (`version …`, timestamps) are never a difference."""
-    lineage, first = sd.lineage, ix.volatile.first
-    sd.missing = [n for n in sd.missing if first((*lineage, n.text)) is None]
-    sd.extra = [n for n in sd.extra if first((*lineage, n.text)) is None]
-    return [(a, b) for a, b in pairs if first((*lineage, b.text)) is None]
+    lineage, first, prefixes = sd.lineage, ix.volatile.first, ix.volatile.prefixes
+
+    def steady(text: str) -> bool:
+        if prefixes is not None and not text.startswith(prefixes):
+            return True  # the C-speed pre-filter: most lines are not volatile
+        return first((*lineage, text)) is None
+
+    sd.missing = [n for n in sd.missing if steady(n.text)]
+    sd.extra = [n for n in sd.extra if steady(n.text)]
+    if prefixes is not None and not any(b.text.startswith(prefixes) for _, b in pairs):
+        return pairs
+    return [(a, b) for a, b in pairs if steady(b.text)]
 
 
 def _platform_defaults(sd: SectionDiff, ix: _Indexes) -> None:
@@ -203,12 +221,20 @@ def _unconfigured(node: Node, lineage: tuple[str, ...], ix: _Indexes) -> bool:
                for c in node.children)
 
 
-def _lists(sd: SectionDiff, ix: _Indexes) -> None:
+def _lists(sd: SectionDiff, rt: list[str], it: list[str], ix: _Indexes) -> None:
     """Numbered lists (IOS `access-list N`) whose common entries are in another order."""
-    running = _entries(sd.running.children, sd.lineage, ix)
+    prefixes = ix.lists.prefixes
+    if prefixes is not None:  # C-speed pre-filter: most lines are not list entries
+        rt = [t for t in rt if t.startswith(prefixes)]
+        if not rt:
+            return
+        it = [t for t in it if t.startswith(prefixes)]
+        if rt == it:
+            return
+    running = _entries(rt, sd.lineage, ix)
     if not running:
         return
-    intended = _entries(sd.intended.children, sd.lineage, ix)
+    intended = _entries(it, sd.lineage, ix)
     for title, old in running.items():
         new = intended.get(title)
         if new is None or old == new:
@@ -218,16 +244,13 @@ def _lists(sd: SectionDiff, ix: _Indexes) -> None:
             sd.relisted.append(title)
 
 
-def _entries(children: list[Node], lineage: tuple[str, ...], ix: _Indexes,
+def _entries(texts: list[str], lineage: tuple[str, ...], ix: _Indexes,
              ) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    prefixes = tuple(prefix for _, _, prefix in ix.lists.entries)
-    if all(prefixes):  # a C-speed pre-filter: most lines are not list entries
-        children = [c for c in children if c.text.startswith(prefixes)]
-    for child in children:
-        hit = ix.lists.first((*lineage, child.text))
+    for text in texts:
+        hit = ix.lists.first((*lineage, text))
         if hit is not None:
-            out.setdefault(list_key(hit[0], hit[1], child.text), []).append(child.text)
+            out.setdefault(list_key(hit[0], hit[1], text), []).append(text)
     return out
 
 

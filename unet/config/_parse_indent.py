@@ -10,10 +10,11 @@ import operator
 
 from unet.config._gc import paused
 from unet.config._tree import _NO_INDEX, ConfigTree, Node
-from unet.config.rules import DialectRules, OpaqueBlock
+from unet.config._rules_index import RuleIndex
+from unet.config.rules import DialectRules, ExitRule, OpaqueBlock
 from unet.core import Diagnostic, Location, Severity
 
-__all__ = ["canonical_opaque", "emit_indent", "parse_indent", "retype_opaque"]
+__all__ = ["canonical_opaque", "emit_indent", "exit_index", "parse_indent", "retype_opaque"]
 
 _CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\r\n\x03\x0c"}
 
@@ -256,8 +257,17 @@ def _emit(
                 out.append(pad + exit_text)
 
 
+_EXITS: dict[int, RuleIndex[ExitRule]] = {}
+
+
+def exit_index(rules: DialectRules) -> RuleIndex[ExitRule]:
+    """The dialect's exit rules, indexed for lookups by lineage (cached)."""
+    found = _EXITS.get(id(rules))
+    if found is None:
+        found = _EXITS[id(rules)] = RuleIndex(rules.exits)
+    return found
+
+
 def _exit_for(rules: DialectRules, lineage: tuple[str, ...]) -> str | None:
-    for rule in rules.exits:
-        if rule.match.lineage(lineage):
-            return rule.text
-    return None
+    hit = exit_index(rules).first(lineage)
+    return hit[0].text if hit is not None else None

@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from unet.config._parse_indent import _exit_for
+from unet.config._parse_indent import exit_index
 from unet.config._parse_junos import INACTIVE
+from unet.config._rules_index import RuleIndex
 from unet.config._secrets import MASK
 from unet.config._tree import (
     ENTER,
@@ -162,11 +163,15 @@ def _kind(node: Node, rules: DialectRules) -> str:
 
 
 class Protection:
-    """Which running lines are protected (`ProtectRule`s: the line and everything under it)."""
+    """Which running lines are protected (`ProtectRule`s: the line and everything under it).
+    Answers are cached per path: remediation asks about the same sections repeatedly."""
 
     def __init__(self, running: Node, rules: Sequence[ProtectRule]) -> None:
         self.running = running
-        self.rules = tuple(rules)
+        self.index: RuleIndex[ProtectRule] = RuleIndex(rules)
+        self.depth = max((len(r.match.levels) for r in rules), default=0)
+        self._at: dict[tuple[str, ...], str | None] = {}
+        self._below: dict[tuple[str, ...], str | None] = {}
 
     def find(self, path: tuple[str, ...]) -> list[Node] | None:
         """The running nodes along `path`, or None when it is not in running."""
@@ -181,30 +186,41 @@ class Protection:
 
     def at(self, path: tuple[str, ...]) -> str | None:
         """Why the running line at `path` is protected (it, or a section it is in)."""
-        nodes = self.find(path) if self.rules else None
+        if path not in self._at:
+            self._at[path] = self._search_at(path)
+        return self._at[path]
+
+    def below(self, path: tuple[str, ...]) -> str | None:
+        """Why a line under the running line at `path` is protected."""
+        if path not in self._below:
+            self._below[path] = self._search_below(path)
+        return self._below[path]
+
+    def _search_at(self, path: tuple[str, ...]) -> str | None:
+        nodes = self.find(path) if self.index.entries else None
         if not nodes:
             return None
-        for depth in range(1, len(path) + 1):
+        for depth in range(1, min(len(path), self.depth) + 1):
             reason = self.rule(path[:depth], nodes[depth - 1])
             if reason is not None:
                 return reason
         return None
 
-    def below(self, path: tuple[str, ...]) -> str | None:
-        """Why a line under the running line at `path` is protected."""
-        nodes = self.find(path) if self.rules else None
+    def _search_below(self, path: tuple[str, ...]) -> str | None:
+        if len(path) >= self.depth:
+            return None  # every rule is shallower than what is under this line
+        nodes = self.find(path) if self.index.entries else None
         if not nodes:
             return None
         for lineage, child in nodes[-1].walk(path):
-            reason = self.rule(lineage, child)
-            if reason is not None:
-                return reason
+            if len(lineage) <= self.depth:
+                reason = self.rule(lineage, child)
+                if reason is not None:
+                    return reason
         return None
 
     def rule(self, lineage: tuple[str, ...], node: Node) -> str | None:
-        for rule in self.rules:
-            if len(rule.match.levels) != len(lineage) or not rule.match.lineage(lineage):
-                continue
+        for rule, _ in self.index.all(lineage):
             if rule.containing is None or any(re.fullmatch(rule.containing, c.text)
                                               for c in node.children):
                 return rule.reason
@@ -240,31 +256,53 @@ def _running_text(node: Node) -> str:
 
 def _indent_commands(tree: Node, rules: DialectRules, judge: _Judge, notes: dict[int, str],
                      held: list[tuple[Node, Node]]) -> Iterator[Command]:
-    yield from _indent_walk(tree, rules, judge, notes, held, (), (), None)
+    out: list[Command] = []
+    _indent_walk(tree, rules, judge, notes, held, (), (), None, out)
+    return iter(out)
 
 
 def _indent_walk(node: Node, rules: DialectRules, judge: _Judge, notes: dict[int, str],
                  held: list[tuple[Node, Node]], parents: tuple[str, ...],
-                 running: tuple[str, ...], holding: str | None) -> Iterator[Command]:
+                 running: tuple[str, ...], holding: str | None, out: list[Command]) -> None:
+    depth = len(parents) + 1
+    exits = exit_index(rules) if rules.exits and depth in _exit_depths(rules) else None
     for child in node.children:
         kind = _kind(child, rules)
-        path = (*running, _running_text(child))
-        reason = holding or judge.held(child, kind, path)
-        if reason is not None and holding is None:
-            held.append((node, child))
+        reason = holding
+        if reason is None:
+            reason = judge.held(child, kind, (*running, _running_text(child))
+                                if kind in _RISKS else ())
+            if reason is not None:
+                held.append((node, child))
         tag = child.tag
         was = str(tag[1]) if isinstance(tag, tuple) and tag[0] == REPLACE else None
-        inner = list(_indent_walk(child, rules, judge, notes, held, (*parents, child.text), path,
-                                  reason)) if child.children else []
-        if kind == "enter" and inner and all(c.held for c in inner):
-            yield from inner  # nothing left to do in it: the section is not entered
-            continue
-        yield Command(child.text, parents, kind, _RISKS.get(kind), reason, was,
-                      notes.get(id(child)))
-        yield from inner
-        exit_text = _exit_for(rules, (*parents, child.text)) if rules.exits else None
-        if exit_text:
-            yield Command(exit_text, parents, "exit", None, reason)
+        command = Command(child.text, parents, kind, _RISKS.get(kind), reason, was,
+                          notes.get(id(child)))
+        if child.children:
+            start = len(out)
+            out.append(command)
+            _indent_walk(child, rules, judge, notes, held, (*parents, child.text),
+                         (*running, _running_text(child)), reason, out)
+            if kind == "enter" and all(c.held for c in out[start + 1:]):
+                del out[start]  # nothing left to do in it: the section is not entered
+                continue
+        else:
+            out.append(command)
+        exit_rule = exits.first((*parents, child.text)) if exits is not None else None
+        if exit_rule is not None:
+            out.append(Command(exit_rule[0].text, parents, "exit", None, reason))
+
+
+_DEPTHS: dict[int, frozenset[int]] = {}
+
+
+def _exit_depths(rules: DialectRules) -> frozenset[int]:
+    """The lineage lengths exit rules match at (all, when one floats)."""
+    found = _DEPTHS.get(id(rules))
+    if found is None:
+        depths = exit_index(rules).depths
+        found = _DEPTHS[id(rules)] = depths or frozenset(range(1, 64))
+    return found
 
 
 def _set_commands(tree: Node, rules: DialectRules, judge: _Judge, notes: dict[int, str],

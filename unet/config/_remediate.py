@@ -98,7 +98,7 @@ def remediate(result: ConfigDiff, *, protect: Sequence[ProtectRule] = (),
                                                          (*rules.protect, *protect))
     if result.root is not None:
         builder.section(result.root, out, ())
-        if protection is not None:
+        if protection is not None and protection.depth > 1:  # else nothing can be narrowed
             builder.narrow(out, (), protection)
         out.children.sort(key=builder.sort_key)
         out.reindex()
