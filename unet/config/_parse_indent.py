@@ -9,8 +9,8 @@ from __future__ import annotations
 import operator
 
 from unet.config._gc import paused
-from unet.config._tree import _NO_INDEX, ConfigTree, Node
 from unet.config._rules_index import RuleIndex
+from unet.config._tree import _NO_INDEX, ConfigTree, Node
 from unet.config.rules import DialectRules, ExitRule, OpaqueBlock
 from unet.core import Diagnostic, Location, Severity
 
