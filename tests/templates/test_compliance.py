@@ -211,3 +211,24 @@ def test_a_feature_that_owns_descriptions_never_removes_the_interface():
     r1 = next(d for d in result.devices if d.device == "r1")
     base = next(f for f in r1.features if f.name == "base.j2")
     assert base.plan.as_text(marks=False) == "interface Gi2\n no description\n"
+
+
+
+def normalizer_rules(*entries):
+    return compile_normalizers({"normalizers": [dict(e) for e in entries]})
+
+
+def test_caret_anchors_each_line_not_only_the_first():
+    found = normalizer_rules({"pattern": r"^ntp clock-period \d+$"}, {"pattern": r"^(snmp-server location) .*",
+                                                           "replace": r"\1 <site>"})
+    text = "hostname r1\nntp clock-period 17179\nsnmp-server location rack 4\n"
+    assert normalize(text, found, "ios")[0] == "hostname r1\nsnmp-server location <site>\n"
+
+
+def test_rewritten_lines_are_remembered_and_dropped_ones_are_not():
+    changed: set[str] = set()
+    found = normalizer_rules({"pattern": r"(key 7) \S+", "replace": r"\1 <hash>"},
+                  {"pattern": r"^! Last configuration change.*"})
+    normalize("! Last configuration change at 10:00\n tacacs-server key 7 0822455D0A16\n", found,
+              "ios", changed=changed)
+    assert changed == {"tacacs-server key 7 <hash>"}

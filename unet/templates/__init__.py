@@ -18,12 +18,15 @@ from unet.templates._compliance import (
     ComplianceRun,
     DeviceCompliance,
     FeatureResult,
+    Normalizer,
     Outcomes,
     RemediationOptions,
     Rollup,
     compare_device,
     compare_devices,
+    compile_normalizers,
     feature_status,
+    normalize,
     render_intended,
 )
 from unet.templates._env import MAX_OUTPUT, TEMPLATE_DIR, template_path
@@ -31,7 +34,6 @@ from unet.templates._filters import FILTERS, FilterError
 from unet.templates._headers import Header, parse_header
 from unet.templates._interfaces import INTERFACE_NAMES
 from unet.templates._interfaces import canonical as interface_canonical
-from unet.templates._normalize import Normalizer, compile_normalizers, normalize
 from unet.templates._render import (
     Feature,
     FeatureSlice,

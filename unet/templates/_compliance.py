@@ -11,6 +11,7 @@ is a diagnostic on that device; every other device is still compared.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
@@ -30,10 +31,9 @@ from unet.config import (
 )
 from unet.config.rules import ProtectRule
 from unet.core import Diagnostic, Location, Severity, has_errors
-from unet.inventory import Inventory, ResolvedDevice, RunningConfigs
+from unet.inventory import SETTINGS_FILE, Inventory, ResolvedDevice, RunningConfigs
 from unet.source import Snapshot, SnapshotReadError
 from unet.templates._claims import claimed, lines_of, unclaimed
-from unet.templates._normalize import Normalizer, compile_normalizers, normalize
 from unet.templates._render import (
     RenderResult,
     TemplateSet,
@@ -49,12 +49,15 @@ __all__ = [
     "ComplianceRun",
     "DeviceCompliance",
     "FeatureResult",
+    "Normalizer",
     "Outcomes",
     "RemediationOptions",
     "Rollup",
     "compare_device",
     "compare_devices",
+    "compile_normalizers",
     "feature_status",
+    "normalize",
     "render_intended",
 ]
 
@@ -68,6 +71,66 @@ _DETECT_CHARS = 4096
 _FAMILY = {"iosxe": "ios"}
 # device -> (data after policy SET, templates added by APPLY)
 Outcomes = Mapping[str, tuple[Mapping[str, Any], Sequence[Applied]]]
+
+
+class Normalizer(NamedTuple):
+    """A compiled `normalizers:` entry of unet.yaml."""
+
+    pattern: re.Pattern[str]
+    replace: str
+    platforms: frozenset[str] | None
+    index: int  # type: ignore[assignment]  # the entry's position in unet.yaml, not tuple.index
+
+
+def _compile_normalizer(pattern: str) -> re.Pattern[str]:
+    """The one place a normaliser is compiled. MULTILINE: a pattern is matched against one
+    line at a time, so `^`/`$` anchor at each line (also in the whole-text pre-check)."""
+    return re.compile(pattern, re.MULTILINE)
+
+
+def compile_normalizers(settings: Mapping[str, Any]) -> tuple[Normalizer, ...]:
+    """The settings' normalisers (already validated by the inventory; bad ones are skipped)."""
+    out = []
+    for index, item in enumerate(settings.get("normalizers") or ()):
+        try:
+            pattern = _compile_normalizer(item["pattern"])
+        except (re.error, KeyError, TypeError):
+            continue
+        platforms = item.get("platforms")
+        out.append(Normalizer(pattern, item.get("replace") or "",
+                              frozenset(platforms) if platforms else None, index))
+    return tuple(out)
+
+
+def normalize(text: str, normalizers: Iterable[Normalizer], platform: str | None, *,
+              changed: set[str] | None = None) -> tuple[str, list[Diagnostic]]:
+    """Apply each normaliser line by line; a line it leaves blank is dropped. Each line a
+    normaliser rewrote (stripped) is added to `changed`: its text is unet's, not the
+    device's, so remediation never sends it."""
+    problems: list[Diagnostic] = []
+    for rule in normalizers:
+        if rule.platforms is not None and platform not in rule.platforms:
+            continue
+        if not rule.pattern.search(text):  # the common case: one C-speed scan, no line loop
+            continue
+        try:
+            text = _lines(text, rule, changed)
+        except re.error as exc:  # a bad group reference in `replace`
+            problems.append(Diagnostic(Location(SETTINGS_FILE), "U205", Severity.ERROR,
+                                       f"normalizers[{rule.index}].replace: {exc}"))
+    return text, problems
+
+
+def _lines(text: str, rule: Normalizer, changed: set[str] | None = None) -> str:
+    out = []
+    for line in text.splitlines(keepends=True):
+        bare = line.rstrip("\r\n")
+        new = rule.pattern.sub(rule.replace, bare)
+        if changed is not None and new != bare and new.strip():
+            changed.add(new.strip())
+        if new.strip() or not line.strip():
+            out.append(new + "\n" if line.endswith("\n") else new)
+    return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)
