@@ -49,7 +49,8 @@ def test_layers_import_only_downwards(path: Path) -> None:
             assert name.split(".")[0] != "click", f"{relative} imports click below cli/"
 
 
-@pytest.mark.parametrize("package", ["unet.source", "unet.inventory", "unet.report", "unet.core"])
+@pytest.mark.parametrize("package", ["unet.source", "unet.inventory", "unet.report", "unet.core",
+                                     "unet.devices"])
 def test_public_api_is_declared_and_sorted(package: str) -> None:
     module = importlib.import_module(package)
     exported = module.__all__

@@ -103,19 +103,40 @@ def test_a_router_is_reached_through_a_jump_host(lab: Lab, net: Path, pull_lab: 
     assert refused.reason.startswith(f"through jump host {jump.address}:2222: connection refused")
 
 
-def test_commit_makes_one_commit_naming_the_devices(lab: Lab, net: Path) -> None:
-    result = lab.run([str(Path(__file__).parents[2] / ".venv/bin/unet"), "--repo", str(net),
-                      "pull", "--commit", "--format", "json"])
-    assert result.returncode == 0, result.stderr
-    log = subprocess.run(["git", "-C", str(net), "log", "-1", "--format=%s%n%b", "--stat"],
+def test_commit_makes_one_commit_naming_the_devices(lab: Lab, net: Path,
+                                                    pull_lab: PullLab) -> None:
+    def unet_pull(*args: str):
+        with lab.inside():
+            return CliRunner().invoke(cli, ["--repo", str(net), "pull", *args])
+
+    result = unet_pull("--commit")
+    assert result.exit_code == 0, result.output
+    assert "committed" in result.stderr
+    log = subprocess.run(["git", "-C", str(net), "log", "-1", "--format=%s%n%b"],
                          capture_output=True, text=True, check=True).stdout
     assert log.startswith(f"unet pull: {len(lab.routers)} devices changed\n")
     assert f"- {lab.routers[0].name}: config saved, facts saved" in log
     status = subprocess.run(["git", "-C", str(net), "status", "--porcelain"],
                             capture_output=True, text=True, check=True).stdout
     assert status == ""
-    again = lab.run([str(Path(__file__).parents[2] / ".venv/bin/unet"), "--repo", str(net),
-                     "pull", "--commit"])
-    assert again.returncode == 0 and "committed" not in again.stderr
+    again = unet_pull("--commit")
+    assert again.exit_code == 0 and "committed" not in again.stderr
     assert subprocess.run(["git", "-C", str(net), "rev-list", "--count", "HEAD"],
                           capture_output=True, text=True).stdout.strip() == "2"
+
+
+def test_keys_instead_of_a_password(lab: Lab, net: Path, pull_lab: PullLab,
+                                    monkeypatch) -> None:
+    monkeypatch.delenv("UNET_DEVICE_PASSWORD")
+    monkeypatch.setenv("HOME", str(net))  # no keys of this machine's user
+    router = lab.routers[0].name
+    [without] = pull_lab(net, router).results
+    assert (without.status, without.code) == ("failed", "D112")
+    assert without.reason.endswith("no password is set for it (`unet auth set-password` or "
+                                   "UNET_DEVICE_PASSWORD)")
+    device_file = net / f"devices/{router}.yaml"
+    data = yaml.safe_load(device_file.read_text())
+    data["connection"] = {"key_file": lab.key_file}
+    device_file.write_text(yaml.safe_dump(data, sort_keys=False))
+    [with_key] = pull_lab(net, router).results
+    assert with_key.status == "changed", with_key.reason

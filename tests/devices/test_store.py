@@ -35,10 +35,16 @@ def test_ios_noise_and_timestamps_are_not_stored_and_secrets_are_masked() -> Non
     stored = clean_config(IOS, "ios", scrub=True)
     assert stored == ("version 17.9\nhostname r1\nenable secret 9 ********\n"
                       "snmp-server community ******** RO\n!\nroute-map RM permit 10\n"
-                      " set community 65000:1\n!\n")
+                      " set community 65000:1\n")
     # Two pulls that differ only in volatile lines store the same text.
     later = IOS.replace("10:02:11", "11:40:00").replace("2051", "2063").replace("17179865", "1")
     assert clean_config(later, "ios", scrub=True) == stored
+
+
+def test_an_end_inside_a_banner_is_configuration() -> None:
+    text = "Building configuration...\n!\nbanner motd ^C\nstart\nend\n^C\nhostname r1\n!\nend\n"
+    assert clean_config(text, "ios", scrub=False) == (
+        "banner motd ^C\nstart\nend\n^C\nhostname r1\n")
 
 
 def test_scrub_off_keeps_secrets() -> None:

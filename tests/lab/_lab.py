@@ -83,6 +83,11 @@ class Lab:
     def password(self) -> str:
         return _read_json(Path(self.state) / "credentials.json")["password"]
 
+    @property
+    def key_file(self) -> str:
+        """A private key every router of the lab accepts for the lab's user."""
+        return f"{self.state}/client_key"
+
     def router(self, name: str) -> Router:
         for router in self.routers:
             if router.name == name:
@@ -100,6 +105,7 @@ class Lab:
         return {"name": self.name, "namespace": self.namespace, "subnet": SUBNET,
                 "lab_address": LAB_ADDRESS, "repo": self.repo, "state": self.state,
                 "username": self.username, "password_env": "UNET_DEVICE_PASSWORD",
+                "key_file": self.key_file,
                 "frr_version": self.frr_version,
                 "devices": [{"name": r.name, "address": r.address, "port": 22,
                              "namespace": r.namespace, "asn": r.asn} for r in self.routers]}
@@ -259,6 +265,10 @@ def _create(lab: Lab, specs_: list[RouterSpec]) -> None:
     _create_user(lab.username, password)
     _sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", f"unet-lab {lab.name}",
         "-f", f"{lab.state}/ssh_host_key")
+    # A client key the routers accept too, for logins without a password.
+    _sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", f"unet-lab client {lab.name}",
+        "-f", lab.key_file)
+    Path(f"{lab.state}/authorized_keys").write_text(Path(lab.key_file + ".pub").read_text())
     Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # sshd's privilege separation dir
     _sh("ip", "netns", "add", lab.namespace)
     _ns(lab.namespace, "ip", "link", "set", "lo", "up")
@@ -320,6 +330,7 @@ def _start_sshd(router: Router, lab: Lab) -> int:
         "Port 22", f"ListenAddress {router.address}", f"HostKey {lab.state}/ssh_host_key",
         f"PidFile {router.folder}/sshd.pid", "PasswordAuthentication yes",
         "KbdInteractiveAuthentication no", "PubkeyAuthentication yes", "UsePAM no",
+        f"AuthorizedKeysFile {lab.state}/authorized_keys",
         "PermitRootLogin no", f"AllowUsers {lab.username}", "PrintMotd no", "PrintLastLog no",
         "UseDNS no", "LogLevel ERROR", "MaxStartups 100:30:200", "LoginGraceTime 20",
         "X11Forwarding no", "AllowAgentForwarding no",

@@ -52,19 +52,15 @@ def pull(app: App, names: tuple[str, ...], where: str | None, jobs: int, commit:
     import time
 
     from unet.cli._repo import load_repository, warn_if_invalid
-    from unet.devices import commit_pull
+    from unet.devices import choose, commit_pull
     from unet.devices import pull as run_pull
-    from unet.index import shard_of
-    from unet.policy import select
     from unet.report.pull import pull_summary, render_pull
 
     start = time.perf_counter()
     repo = load_repository(app)
     warn_if_invalid(app, repo)
     inventory = repo.inventory
-    devices = select(inventory, names=names, where=where, snapshot=repo.snapshot)
-    if shard is not None:
-        devices = [d for d in devices if shard_of(d.name, shard[1]) == shard[0]]
+    devices = choose(inventory, repo.snapshot, names=names, where=where, shard=shard)
     if not devices:
         app.log("pull: no devices selected")
         return 0

@@ -21,7 +21,14 @@ from unet.devices._credentials import (
 from unet.devices._errors import INPUT_CODES, DeviceError, translate
 from unet.devices._facts import PARSERS, facts_from, uptime_seconds
 from unet.devices._platforms import PLATFORMS, FactCommand, Platform, SafetyNet, get_platform
-from unet.devices._pull import DEFAULT_JOBS, DeviceResult, PullResult, commit_pull, pull
+from unet.devices._pull import (
+    DEFAULT_JOBS,
+    DeviceResult,
+    PullResult,
+    choose,
+    commit_pull,
+    pull,
+)
 from unet.devices._store import clean_config
 from unet.devices._target import DEFAULT_PORT, DEFAULT_TIMEOUT, ENV_USERNAME, Target, target_for
 from unet.devices._transport import (
@@ -54,6 +61,7 @@ __all__ = [
     "Session",
     "Target",
     "Transport",
+    "choose",
     "clean_config",
     "clear_password",
     "commit_pull",

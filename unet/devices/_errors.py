@@ -71,6 +71,9 @@ def translate(exc: BaseException, *, host: str, port: int, stage: str,
             return found
     name = type(exc).__name__
     text = " ".join(str(exc).split())
+    if "No authentication methods available" in text:
+        return DeviceError("D112", f"authentication failed for {where} (no key file or SSH "
+                                   "agent to try)")
     if "Authentication" in name or "Authentication failed" in text:
         return DeviceError("D112", f"authentication failed for {where} (wrong username or "
                                    "password, or the key was refused)")

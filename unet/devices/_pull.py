@@ -19,7 +19,7 @@ from pathlib import Path
 
 from unet.core import Diagnostic
 from unet.devices._credentials import lookup_password
-from unet.devices._errors import DeviceError
+from unet.devices._errors import INPUT_CODES, DeviceError
 from unet.devices._facts import facts_from
 from unet.devices._platforms import PLATFORMS, Platform
 from unet.devices._store import clean_config, read_text, same_facts, state_text, write_atomic
@@ -28,7 +28,7 @@ from unet.devices._transport import NetmikoTransport, Session, Transport, reject
 from unet.inventory import STATE_DIR, Inventory, ResolvedDevice, RunningConfigs
 from unet.source import Snapshot
 
-__all__ = ["DEFAULT_JOBS", "DeviceResult", "PullResult", "commit_pull", "pull"]
+__all__ = ["DEFAULT_JOBS", "DeviceResult", "PullResult", "choose", "commit_pull", "pull"]
 
 DEFAULT_JOBS = 16  # network-bound: most of a device's time is spent waiting for it
 Events = Callable[[str, str], None]  # (device, what is happening now)
@@ -46,7 +46,7 @@ class DeviceResult:
 
     @property
     def input_error(self) -> bool:
-        return self.code in ("D101", "D102", "D103")
+        return self.code in INPUT_CODES
 
 
 @dataclass(slots=True)
@@ -253,3 +253,27 @@ def commit_pull(root: Path, result: PullResult) -> None:
         result.commit = commit_files(root, inside, f"{subject}\n\n{body}\n")
     except RevisionError as exc:
         result.commit_error = exc.message
+
+
+def choose(inventory: Inventory, snapshot: Snapshot, *, names: Sequence[str] = (),
+           where: str | None = None, shard: tuple[int, int] | None = None,
+           ) -> list[ResolvedDevice]:
+    """The devices to talk to: by name, `--where` condition and shard. The policy code is
+    loaded only for a condition (a pull of a few devices should start fast)."""
+    from unet.core import UnetError
+    from unet.index import shard_of
+    from unet.inventory import did_you_mean
+
+    if where is not None:
+        from unet.policy import select
+
+        devices = select(inventory, names=names, where=where, snapshot=snapshot)
+    else:
+        unknown = [n for n in names if n not in inventory.devices]
+        if unknown:
+            hint = did_you_mean(unknown[0], inventory.devices)
+            raise UnetError(f"no device named '{unknown[0]}'{hint}")
+        devices = [inventory.devices[n] for n in (names or sorted(inventory.devices))]
+    if shard is not None:
+        devices = [d for d in devices if shard_of(d.name, shard[1]) == shard[0]]
+    return devices

@@ -28,15 +28,18 @@ def clean_config(text: str, platform: str, *, scrub: bool) -> str:
     rules = get_dialect(platform)
     noise = set(rules.noise_lines)
     prefixes = rules.noise_prefixes
-    kept = []
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = raw.rstrip()
-        if line and line[0] != " " and (line in noise or (prefixes and line.startswith(prefixes))):
-            continue
-        kept.append(line)
-    while kept and not kept[0].strip("!").strip():
-        kept.pop(0)  # leading blanks and bare `!` separators left by the removed banner
-    while kept and not kept[-1].strip():
+    lines = [raw.rstrip() for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    # Volatile lines anywhere at the top level; the output's frame (`Building
+    # configuration...`, `end`) only around the configuration, not inside a banner.
+    kept = [line for line in lines
+            if not (prefixes and line[:1] not in ("", " ") and line.startswith(prefixes))]
+
+    def framing(line: str) -> bool:
+        return not line.strip("!").strip() or line in noise
+
+    while kept and framing(kept[0]):
+        kept.pop(0)
+    while kept and framing(kept[-1]):
         kept.pop()
     body = "\n".join(kept) + "\n" if kept else ""
     return mask_secrets(body, platform) if scrub and body else body

@@ -141,11 +141,14 @@ class NetmikoTransport:
         if target.device_type not in CLASS_MAPPER:
             raise DeviceError("D103", f"connection.device_type {target.device_type!r} is not a "
                                       "netmiko driver")
-        keys = password is None or target.key_file is not None
+        # Without a password: the key named, else the user's default key, and the agent
+        # (netmiko looks for keys only when it is given a key file).
+        key_file = target.key_file or (None if password else _default_key())
         params: dict[str, Any] = {
             "device_type": target.device_type, "host": target.host, "port": target.port,
-            "username": target.username, "password": password or "",
-            "use_keys": keys, "allow_agent": keys, "key_file": target.key_file,
+            "username": target.username, "password": password or None,
+            "use_keys": key_file is not None, "allow_agent": not password,
+            "key_file": key_file,
             "conn_timeout": target.timeout, "auth_timeout": target.timeout,
             "banner_timeout": target.timeout, "read_timeout_override": target.timeout,
             "ssh_strict": target.strict_host_keys, "system_host_keys": target.strict_host_keys,
@@ -154,6 +157,16 @@ class NetmikoTransport:
         if target.jump_host:
             params["sock"] = _through_jump_host(target, password, closers)
         return params
+
+
+def _default_key() -> str | None:
+    from pathlib import Path
+
+    for name in ("id_ed25519", "id_ecdsa", "id_rsa"):
+        candidate = Path.home() / ".ssh" / name
+        if candidate.is_file():
+            return str(candidate)
+    return None
 
 
 def _through_jump_host(target: Target, password: str | None, closers: list[Any]) -> Any:

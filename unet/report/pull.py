@@ -65,7 +65,8 @@ def _counts(result: PullResult) -> dict[str, int]:
 
 def pull_summary(result: PullResult, seconds: float) -> str:
     counts = _counts(result)
-    text = (f"{counts['devices']} device(s): {counts['changed']} changed, "
+    devices = f"{counts['devices']} device{'s' if counts['devices'] != 1 else ''}"
+    text = (f"{devices}: {counts['changed']} changed, "
             f"{counts['unchanged']} unchanged, {counts['failed']} failed in {seconds:.1f} s")
     if result.commit:
         text += f"; committed {result.commit[:10]}"
