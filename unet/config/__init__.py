@@ -29,7 +29,7 @@ from unet.config._secrets import (
 from unet.config._text import ConfigTextError, decode_config
 from unet.config._tree import CONTEXT, ConfigTree, Node
 from unet.config.dialects import DIALECTS, get_dialect
-from unet.config.rules import DialectRules
+from unet.config.rules import DialectRules, ProtectRule
 
 __all__ = [
     "CONTEXT",
@@ -47,6 +47,7 @@ __all__ = [
     "Match",
     "MatchError",
     "Node",
+    "ProtectRule",
     "Remediation",
     "SectionDiff",
     "Summary",

@@ -20,6 +20,7 @@ from unet.config import (
     ConfigDiff,
     ConfigTextError,
     ConfigTree,
+    ProtectRule,
     Remediation,
     decode_config,
     detect_dialect,
@@ -29,7 +30,6 @@ from unet.config import (
     protect_rules,
     remediate,
 )
-from unet.config.rules import ProtectRule
 from unet.core import Diagnostic, Location, Severity, has_errors
 from unet.inventory import SETTINGS_FILE, Inventory, ResolvedDevice, RunningConfigs
 from unet.source import Snapshot, SnapshotReadError
