@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
+
 MINIMAL = {
     "unet.yaml": "name: test-net\n",
     "locations/hq.yaml": "name: hq\ntype: site\n",
@@ -12,3 +16,22 @@ MINIMAL = {
                           "management_ip: 10.0.0.2\ninterfaces:\n  Gi1: {description: to r1}\n",
     "links/hq.yaml": "links:\n  - endpoints: [\"r1:Gi1\", \"r2:Gi1\"]\n",
 }
+
+
+GIT_IDENTITY = ("-c", "user.email=t@example.net", "-c", "user.name=t")
+
+
+def git(root: Path, *args: str) -> str:
+    """Run real git in `root`; its output."""
+    done = subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
+                          text=True)
+    return done.stdout
+
+
+def git_examples(root: Path) -> Path:
+    """A copy of examples/ at `root`, as a git repository with one commit."""
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples", root)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, *GIT_IDENTITY, "commit", "-qm", "init")
+    return root

@@ -88,3 +88,58 @@ def test_a_repository_in_an_ignored_folder_is_read_from_disk(tmp_path) -> None:
     snapshot = worktree_snapshot(net)
     assert not isinstance(snapshot, GitWorktreeSnapshot)
     assert snapshot.files() == ["unet.yaml"]
+
+
+OPTION_LIKE = ["--independent", "--octopus", "--fork-point", "--output=/tmp/unet-x", "-h", "--",
+               "--all", "-"]
+
+
+@pytest.mark.parametrize("value", OPTION_LIKE)
+def test_a_value_that_looks_like_an_option_never_reaches_git_as_one(repo: Path, value: str):
+    from unet.source import changed_since
+
+    with pytest.raises(ValueError, match="never starts with '-'"):
+        changed_since(repo, value)
+    with pytest.raises(RevisionError, match="never starts with '-'"):
+        GitSnapshot(repo, value)
+    with pytest.raises(RevisionError, match="never starts with '-'"):
+        resolve_revision_range(repo, f"HEAD..{value}")
+    assert not Path("/tmp/unet-x").exists()
+
+
+def test_check_changed_since_an_option_is_an_error_not_an_empty_check(repo: Path):
+    from click.testing import CliRunner
+
+    from unet.cli import cli
+
+    (repo / "devices" / "r1.yaml").write_text("name: r1\nrole: edge\n")
+    for value in ("--independent", "--octopus", "--fork-point"):
+        result = CliRunner().invoke(cli, ["--repo", str(repo), "check", f"--changed-since={value}"])
+        assert result.exit_code == 2 and f"unknown revision '{value}'" in result.stderr
+        assert "nothing changed" not in result.stderr
+
+
+def test_a_sha256_repository_has_its_own_ids_and_the_index_keeps_them(tmp_path: Path):
+    from unet.index import CheckOptions, indexed_check
+    from unet.source import GitWorktreeSnapshot, worktree_snapshot
+
+    root = tmp_path / "net"
+    (root / "devices").mkdir(parents=True)
+    (root / "unet.yaml").write_text("name: t\n")
+    (root / "devices" / "r1.yaml").write_text("name: r1\n")
+    try:
+        git(root, "init", "-q", "--object-format=sha256")
+    except subprocess.CalledProcessError:
+        pytest.skip("this git cannot make SHA-256 repositories")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "one")
+    (root / "devices" / "r2.yaml").write_text("name: r2\n")  # untracked: hashed by unet
+    snapshot = worktree_snapshot(root)
+    assert isinstance(snapshot, GitWorktreeSnapshot)
+    for path in ("devices/r1.yaml", "devices/r2.yaml"):
+        assert snapshot.blob_id(path) == git(root, "hash-object", path)
+        snapshot.read(path)
+        assert snapshot.read_id(path) == snapshot.blob_id(path)
+    assert GitSnapshot(root, "HEAD").read("devices/r1.yaml") == b"name: r1\n"
+    indexed_check(root, worktree_snapshot(root), CheckOptions())
+    assert indexed_check(root, worktree_snapshot(root), CheckOptions()).stats["warm"] == 1

@@ -28,12 +28,17 @@ _DATA_PREFIXES = ("unet.yaml", "defaults.y", "locations/", "groups/", "devices/"
 class Repository:
     root: Path
     snapshot: Snapshot
+    app: App | None = None  # where the index's warnings go
 
     @cached_property
     def inventory(self) -> Inventory:
         from unet.index import indexed_inventory
 
-        return indexed_inventory(self.root, self.snapshot)
+        notes: list[str] = []
+        inventory = indexed_inventory(self.root, self.snapshot, notes=notes)
+        for note in notes if self.app is not None else ():
+            self.app.log(f"warning: {note}")  # type: ignore[union-attr]
+        return inventory
 
     @property
     def data_file_count(self) -> int:
@@ -48,7 +53,7 @@ class Repository:
 
 def load_repository(app: App) -> Repository:
     root = app.repo_root
-    return Repository(root, worktree_snapshot(root))
+    return Repository(root, worktree_snapshot(root), app)
 
 
 def warn_if_invalid(app: App, repo: Repository) -> None:

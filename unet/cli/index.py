@@ -48,6 +48,8 @@ def rebuild(app: App, jobs: int) -> int:
     root = app.repo_root
     clear_index(root)
     outcome = indexed_check(root, worktree_snapshot(root), CheckOptions(jobs=jobs))
+    for note in outcome.notes:
+        app.log(f"warning: {note}")
     click.echo(f"indexed {outcome.stats.get('documents_parsed', 0)} files and "
                f"{len(outcome.devices)} devices")
     return 0

@@ -10,7 +10,7 @@ from typing import Any
 
 from unet import __version__
 from unet.core import Diagnostic, Finding
-from unet.index._db import Index, transaction
+from unet.index._db import Index
 from unet.index._deps import Dependencies, affected_devices, shard_of
 from unet.index._documents import (
     IndexedDocuments,
@@ -70,12 +70,14 @@ def _parse_in_parallel(snapshot: Snapshot, documents: IndexedDocuments, jobs: in
         results = []
         for path, kind, blob in chunk:
             document, problems = parse_data_file(snapshot, path, kind)
-            results.append((blob, kind, documents.encode(path, document, problems)))
+            # The id of what this worker read, which is what the entry may be kept as.
+            results.append((blob, snapshot.read_id(path), kind,
+                            documents.encode(path, document, problems)))
         return marshal.dumps(results)
 
     for body in run_parallel(parse, todo, jobs):
-        for blob, kind, entry in marshal.loads(body):
-            documents.remember(blob, kind, entry)
+        for blob, read, kind, entry in marshal.loads(body):
+            documents.accept(blob, read, kind, entry)
 
 
 def _evaluate(index: Index | None, snapshot: Snapshot, inventory: Inventory,
@@ -93,13 +95,15 @@ def _evaluate(index: Index | None, snapshot: Snapshot, inventory: Inventory,
     devices = _selected(snapshot, inventory, options, source)
     outcome.devices = [d.name for d in devices]
     dependencies = Dependencies(inventory, snapshot)
-    shared = _shared_key(snapshot)
-    keys = {d.name: dependencies.key(d, shared) for d in devices}
+    keys = _device_keys(dependencies, devices)
     stored = _stored_results(index, keys)
     todo = [d for d in devices if d.name not in stored]
     links = LazyLinks(inventory)
-    fresh = _run_devices(policies, todo, inventory, source, jobs, links)
-    _store_results(index, keys, fresh)
+    fresh, after = _run_devices(policies, todo, inventory, source, jobs, links, dependencies,
+                                running)
+    # A result is kept only under the key of what its evaluation actually read.
+    _store_results(index, {n: k for n, k in keys.items() if after.get(n, k) == k}, fresh)
+    outcome.complete = all(after.get(n, k) == k for n, k in keys.items())
     results = {**stored, **fresh}
     findings: list[Finding] = []
     problems: list[Diagnostic] = []
@@ -110,9 +114,12 @@ def _evaluate(index: Index | None, snapshot: Snapshot, inventory: Inventory,
         problems += device_problems
     findings, notes = _waive(snapshot, inventory, policies, source, findings, options, links)
     outcome.findings = sorted(findings, key=lambda f: f.sort_key)
-    settings = [d for d in running.diagnostics if d.code == "C310"]  # running_configs
+    if options.shard is not None:  # kept for `unet report merge` (used in no shard: W103)
+        outcome.unused_waivers = [n for n in notes if n.code == "W103"]
+    notes = [n for n in notes if n.code != "W103" or not _partial(options)]
     unique = {(d.location, d.code, d.message): d for d in [*inventory.diagnostics, *problems,
-                                                           *notes, *settings]}
+                                                           *dependencies.config_problems,
+                                                           *notes]}
     outcome.diagnostics = sorted(unique.values(), key=lambda d: d.sort_key)
     outcome.stats = {"warm": 0, "devices_evaluated": len(todo),
                      "devices_reused": len(devices) - len(todo)}
@@ -134,6 +141,12 @@ def _selected(snapshot: Snapshot, inventory: Inventory, options: CheckOptions,
     return sorted(devices, key=lambda d: d.name)
 
 
+def _device_keys(dependencies: Dependencies, devices: Sequence[ResolvedDevice],
+                 ) -> dict[str, str]:
+    shared = _shared_key(dependencies.snapshot)
+    return {d.name: dependencies.key(d, shared) for d in devices}
+
+
 def _shared_key(snapshot: Snapshot) -> str:
     """What every device's result depends on: policies, templates, settings, unet itself."""
     digest = hashlib.sha256(__version__.encode())
@@ -150,12 +163,14 @@ def _stored_results(index: Index | None, keys: dict[str, str]) -> dict[str, Devi
     if index is None:
         return {}
     found = {}
-    for device, inputs, body in index.connection.execute(
-            "SELECT device, inputs, body FROM device_results"):
-        if keys.get(device) == inputs:
-            findings, evaluated, problems = marshal.loads(body)
-            found[device] = (decode_findings(findings), evaluated,
-                             [decode_diagnostic(p, "") for p in problems])
+    for (device, inputs), body in index.rows("device_results", "device", keys):
+        if keys.get(device) != inputs:
+            continue
+        try:
+            found[device] = _decode_result(body)
+        except (ValueError, EOFError, TypeError, IndexError, KeyError) as exc:
+            index.mark_damaged(f"a stored device result cannot be decoded: {exc}")
+            return {}
     return found
 
 
@@ -163,9 +178,14 @@ def _store_results(index: Index | None, keys: dict[str, str],
                    results: dict[str, DeviceResult]) -> None:
     if index is None or not results:
         return
-    rows = [(name, keys[name], _encode_result(result)) for name, result in results.items()]
-    with transaction(index.connection) as connection:
-        connection.executemany("INSERT OR REPLACE INTO device_results VALUES (?, ?, ?)", rows)
+    index.put("device_results", [(name, keys[name], _encode_result(result))
+                                 for name, result in results.items() if name in keys])
+
+
+def _decode_result(body: bytes) -> DeviceResult:
+    findings, evaluated, problems = marshal.loads(body)
+    return (decode_findings(findings), list(evaluated),
+            [decode_diagnostic(p, "") for p in problems])
 
 
 def _encode_result(result: DeviceResult) -> bytes:
@@ -175,28 +195,32 @@ def _encode_result(result: DeviceResult) -> bytes:
 
 
 def _run_devices(policies: PolicySet, devices: list[ResolvedDevice], inventory: Inventory,
-                 source: Any, jobs: int, links: Any) -> dict[str, DeviceResult]:
-    """Evaluate `devices` (in `jobs` processes); each result is findings, rules, problems."""
+                 source: Any, jobs: int, links: Any, dependencies: Dependencies,
+                 running: RunningConfigs) -> tuple[dict[str, DeviceResult], dict[str, str]]:
+    """Evaluate `devices` (in `jobs` processes): each one's findings, rules and problems,
+    and the key of its inputs as they were when it was evaluated (a file found to differ
+    from the id git gave changes it)."""
     by_name = {d.name: d for d in devices}
 
     def work(names: Sequence[str]) -> bytes:
         chunk = [by_name[n] for n in names]
         result = evaluate(policies.rules, chunk, inventory, configs=source, links=links)
-        per_device: dict[str, DeviceResult] = {n: ([], result.evaluated.get(n, []), [])
-                                               for n in names}
+        per_device: dict[str, DeviceResult] = {n: ([], result.evaluated.get(n, []),
+                                                   running.problems(n)) for n in names}
         for finding in result.findings:
             per_device[finding.device][0].append(finding)
         for problem in result.diagnostics:  # rule-level problems go with the first device
             per_device[names[0]][2].append(problem)
-        return marshal.dumps({n: _encode_result(r) for n, r in per_device.items()})
+        after = _device_keys(dependencies, chunk)
+        return marshal.dumps({n: (_encode_result(r), after[n]) for n, r in per_device.items()})
 
     results: dict[str, DeviceResult] = {}
+    keys: dict[str, str] = {}
     for body in run_parallel(work, [d.name for d in devices], jobs):
-        for name, encoded in marshal.loads(body).items():
-            findings, evaluated, problems = marshal.loads(encoded)
-            results[name] = (decode_findings(findings), evaluated,
-                             [decode_diagnostic(p, "") for p in problems])
-    return results
+        for name, (encoded, key) in marshal.loads(body).items():
+            results[name] = _decode_result(encoded)
+            keys[name] = key
+    return results, keys
 
 
 def _waive(snapshot: Snapshot, inventory: Inventory, policies: PolicySet, source: Any,
@@ -213,7 +237,9 @@ def _waive(snapshot: Snapshot, inventory: Inventory, policies: PolicySet, source
 
     waived, notes = apply_waivers(findings, waivers, rules=[r.id for r in policies.rules],
                                   context=context, today=options.today or date.today())
-    if options.shard is not None or options.seeds or options.names or options.where:
-        # Only part of the fleet was checked: "suppressed nothing" would be a guess.
-        notes = [n for n in notes if n.code != "W103"]
     return waived, [*problems, *notes]
+
+
+def _partial(options: CheckOptions) -> bool:
+    """Only part of the fleet is checked: "suppressed nothing" would be a guess."""
+    return bool(options.shard is not None or options.seeds or options.names or options.where)

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from unet.index._db import Index, open_index, transaction
+from unet.index._db import Index, open_index
 from unet.index._options import CheckOptions, IntendedFactory
 from unet.index._outcome import CheckOutcome
 
@@ -42,27 +43,35 @@ def indexed_check(root: Path, snapshot: Snapshot, options: CheckOptions, *,
 
 def _check(index: Index | None, snapshot: Snapshot, options: CheckOptions,
            intended: IntendedFactory | None) -> CheckOutcome:
-    notes = list(index.warnings) if index else []
     run_key = _run_key(snapshot, options)
     # Running configs read from outside the repository (UNET_RUNNING_CONFIGS) are not in
     # the repository's state: only per-device results, keyed by their content, are reused.
-    if index is not None and not os.environ.get("UNET_RUNNING_CONFIGS"):
-        stored = index.get("runs", "key", run_key)
-        if stored is not None:
-            outcome = CheckOutcome.decode(stored)
-            outcome.stats = {"warm": 1, "devices_evaluated": 0,
-                             "devices_reused": len(outcome.devices)}
-            outcome.notes = notes
-            return outcome
+    external = bool(os.environ.get("UNET_RUNNING_CONFIGS"))
+    stored = _stored_run(index, run_key) if index is not None and not external else None
+    if stored is not None:
+        stored.stats = {"warm": 1, "devices_evaluated": 0, "devices_reused": len(stored.devices)}
+        stored.notes = list(index.warnings) if index else []
+        return stored
     from unet.index._build import build  # the heavy part: inventory, policies, rules
 
     outcome = build(index, snapshot, options, intended)
-    outcome.notes = notes
-    if index is not None:
-        with transaction(index.connection) as connection:
-            connection.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, strftime('%s'))",
-                               (run_key, outcome.encode()))
+    # Stored only when every file read was what its id said (the key is computed again).
+    if (index is not None and not external and outcome.complete
+            and _run_key(snapshot, options) == run_key):
+        index.put("runs", [(run_key, outcome.encode(), time.time())])
+    outcome.notes = list(index.warnings) if index else []
     return outcome
+
+
+def _stored_run(index: Index, run_key: str) -> CheckOutcome | None:
+    body = index.get("runs", "key", run_key)
+    if body is None:
+        return None
+    try:
+        return CheckOutcome.decode(body)
+    except (ValueError, EOFError, TypeError, IndexError, KeyError) as exc:
+        index.mark_damaged(f"a stored run cannot be decoded: {exc}")
+        return None
 
 
 def _run_key(snapshot: Snapshot, options: CheckOptions) -> str:
@@ -76,8 +85,10 @@ def _run_key(snapshot: Snapshot, options: CheckOptions) -> str:
     return digest.hexdigest()
 
 
-def indexed_inventory(root: Path, snapshot: Snapshot) -> Inventory:
-    """The inventory with unchanged files taken from the index (and new ones added to it)."""
+def indexed_inventory(root: Path, snapshot: Snapshot, *,
+                      notes: list[str] | None = None) -> Inventory:
+    """The inventory with unchanged files taken from the index (and new ones added to it);
+    the index's warnings (I1xx) are added to `notes`."""
     from unet.index._documents import IndexedDocuments
     from unet.inventory import load_inventory
 
@@ -90,3 +101,5 @@ def indexed_inventory(root: Path, snapshot: Snapshot) -> Inventory:
         return inventory
     finally:
         index.close()
+        if notes is not None:
+            notes.extend(index.warnings)

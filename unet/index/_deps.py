@@ -34,6 +34,7 @@ class Dependencies:
         from unet.inventory import RunningConfigs
 
         self.running = RunningConfigs(snapshot)  # configs/, or where running_configs says
+        self.config_problems = list(self.running.diagnostics)  # C300, C310: found on listing
         self.states = {stem(p): p for p in snapshot.files(STATE_DIR) if p.endswith(".yaml")}
 
     def inputs(self, device: ResolvedDevice) -> list[str]:

@@ -11,7 +11,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from unet.core import Diagnostic, Location, Severity
-from unet.index._db import Index, transaction
+from unet.index._db import Index
 
 if TYPE_CHECKING:
     from unet.inventory import Document
@@ -42,11 +42,15 @@ def decode_diagnostic(entry: tuple[Any, ...], path: str) -> Diagnostic:
 class IndexedDocuments:
     """The inventory's DocumentCache: entries in memory first, then in the index (if any).
 
-    New entries are written to the index in one transaction by `flush`.
+    An entry is kept only when the snapshot read the file under the id it is kept by
+    (`Snapshot.read_id`): a file that could not be read, or whose content turned out
+    to differ from the id git gave, is never cached as that id's content. New entries
+    are written to the index in one transaction by `flush`.
     """
 
     def __init__(self, index: Index | None) -> None:
         self.index = index
+        self.snapshot: Snapshot | None = None
         self.memory: dict[tuple[str, str], bytes] = {}  # made in this run
         self.stored: dict[tuple[str, str], bytes] = {}  # prefetched from the index
         self.prefetched = False
@@ -57,25 +61,20 @@ class IndexedDocuments:
     def _body(self, blob: str, kind: str) -> bytes | None:
         body = self.memory.get((blob, kind)) or self.stored.get((blob, kind))
         if body is None and self.index is not None and not self.prefetched:
-            row = self.index.connection.execute(
-                "SELECT body FROM documents WHERE blob = ? AND kind = ?", (blob, kind)).fetchone()
-            body = bytes(row[0]) if row else None
+            body = self.index.lookup("documents", (blob, kind))
         return body
 
     def prefetch(self, snapshot: Snapshot) -> None:
         """Read the entries of the snapshot's data files in a few queries, not one per file."""
+        self.snapshot = snapshot
         if self.index is None:
             return
         from unet.inventory import data_files
 
-        blobs = sorted({blob for path, _ in data_files(snapshot)
-                        if (blob := readable_blob(snapshot, path))})
-        for start in range(0, len(blobs), 500):
-            chunk = blobs[start:start + 500]
-            rows = self.index.connection.execute(
-                f"SELECT blob, kind, body FROM documents WHERE blob IN "
-                f"({', '.join('?' * len(chunk))})", chunk)
-            self.stored.update(((blob, kind), bytes(body)) for blob, kind, body in rows)
+        blobs = {blob for path, _ in data_files(snapshot)
+                 if (blob := readable_blob(snapshot, path)) and not blob.startswith("!")}
+        for (blob, kind), payload in self.index.rows("documents", "blob", blobs):
+            self.stored[(blob, kind)] = payload
         self.prefetched = True
 
     def known(self, blob: str, kind: str) -> bool:
@@ -85,16 +84,28 @@ class IndexedDocuments:
         body = self._body(blob, kind)
         if body is None:
             return None
+        try:
+            data, marks, problems = marshal.loads(body)
+            found = _document(path, data, marks), [decode_diagnostic(p, path) for p in problems]
+        except (ValueError, EOFError, TypeError, IndexError, KeyError) as exc:
+            self._damaged((blob, kind), exc)
+            return None
         if (blob, kind) not in self.memory:
             self.reused += 1
-        data, marks, problems = marshal.loads(body)
-        return _document(path, data, marks), [decode_diagnostic(p, path) for p in problems]
+        return found
+
+    def _damaged(self, key: tuple[str, str], exc: Exception) -> None:
+        self.memory.pop(key, None)
+        self.stored.pop(key, None)
+        if self.index is not None:
+            self.index.mark_damaged(f"a stored file cannot be decoded: {exc}")
 
     def put(self, blob: str, kind: str, document: Document | None,
             problems: list[Diagnostic]) -> None:
         path = document.path if document is not None else (
             problems[0].location.path if problems else "")
-        self.remember(blob, kind, self.encode(path, document, problems))
+        read = self.snapshot.read_id(path) if self.snapshot is not None else None
+        self.accept(blob, read, kind, self.encode(path, document, problems))
 
     @staticmethod
     def encode(path: str, document: Document | None, problems: list[Diagnostic]) -> bytes:
@@ -103,21 +114,20 @@ class IndexedDocuments:
                               marshal.dumps(document.marks if document else {}),
                               [encode_diagnostic(p, path) for p in problems]))
 
-    def remember(self, blob: str, kind: str, body: bytes) -> None:
-        """A new entry (parsed here or by a worker process)."""
-        self.memory[(blob, kind)] = body
-        self.pending.append((blob, kind, body))
+    def accept(self, claimed: str, read: str | None, kind: str, body: bytes) -> None:
+        """A new entry parsed here or by a worker process, from content whose id is `read`
+        (None: the file could not be read, so nothing is kept)."""
+        if read is None:
+            return
+        if read == claimed:
+            self.memory[(claimed, kind)] = body
+        self.pending.append((read, kind, body))
         self.parsed += 1
 
     def flush(self) -> None:
-        if not self.pending or self.index is None:
-            self.pending.clear()
-            return
-        with transaction(self.index.connection) as connection:
-            connection.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
-                                   self.pending)
+        if self.pending and self.index is not None:
+            self.index.put("documents", self.pending)
         self.pending.clear()
-
 
 
 @cache

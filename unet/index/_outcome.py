@@ -28,21 +28,31 @@ class CheckOutcome:
     devices: list[str] = field(default_factory=list)
     # how the run was answered: devices evaluated / reused, files parsed / reused, warm
     stats: dict[str, int] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)  # index warnings, for stderr
+    notes: list[str] = field(default_factory=list)  # index warnings (I1xx), for stderr
+    # A sharded run: the W103 of waivers that suppressed nothing in this shard (a merge
+    # of every shard reports those that suppressed nothing in any). None: not sharded.
+    unused_waivers: list[Diagnostic] | None = None
+    # False when a file read during the run differed from the id it was known by: the
+    # run is answered, but not stored.
+    complete: bool = True
 
     def encode(self) -> bytes:
+        unused = self.unused_waivers
         return marshal.dumps((
             encode_findings(self.findings),
             [encode_diagnostic(d, "") for d in self.diagnostics],
             [(r.id, int(r.severity), r.title, _loc(r.location)) for r in self.rules],
-            self.evaluated, self.devices))
+            self.evaluated, self.devices,
+            None if unused is None else [encode_diagnostic(d, "") for d in unused]))
 
     @classmethod
     def decode(cls, body: bytes) -> CheckOutcome:
-        findings, diagnostics, rules, evaluated, devices = marshal.loads(body)
+        """The stored outcome; ValueError (or EOFError, TypeError) when it is not one."""
+        findings, diagnostics, rules, evaluated, devices, unused = marshal.loads(body)
         return cls(decode_findings(findings), [decode_diagnostic(d, "") for d in diagnostics],
                    [RuleInfo(i, Severity(s), t, Location(*loc)) for i, s, t, loc in rules],
-                   evaluated, devices)
+                   evaluated, devices, unused_waivers=None if unused is None else
+                   [decode_diagnostic(d, "") for d in unused])
 
 
 def _loc(location: Location) -> tuple[str, int, int]:

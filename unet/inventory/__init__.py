@@ -28,6 +28,7 @@ from unet.inventory._running import (
     CONFIG_DIR,
     ENV_RUNNING_CONFIGS,
     RunningConfigs,
+    running_config_paths,
     running_template,
 )
 from unet.inventory._scaffold import SCHEMA_DIR, scaffold, write_schemas
@@ -70,6 +71,7 @@ __all__ = [
     "parse_yaml",
     "read_document",
     "resolve_document",
+    "running_config_paths",
     "running_template",
     "scaffold",
     "select_devices",

@@ -72,7 +72,8 @@ def read_document(snapshot: Snapshot, path: str) -> tuple[Document | None, list[
     try:
         data = snapshot.read(path)
     except SnapshotReadError as exc:
-        problem = Diagnostic(Location(path), "U108", Severity.ERROR, f"cannot read: {exc.reason}")
+        problem = Diagnostic(Location(path), exc.code or "U108", Severity.ERROR,
+                             f"cannot read: {exc.reason}")
         return None, [problem]
     return parse_yaml(data, path)
 
@@ -156,8 +157,6 @@ def _prune(document: Document, bad_paths: list[Path_]) -> bool:
             parent = parent.get(part) if isinstance(parent, dict) else None
         if isinstance(parent, dict) and cut:
             parent.pop(path[cut - 1], None)
-    if not isinstance(document.data.get("name"), str):
-        document.data["name"] = PurePosixPath(document.path).stem
     return True
 
 
@@ -166,8 +165,8 @@ def _load_settings(snapshot: Snapshot, diagnostics: list[Diagnostic]) -> dict[st
     try:
         raw = snapshot.read(SETTINGS_FILE)
     except SnapshotReadError as exc:
-        diagnostics.append(Diagnostic(Location(SETTINGS_FILE), "U108", Severity.ERROR,
-                                      f"cannot read: {exc.reason}"))
+        diagnostics.append(Diagnostic(Location(SETTINGS_FILE), exc.code or "U108",
+                                      Severity.ERROR, f"cannot read: {exc.reason}"))
         return defaults
     if not raw.strip():
         return defaults  # an empty unet.yaml just marks the root
@@ -197,6 +196,10 @@ def _entities(load: _Load, paths: list[str], model: type[BaseModel], kind: str,
         document = load(path, model)
         if document is None:
             continue
+        if not isinstance(document.data.get("name"), str):
+            # Named after the file here, not when parsed: a parsed file is cached by its
+            # content, which a renamed file or an identical copy shares.
+            document.data["name"] = PurePosixPath(path).stem
         entity = Entity(document.data["name"], document)
         first = found.get(entity.name)
         if first is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+from collections.abc import Iterable
 from pathlib import Path
 
 from unet.config import ConfigTextError, ConfigTree, decode_config, parse
@@ -18,10 +19,12 @@ from unet.core import Diagnostic, Location, Severity
 from unet.inventory._yaml import parse_yaml
 from unet.source import Snapshot, SnapshotReadError, WorktreeSnapshot, stem
 
-__all__ = ["CONFIG_DIR", "ENV_RUNNING_CONFIGS", "RunningConfigs", "running_template"]
+__all__ = ["CONFIG_DIR", "ENV_RUNNING_CONFIGS", "RunningConfigs", "running_config_paths",
+           "running_template"]
 
 CONFIG_DIR = "configs/"
 ENV_RUNNING_CONFIGS = "UNET_RUNNING_CONFIGS"
+PREFERRED_SUFFIX = ".cfg"  # what `unet pull` writes
 MAX_CONFIG_BYTES = 32 * 1024 * 1024
 _KEEP = 64  # parsed trees kept for reuse; a fleet's worth would hold millions of lines
 
@@ -58,15 +61,8 @@ class RunningConfigs:
         self._reported: set[str] = set()
 
     def _list_config_dir(self) -> None:
-        for path in self.snapshot.files(CONFIG_DIR):
-            name = stem(path)
-            if name.startswith(".") or "/" in path[len(CONFIG_DIR):]:
-                continue
-            if name in self.paths:
-                self._warn(path, "C300", f"two running configs for '{name}'; using "
-                           f"{self.paths[name]}")
-                continue
-            self.paths[name] = path
+        self.paths, found = running_config_paths(self.snapshot.files(CONFIG_DIR))
+        self.diagnostics.extend(found)
 
     def _place_template(self, origin: str) -> None:
         """Inside the repository the template names snapshot paths; outside, files under
@@ -136,6 +132,12 @@ class RunningConfigs:
         except SnapshotReadError:
             return None
 
+    def problems(self, device: str) -> list[Diagnostic]:
+        """What reading this device's running config reported so far (C300 aside)."""
+        path = self.path(device)
+        shown = self.display(path) if path else None
+        return [d for d in self.diagnostics if d.location.path == shown and d.code != "C300"]
+
     def tree(self, device: str, platform: str | None) -> ConfigTree | None:
         """The parsed configuration, or None when the device has none (or it is unreadable).
 
@@ -156,8 +158,9 @@ class RunningConfigs:
         shown = self.display(path)
         try:
             data = self._source.read(path)
-        except SnapshotReadError as exc:
-            self._warn(shown, "C301", f"cannot read: {exc.reason}")
+        except SnapshotReadError as exc:  # a refused symlink (exc.code) is an error
+            self._warn(shown, exc.code or "C301", f"cannot read: {exc.reason}",
+                       Severity.ERROR if exc.code else None)
             return None
         if len(data) > MAX_CONFIG_BYTES:
             self._warn(shown, "C301", "not a text configuration (larger than 32 MiB)")
@@ -176,6 +179,35 @@ class RunningConfigs:
             self.diagnostics.extend(tree.diagnostics)
         return tree
 
-    def _warn(self, path: str, code: str, message: str) -> None:
-        severity = Severity.ERROR if code == "C310" else Severity.WARNING
+    def _warn(self, path: str, code: str, message: str,
+              severity: Severity | None = None) -> None:
+        if severity is None:
+            severity = Severity.ERROR if code == "C310" else Severity.WARNING
         self.diagnostics.append(Diagnostic(Location(path), code, severity, message))
+
+
+def running_config_paths(paths: Iterable[str]) -> tuple[dict[str, str], list[Diagnostic]]:
+    """Which file is each device's running config, and a C300 for every other file that
+    could be taken for one: the one function the reader and the index both use.
+
+    A device's running config is `configs/<name>.<anything>` at the top of configs/
+    (`.cfg` preferred, else the first by name); sub-folders (`configs/old/`) and hidden
+    files are never read, so archives can live there.
+    """
+    candidates: dict[str, list[str]] = {}
+    for path in sorted(paths):
+        rest = path[len(CONFIG_DIR):]
+        if not path.startswith(CONFIG_DIR) or "/" in rest or rest.startswith("."):
+            continue
+        candidates.setdefault(stem(path), []).append(path)
+    chosen: dict[str, str] = {}
+    problems: list[Diagnostic] = []
+    for name, found in candidates.items():
+        preferred = f"{CONFIG_DIR}{name}{PREFERRED_SUFFIX}"
+        chosen[name] = preferred if preferred in found else found[0]
+        problems += [Diagnostic(Location(path), "C300", Severity.WARNING,
+                                f"another file for device '{name}' in configs/; its running "
+                                f"config is {chosen[name]} (remove this one, or move it into a "
+                                "sub-folder such as configs/old/)")
+                     for path in found if path != chosen[name]]
+    return chosen, problems

@@ -67,7 +67,7 @@ def _read(snapshot: Snapshot, path: str, problems: list[Diagnostic]) -> str | No
     try:
         data = snapshot.read(path)
     except SnapshotReadError as exc:
-        problems.append(Diagnostic(Location(path), "P104", Severity.ERROR,
+        problems.append(Diagnostic(Location(path), exc.code or "P104", Severity.ERROR,
                                    f"cannot read: {exc.reason}"))
         return None
     try:

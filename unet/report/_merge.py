@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from unet.core import Diagnostic
 from unet.report._model import Report
 from unet.report._sort import by_location
 
@@ -25,6 +26,8 @@ def merge_reports(reports: Sequence[Report]) -> Report:
     rules = {rule.id: rule for report in reports for rule in report.rules}
     evaluated = {device: ids for report in reports for device, ids in report.evaluated.items()}
     diagnostics = {(d.location, d.code, d.message): d for r in reports for d in r.diagnostics}
+    for unused in _unused_everywhere(reports):
+        diagnostics[(unused.location, unused.code, unused.message)] = unused
     unmatched = set.intersection(*(set(r.coverage.get("unmatched_rules", ())) | (
         set(rules) - {rule.id for rule in r.rules}) for r in reports))
     matched_devices = sum(r.coverage.get("devices", 0) for r in reports)
@@ -44,3 +47,16 @@ def merge_reports(reports: Sequence[Report]) -> Report:
             "unmatched_rules": [rule for rule in rules if rule in unmatched],
         },
     )
+
+
+def _unused_everywhere(reports: Sequence[Report]) -> list[Diagnostic]:
+    """W103 for the waivers that suppressed nothing in any shard (each shard lists those
+    unused in it); none when a report does not say (not a shard)."""
+    from unet.report.json import diagnostic_from_dict
+
+    lists = [r.coverage.get("unused_waivers") for r in reports]
+    if not lists or any(not isinstance(found, list) for found in lists):
+        return []
+    shards = [{diagnostic_from_dict(d) for d in found}
+              for found in lists if isinstance(found, list)]
+    return sorted(set.intersection(*shards), key=lambda d: d.sort_key)

@@ -16,7 +16,9 @@ Reports of commands that evaluate policies (check) add, between `diagnostics` an
   unknown), related[] (all related locations), fingerprint, waived (reason or null).
 - `rules[]`: id, severity, title, path, line, col, description.
 - `evaluated`: {device: [rule ids whose WHEN matched it]}.
-- `coverage`: devices, rules, checks, unmatched_devices[], unmatched_rules[].
+- `coverage`: devices, rules, checks, unmatched_devices[], unmatched_rules[]; a shard
+  (`--shard K/N`) adds unused_waivers[] (diagnostics: the W103 of waivers that suppressed
+  nothing in it), from which `unet report merge` reports those unused in every shard.
 - `summary.findings`: {errors, warnings, infos} not waived; `summary.waived`.
 
 Line and column are 1-based, 0 when unknown. Keys are only ever added within a version.
@@ -31,7 +33,8 @@ from unet.core import Diagnostic, Finding, Location, Severity
 from unet.report._model import Report, RuleSummary, SourceLookup
 from unet.report._sort import by_location
 
-__all__ = ["SCHEMA_VERSION", "diagnostic_to_dict", "finding_to_dict", "from_json",
+__all__ = ["SCHEMA_VERSION", "diagnostic_from_dict", "diagnostic_to_dict", "finding_to_dict",
+           "from_json",
            "location_to_dict", "render", "to_json"]
 
 SCHEMA_VERSION = 1
@@ -107,6 +110,11 @@ def render(report: Report, stream: IO[str], *, styled: bool = False,
 
 def _location(data: dict[str, Any]) -> Location:
     return Location(data["path"], data["line"], data["col"])
+
+
+def diagnostic_from_dict(data: dict[str, Any]) -> Diagnostic:
+    """The inverse of `diagnostic_to_dict`."""
+    return _diagnostic(data)
 
 
 def _diagnostic(data: dict[str, Any]) -> Diagnostic:

@@ -168,7 +168,7 @@ def _template(app: App, request: Request, state: State) -> Any:
     record = state.index["templates"].get(name)
     if record is None:
         raise NotFound(f"no template named '{name}'")
-    text = state.snapshot.read(TEMPLATE_DIR + name).decode("utf-8", errors="replace")
+    text = state.read(TEMPLATE_DIR + name)
     if request.query.options.get("format") == "text":
         return Response(200, redact_text(text).encode(), "text/plain; charset=utf-8")
     return {**record, "source": redact_text(text)}

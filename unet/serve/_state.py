@@ -87,6 +87,17 @@ class State:
                 self._cache[(kind, name)] = make()
             return self._cache[(kind, name)]
 
+    def read(self, path: str) -> str:
+        """A file's text, only as the snapshot allows it (a refused symlink is a 404)."""
+        from unet.source import SnapshotReadError
+
+        try:
+            with self._lock:  # a --rev snapshot reads through one git process
+                data = self.snapshot.read(path)
+            return data.decode("utf-8", errors="replace")
+        except SnapshotReadError as exc:
+            raise NotFound(f"cannot serve {path}: {exc.reason}") from None
+
     # ---- configs, made on first use --------------------------------------------------
 
     def templates(self) -> TemplateSet:
@@ -161,13 +172,7 @@ class State:
         if path is None:
             raise NotFound(f"device '{device.name}' has no running config "
                            f"(expected configs/{device.name}.cfg)")
-        from unet.config import ConfigTextError, decode_config
-
-        data = self.snapshot.read(path)
-        try:
-            text = decode_config(data)
-        except ConfigTextError:
-            text = data.decode("utf-8", errors="replace")
+        text = self.read(path)
         return {"device": device.name, "platform": device.data.get("platform"),
                 "config": redact_text(text), "_source": _source(path, 1)}
 

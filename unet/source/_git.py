@@ -11,12 +11,24 @@ clean files are never read to know whether they changed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import subprocess
+import weakref
 from pathlib import Path
 from typing import Any
 
 from unet.core import UnetError
-from unet.source._snapshot import SnapshotReadError, WorktreeSnapshot, blob_id
+from unet.source._snapshot import (
+    Lookup,
+    SnapshotReadError,
+    WorktreeSnapshot,
+    blob_id,
+    check_target,
+    follow_links,
+    unreadable_id,
+)
 
 __all__ = [
     "GitSnapshot",
@@ -71,7 +83,9 @@ def _commit(repo: Any, rev: str) -> str:
     import git
 
     if not rev or rev.startswith("-"):
-        raise RevisionError(f"unknown revision {rev!r}")
+        # A value that git would take as an option (`--independent`, `--output=...`).
+        raise RevisionError(f"unknown revision {rev!r}: a revision never starts with '-'"
+                            if rev else "unknown revision '': empty")
     try:
         return str(repo.git.rev_parse("--verify", "--end-of-options", f"{rev}^{{commit}}"))
     except git.GitCommandError as exc:
@@ -96,8 +110,76 @@ def resolve_revision_range(root: Path, text: str) -> tuple[str, str | None]:
     return _commit(repo, text), None
 
 
+class _Objects:
+    """Blobs by id through one long-lived `git cat-file --batch` process, in either of
+    git's object formats (GitPython's reader knows only SHA-1 ids)."""
+
+    def __init__(self, cwd: str) -> None:
+        self._cwd = cwd
+        self._process: subprocess.Popen[bytes] | None = None
+        self._finalizer: weakref.finalize[Any, Any] | None = None
+
+    def read(self, oid: str, path: str) -> bytes:
+        process = self._start()
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            process.stdin.write(oid.encode("ascii") + b"\n")
+            process.stdin.flush()
+            header = process.stdout.readline().split()
+            if len(header) != 3 or header[1] != b"blob":
+                raise SnapshotReadError(path, f"git has no blob {oid}")
+            size = int(header[2])
+            data = process.stdout.read(size)
+            process.stdout.read(1)  # the newline after the content
+        except (OSError, ValueError):
+            self.close()
+            raise SnapshotReadError(path, f"git could not read blob {oid}") from None
+        if len(data) != size:
+            self.close()
+            raise SnapshotReadError(path, f"git could not read blob {oid}")
+        return data
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._process is None or self._process.poll() is not None:
+            try:
+                self._process = subprocess.Popen(
+                    ["git", "cat-file", "--batch"], cwd=self._cwd, stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            except OSError as exc:
+                raise RevisionError(f"cannot run git: {exc}") from None
+            self._finalizer = weakref.finalize(self, _stop, self._process)
+        return self._process
+
+    def close(self) -> None:
+        if self._finalizer is not None:
+            self._finalizer()
+        self._process = None
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    for stream in (process.stdin, process.stdout):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+_REGULAR = ("100644", "100755")
+_LINK = "120000"
+_SUBMODULE = "160000"
+
+
 class GitSnapshot:
-    """The files of `root` (a directory inside a git work tree) at commit `rev`."""
+    """The files of `root` (a directory inside a git work tree) at commit `rev`.
+
+    Committed symlinks follow the rule of every snapshot: one that points (relatively,
+    inside `root`) to a regular file of the same commit reads as that file, with its id;
+    any other is listed and refused when read.
+    """
 
     def __init__(self, root: Path, rev: str) -> None:
         self._repo = _open(root)
@@ -106,6 +188,9 @@ class GitSnapshot:
         top = Path(self._repo.working_tree_dir).resolve()
         rel = root.resolve().relative_to(top).as_posix()
         self._prefix = "" if rel == "." else rel + "/"
+        self._refused: dict[str, SnapshotReadError] = {}
+        self._read_ids: dict[str, str] = {}
+        self._store = _Objects(str(top))
         self._blobs = self._list()
 
     @property
@@ -118,14 +203,43 @@ class GitSnapshot:
         if self._prefix:
             args += ["--", self._prefix]
         out: str = self._repo.git.ls_tree(*args)
-        blobs = {}
+        entries: dict[str, tuple[str, str]] = {}
         for entry in out.split("\0"):
             meta, _, path = entry.partition("\t")
-            mode, kind, oid = [*meta.split(" "), "", "", ""][:3]
-            # Symlinks and submodules are not content unet reads.
-            if kind == "blob" and mode != "120000" and path.startswith(self._prefix):
-                blobs[path[len(self._prefix):]] = oid
+            mode, _kind, oid = [*meta.split(" "), "", "", ""][:3]
+            if path.startswith(self._prefix) and oid:
+                entries[path[len(self._prefix):]] = (mode, oid)
+        blobs = {path: oid for path, (mode, oid) in entries.items() if mode in _REGULAR}
+        links = [path for path, (mode, _) in entries.items() if mode == _LINK]
+        if links:
+            lookup = self._tree_lookup(entries)
+            for path in links:
+                try:
+                    target, first = follow_links(path, lookup)
+                    check_target(path, target, first, lookup(target)[0], blobs.__contains__)
+                    blobs[path] = blobs[target]
+                except SnapshotReadError as exc:
+                    self._refused[path] = exc
+                    blobs[path] = unreadable_id(exc)
         return dict(sorted(blobs.items()))
+
+    def _tree_lookup(self, entries: dict[str, tuple[str, str]]) -> Lookup:
+        folders = {path.rsplit("/", i)[0] for path in entries
+                   for i in range(1, path.count("/") + 1)}
+
+        def lookup(path: str) -> tuple[str, str]:
+            mode, oid = entries.get(path, ("", ""))
+            if mode == _LINK:
+                data = self._store.read(oid, path)
+                return ("link", data.decode("utf-8", "replace")) if len(data) < 4096 else \
+                    ("other", "")
+            if mode in _REGULAR:
+                return "file", ""
+            if mode:
+                return "other", ""
+            return ("dir", "") if path in folders else ("missing", "")
+
+        return lookup
 
     def files(self, prefix: str = "") -> list[str]:
         return [p for p in self._blobs if p.startswith(prefix)]
@@ -134,7 +248,14 @@ class GitSnapshot:
         oid = self._blobs.get(path)
         if oid is None:
             raise SnapshotReadError(path, f"no such file at {self.label}")
-        data: bytes = self._repo.odb.stream(bytes.fromhex(oid)).read()
+        refused = self._refused.get(path)
+        if refused is not None:
+            raise refused
+        data = self._store.read(oid, path)
+        if blob_id(data, sha256=len(oid) == 64) != oid:
+            raise SnapshotReadError(path, f"git object {oid} is damaged (its content does not "
+                                    "match its id; run `git fsck`)")
+        self._read_ids[path] = oid
         return data
 
     def blob_id(self, path: str) -> str:
@@ -143,17 +264,36 @@ class GitSnapshot:
             raise SnapshotReadError(path, f"no such file at {self.label}")
         return oid
 
+    def read_id(self, path: str) -> str | None:
+        return self._read_ids.get(path)
+
 
 # ---- the working tree as git sees it -------------------------------------------------
 
+# git's own shortcuts that can make `git status` call a changed file clean: compare every
+# stat field (ctime included) and never ask a file-system monitor. Content is what counts.
+_TRUSTWORTHY = ["core.checkStat=default", "core.trustctime=true", "core.fsmonitor=false"]
+
+
 class GitWorktreeSnapshot(WorktreeSnapshot):
-    """A directory inside a git work tree: files and blob ids from git, contents from disk."""
+    """A directory inside a git work tree: files and blob ids from git, contents from disk.
+
+    The files are what git would commit: tracked ones and untracked ones git does not
+    ignore. A clean file's id comes from git's index without reading it; every other
+    id is computed from the bytes on disk: modified and untracked files, files git was
+    told not to look at (`update-index --assume-unchanged`, `--skip-worktree`), and
+    symlinks (whose id is their target's). Files a sparse checkout left out are read
+    from git's objects by the index's id. Whenever a read finds content that differs
+    from the id given out, the id is corrected (`read_id`, `blob_id`).
+    """
 
     def __init__(self, root: Path, *, ids: dict[str, str], dirty: frozenset[str]) -> None:
         super().__init__(root)
         self._ids = ids
         self.dirty = dirty  # files whose content differs from git's index (or untracked)
         self._listing = sorted(ids)
+        self._objects: dict[str, str] = {}  # sparse: path -> blob id read from git's objects
+        self._store: _Objects | None = None
 
     @classmethod
     def open(cls, root: Path) -> GitWorktreeSnapshot | None:
@@ -167,22 +307,56 @@ class GitWorktreeSnapshot(WorktreeSnapshot):
             return None
         if _ignored(runner):  # e.g. a generated repository in an ignored folder
             return None
-        staged = _staged_ids(runner.ls_files("-s", "-z", "--", "."))
+        entries = _index_entries(runner.ls_files("-s", "-v", "-z", "--", "."))
         changed, untracked, deleted = _status(
-            runner.status("--porcelain=v1", "-z", "--untracked-files=all", "--", "."), prefix)
-        ids = {path: oid for path, oid in staged.items() if path not in deleted}
-        snapshot = cls(root, ids=ids, dirty=frozenset(changed | untracked))
-        for path in changed | untracked:
-            try:
-                ids[path] = blob_id(snapshot.read(path))
-            except SnapshotReadError:
-                ids.pop(path, None)  # vanished or unreadable: reading it later says why
-        snapshot._listing = sorted(ids)
+            runner(c=_TRUSTWORTHY).status("--porcelain=v1", "-z", "--untracked-files=all",
+                                          "--", "."), prefix)
+        ids = {path: oid for path, (_, mode, oid) in entries.items()
+               if path not in deleted and mode != _SUBMODULE}
+        ids.update(dict.fromkeys(untracked, ""))
+        snapshot = cls(root, ids=ids, dirty=frozenset())
+        snapshot._sha256 = any(len(oid) == 64 for _, _, oid in entries.values())
+        unsure = {path for path, (tag, mode, _) in entries.items()
+                  if path in ids and (tag == "S" or tag.islower() or mode == _LINK)}
+        for path in sorted(unsure):
+            if entries[path][0] in "Ss" and not os.path.lexists(snapshot.root / path):
+                snapshot._objects[path] = ids[path]  # left out by a sparse checkout
+        for path in sorted(((changed | untracked | unsure) & ids.keys()) - set(snapshot._objects)):
+            snapshot._hash(path)
+        snapshot.dirty = frozenset(changed | untracked | {
+            p for p in unsure if entries[p][1] != _LINK and snapshot._ids[p] != entries[p][2]})
         return snapshot
+
+    def _hash(self, path: str) -> str:
+        """The id of the content on disk (or of why it cannot be read)."""
+        with contextlib.suppress(SnapshotReadError):
+            self.read(path)  # corrects the id: see _remember and _failed
+        return self._ids[path]
 
     def blob_id(self, path: str) -> str:
         oid = self._ids.get(path)
         return oid if oid is not None else super().blob_id(path)
+
+    def listed(self, path: str) -> bool:
+        return path in self._ids
+
+    def _read(self, path: str) -> bytes:
+        oid = self._objects.get(path)
+        if oid is None:
+            return super()._read(path)
+        if self._store is None:
+            self._store = _Objects(str(self.root))
+        return self._store.read(oid, path)
+
+    def _remember(self, path: str, oid: str) -> None:
+        super()._remember(path, oid)
+        if self._ids.get(path, oid) != oid:
+            self._ids[path] = oid  # git's id did not match the content: the content wins
+
+    def _failed(self, path: str, error: SnapshotReadError) -> None:
+        super()._failed(path, error)
+        if path in self._ids:  # what git says is there could not be read: vouch for nothing
+            self._ids[path] = unreadable_id(error)
 
     @property
     def ids(self) -> dict[str, str]:
@@ -213,16 +387,17 @@ def _ignored(runner: Any) -> bool:
     return True
 
 
-def _staged_ids(output: str) -> dict[str, str]:
-    ids = {}
+def _index_entries(output: str) -> dict[str, tuple[str, str, str]]:
+    """`git ls-files -s -v` -> path: (tag, mode, blob id); the tag is `H` for a normal
+    entry, `S` for skip-worktree, lower case for assume-unchanged."""
+    entries = {}
     for entry in output.split("\0"):
         if not entry:
             continue
         meta, _, path = entry.partition("\t")
-        mode, oid, _stage = meta.split()
-        if mode != "160000":  # submodules are not files of ours
-            ids[path] = oid
-    return ids
+        tag, mode, oid, _stage = meta.split()
+        entries[path] = (tag, mode, oid)
+    return entries
 
 
 def _status(output: str, prefix: str) -> tuple[set[str], set[str], set[str]]:
@@ -258,13 +433,18 @@ def changed_since(root: Path, ref: str) -> list[str]:
     """
     import git
 
+    try:
+        commit = _commit(_open(root), ref)  # never an option: `--independent` is refused
+    except RevisionError as exc:
+        raise ValueError(exc.message) from None
     runner = git.Git(str(root))
     try:
         try:
-            base = runner.merge_base(ref, "HEAD").strip()
+            base = runner.merge_base(commit, "HEAD").strip()
         except git.GitCommandError:
-            base = runner.rev_parse("--verify", f"{ref}^{{commit}}").strip()
-        diff = runner.diff("--name-only", "-z", "--relative", "--no-renames", base, "--", ".")
+            base = commit  # no common history (or no HEAD yet): compare with REF itself
+        diff = runner(c=_TRUSTWORTHY).diff("--name-only", "-z", "--relative", "--no-renames",
+                                           base, "--", ".")
         untracked = runner.ls_files("--others", "--exclude-standard", "-z", "--", ".")
     except git.GitCommandError as exc:
         message = (exc.stderr or str(exc)).strip().removeprefix("stderr: ").strip("'\n ")

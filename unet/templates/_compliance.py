@@ -374,7 +374,7 @@ def _running_tree(snapshot: Snapshot, path: str, platform: str | None,
     try:
         data = snapshot.read(path)
     except SnapshotReadError as exc:
-        return error("C301", f"cannot read the running config: {exc.reason}")
+        return error(exc.code or "C301", f"cannot read the running config: {exc.reason}")
     if len(data) > MAX_CONFIG_BYTES:
         return error("C301", "the running config is over 32 MiB")
     try:
@@ -408,8 +408,8 @@ def compare_devices(snapshot: Snapshot, inventory: Inventory, *,
                                                allow_protected=allow_protected)
     chosen = list(devices) if devices is not None else [
         inventory.devices[n] for n in sorted(inventory.devices)]
-    run = ComplianceRun()
-    seen: set[Diagnostic] = set()
+    run = ComplianceRun(diagnostics=list(running.diagnostics))  # C300: other candidates
+    seen: set[Diagnostic] = set(run.diagnostics)
     for device in chosen:
         outcome = outcomes.get(device.name) if outcomes is not None else None
         result = compare_device(device, snapshot, templates, running, normalizers=normalizers,

@@ -41,6 +41,7 @@ __all__ = [
     "TEMPLATE_DIR",
     "TemplateEnvironment",
     "TemplateNotUtf8",
+    "TemplateRefused",
     "lookup",
     "make_environment",
     "template_frame",
@@ -58,6 +59,15 @@ _CODE_CACHE: dict[tuple[str, str], Any] = {}
 
 class TemplateNotUtf8(TemplateNotFound):
     """A template file that is not UTF-8 text (reported, not rendered)."""
+
+
+class TemplateRefused(TemplateNotFound):
+    """A template the snapshot refuses to read (a symlink into .git/, out of the
+    repository...): reported with the snapshot's code, never rendered."""
+
+    def __init__(self, name: str, message: str, code: str) -> None:
+        super().__init__(name, message)
+        self.code = code
 
 
 def template_path(name: str) -> str:
@@ -94,7 +104,9 @@ class SnapshotLoader(BaseLoader):
         path = template_path(name)
         try:
             data = self.snapshot.read(path)
-        except SnapshotReadError:
+        except SnapshotReadError as exc:
+            if exc.code is not None:
+                raise TemplateRefused(name, f"template {name!r} {exc.reason}", exc.code) from None
             raise TemplateNotFound(name, f"template {name!r} not found under templates/") from None
         try:
             return data.decode("utf-8"), path, blob_id(data)

@@ -24,6 +24,7 @@ from unet.templates._env import (
     MAX_OUTPUT,
     TEMPLATE_DIR,
     TemplateNotUtf8,
+    TemplateRefused,
     lookup,
     make_environment,
     template_frame,
@@ -171,6 +172,8 @@ def _describe(exc: BaseException, templates: TemplateSet) -> tuple[str, str]:
     """(code, message) for an exception raised while rendering."""
     if isinstance(exc, TemplateSyntaxError):
         return CODES["syntax"], f"template syntax error: {exc.message}"
+    if isinstance(exc, TemplateRefused):
+        return exc.code, str(exc.message)
     if isinstance(exc, TemplateNotUtf8):
         return CODES["encoding"], str(exc.message)
     if isinstance(exc, TemplateNotFound):

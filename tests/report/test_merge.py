@@ -1,0 +1,48 @@
+"""`unet report merge` of shards gives the unsharded run's report, waiver warnings included."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tests.index.test_check import FILES
+from unet.cli import cli
+
+WAIVERS = """waivers:
+  - rule: roles
+    devices: [r2]
+    reason: used in the shard that checks r2
+  - rule: roles
+    devices: [r9]
+    reason: no device r9, so it suppresses nothing in any shard
+  - rule: desc
+    devices: [r4]
+    reason: r4 has no finding of desc, so this one is unused too
+"""
+
+
+def unet(root: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--repo", str(root), *args])
+    assert result.exit_code in (0, 1), result.stderr
+    return result.exit_code, result.stdout
+
+
+def test_merged_shards_keep_w103_exactly_as_the_unsharded_run(make_repo, tmp_path) -> None:
+    root = make_repo({**FILES, "waivers.yaml": WAIVERS})
+    whole = {fmt: unet(root, "check", "--format", fmt) for fmt in ("json", "text")}
+    assert whole["json"][1].count('"W103"') == 2
+    files, shards = [], []
+    for k in (1, 2, 3):
+        code, out = unet(root, "check", "--shard", f"{k}/3", "--format", "json")
+        files.append(tmp_path / f"shard-{k}.json")
+        files[-1].write_text(out)
+        shards.append(json.loads(out))
+    for fmt, (code, out) in whole.items():
+        merged = unet(root, "report", "merge", *map(str, files), "--format", fmt)
+        assert merged == (code, out)
+    for shard in shards:  # alone, a shard cannot know; it says which waivers it did not use
+        assert "W103" not in [d["code"] for d in shard["diagnostics"]]
+        assert shard["coverage"]["unused_waivers"]
+    assert "unused_waivers" not in json.loads(whole["json"][1])["coverage"]
