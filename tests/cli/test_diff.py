@@ -82,3 +82,32 @@ def test_config_convert(tmp_path):
     back.write_text(result.stdout)
     result = CliRunner().invoke(cli, ["config", "convert", str(back), "--to", "brace"])
     assert result.stdout == "system {\n    host-name r1;\n}\n"
+
+
+def test_utf16_file_from_windows_is_compared(tmp_path, pair):
+    exported = tmp_path / "exported.cfg"
+    exported.write_bytes(RUNNING.encode("utf-16"))  # with a byte-order mark
+    result = run(str(exported), pair[0], "-p", "ios")
+    assert result.exit_code == 0 and "no differences" in result.stderr
+
+
+def test_protected_lines_are_held_unless_allowed(tmp_path):
+    a, b = tmp_path / "r.cfg", tmp_path / "i.cfg"
+    a.write_text("hostname r1\nusername ops secret 9 $9$x\nip route 0.0.0.0 0.0.0.0 10.0.0.1\n")
+    b.write_text("hostname r1\n")
+    held = run(str(a), str(b), "-p", "ios", "--remediation").stdout
+    assert held == ("! [held back: local user: the way in when AAA servers are unreachable] "
+                    "no username ops\n! [held back: the default route] "
+                    "no ip route 0.0.0.0 0.0.0.0 10.0.0.1\n! 0 commands, 0 removals, 2 held back\n")
+    allowed = run(str(a), str(b), "-p", "ios", "--remediation", "--allow-protected").stdout
+    assert "! [remove]\nno username ops\n" in allowed and "2 removals, 0 held back" in allowed
+
+
+def test_json_has_the_plan_deploy_reads(pair):
+    document = json.loads(run(*pair, "-p", "ios", "--remediation", "--format", "json").stdout)
+    assert document["remediation"][0] == "ip access-list extended A"
+    plan = document["plan"]
+    assert plan["summary"] == {"commands": 5, "removals": 0, "held": 0}
+    assert plan["commands"][1] == {"text": "10 permit ip any any", "parents": ["ip access-list extended A"],
+                                   "kind": "add", "risk": None, "held": False, "reason": None,
+                                   "was": None, "note": None}

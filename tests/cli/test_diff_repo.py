@@ -78,3 +78,18 @@ def test_rev_shows_data_and_config_changes(tmp_path: Path):
     assert "| hq-acc-02 |" in run(repo, "--rev", "HEAD", "--format", "markdown").stdout
     bad = run(repo, "--rev", "nope")
     assert bad.exit_code == 2 and "unknown revision 'nope'" in bad.stderr
+
+
+def test_device_plan_in_json_and_allow_protected(tmp_path: Path):
+    repo = tmp_path / "ex"
+    shutil.copytree(EXAMPLES, repo)
+    config = repo / "configs" / "hq-acc-02.cfg"
+    config.write_text(config.read_text() + "ip route 0.0.0.0 0.0.0.0 10.9.9.9\n")
+    (repo / "unet.yaml").write_text((repo / "unet.yaml").read_text() + "unclaimed: report\n")
+    document = json.loads(run(repo, "hq-acc-02", "--format", "json", "--remediation").stdout)
+    device = document["devices"][0]
+    assert "(unclaimed)" in [f["feature"] for f in device["features"]]
+    assert device["plan"]["summary"]["commands"] >= 1
+    assert {"text", "parents", "kind", "risk", "held", "reason"} <= set(device["plan"]["commands"][0])
+    text = run(repo, "hq-acc-02", "--remediation").stdout
+    assert "(unclaimed): extra" in text and "- ip route 0.0.0.0 0.0.0.0 10.9.9.9" in text

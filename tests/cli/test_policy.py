@@ -23,7 +23,7 @@ def test_validate_reports_every_error_with_a_caret(make_repo) -> None:
         "policies/b.unet:1:6: P201 error: unknown field 'node.vendr' (did you mean 'node.vendor'?); "
         "device fields are: all_groups, connection, description, groups, interfaces, lifecycle, links, "
         "location, management_ip, model, name, os_version, platform, role, serial, tags, "
-        "templates, vars, vendor",
+        "templates, unclaimed, vars, vendor",
         " 1 | WHEN node.vendr == 1 THEN ASSERT true",
         "   |      ^",
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from unet.config import apply, detect_dialect, diff, emit, get_dialect, parse, remediate, rollback
@@ -94,3 +96,40 @@ def test_hier_config_circular_remediation_and_rollback(platform):
     rules = get_dialect(platform)
     assert not diff(apply(running, remediate(result), rules), intended)
     assert not diff(apply(intended, rollback(result), rules), running)
+
+
+# Brace files in the corpus written the way a JunOS device prints them.
+JUNOS_DEVICE_FORM = ("gh-8744", "interface-vtnet", "nested-config", "nested-config-with-secret-data",
+                     "switch-options-with-route-instance", "nested-config-with-multiline-comment")
+
+
+def _statements(text: str) -> list[str]:
+    """Brace text as statements: comments and blank lines dropped, whitespace collapsed."""
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    lines = (re.sub(r"\s*##.*$", "", line).strip() for line in text.splitlines())
+    return [" ".join(line.split()) for line in lines if line and not line.startswith("#")]
+
+
+@pytest.mark.parametrize("name", JUNOS_DEVICE_FORM)
+def test_junos_brace_output_reproduces_device_form(name):
+    text = (CORPUS / "batfish-grammar" / "junos" / name).read_text()
+    assert _statements(emit(parse(text, "junos"))) == _statements(text)
+
+
+def _junos_set_files():
+    if not CORPUS.is_dir():
+        return []
+    files = [*(CORPUS / "batfish-example-junos").glob("*"),
+             *(CORPUS / "batfish-grammar" / "junos").glob("*")]
+    # batfish-example-junos also holds IOS routers; keep the files in `set` form.
+    return [p for p in sorted(files) if "\nset " in p.read_text(errors="replace")]
+
+
+@pytest.mark.parametrize("path", _junos_set_files(), ids=lambda p: p.name)
+def test_junos_set_files_give_brace_and_set_that_read_back(path):
+    text = path.read_text(errors="replace")
+    tree = parse(text, "junos")
+    brace = emit(tree, form="brace")
+    assert parse(brace, "junos") == tree and not parse(brace, "junos").diagnostics
+    assert " { " not in brace and "{\n" in brace  # no `from protocol { direct; }` shapes
+    assert parse(emit(tree, form="set"), "junos") == tree

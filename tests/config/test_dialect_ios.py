@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from unet.config import diff, emit, get_dialect, parse, remediate
+from unet.config import diff, emit, get_dialect, parse, predict, remediate
 
 
 def texts(tree):
@@ -31,7 +31,7 @@ def test_banners_and_opaque_blocks_are_single_leaves(fixture_text):
     top = [n.text.split("\n")[0] for n in tree.children]
     assert top == [
         "hostname r1", "banner login ^CLAB^C", "banner motd ^C^C", "banner exec ^C",
-        "banner incoming #", "macro name EdgePort", "crypto pki certificate chain TP-self",
+        "banner incoming ^C", "macro name EdgePort", "crypto pki certificate chain TP-self",
         "interface Gi1",
     ]
     exec_banner = tree.children[3].text
@@ -97,7 +97,7 @@ def test_negated_line_is_restored_with_the_positive_form():
 
 
 def test_physical_interfaces_are_defaulted_others_deleted():
-    running = parse("interface GigabitEthernet0/1\n shutdown\ninterface Loopback0\n shutdown\n")
+    running = parse("interface GigabitEthernet0/1\n description old\ninterface Loopback0\n shutdown\n")
     commands = emit(remediate(diff(running, parse("hostname r\n")))).splitlines()
     assert "default interface GigabitEthernet0/1" in commands
     assert "no interface Loopback0" in commands
@@ -128,15 +128,16 @@ def test_sequenced_acl_gets_minimal_edits():
     )
 
 
-def test_unsequenced_acl_reorder_replaces_the_section():
+def test_unsequenced_acl_reorder_is_edited_in_place():
     running = parse("ip access-list extended A\n permit ip host 1.1.1.1 any\n deny ip any any\n")
     intended = parse("ip access-list extended A\n deny ip any any\n permit ip host 1.1.1.1 any\n")
     result = diff(running, intended)
     assert [c.kind for c in result.changes] == ["reordered"]
     assert emit(remediate(result)) == (
-        "no ip access-list extended A\nip access-list extended A\n deny ip any any\n"
-        " permit ip host 1.1.1.1 any\n"
+        "ip access-list resequence A 10 10\nip access-list extended A\n"
+        " 30 permit ip host 1.1.1.1 any\n no 10\n"
     )
+    assert predict(result) == intended
 
 
 def test_route_map_action_change_keeps_the_slot():
@@ -149,3 +150,93 @@ def test_route_map_action_change_keeps_the_slot():
 
 def test_dialect_table_is_shared_by_iosxe():
     assert get_dialect("iosxe") is get_dialect("ios")
+
+
+NUMBERED = """interface GigabitEthernet0/0
+ ip access-group 105 in
+access-list 105 permit tcp any host 10.0.0.1 eq 22
+access-list 105 permit tcp any host 10.0.0.1 eq 80
+access-list 105 deny ip any any
+"""
+
+
+def test_numbered_acl_line_is_edited_in_place_never_negated():
+    running = parse(NUMBERED)
+    intended = parse(NUMBERED.replace("permit tcp any host 10.0.0.1 eq 80",
+                                      "deny tcp any host 10.0.0.1 eq 80"))
+    result = diff(running, intended)
+    commands = emit(remediate(result))
+    assert commands == ("ip access-list resequence 105 10 10\nip access-list extended 105\n"
+                        " 15 deny tcp any host 10.0.0.1 eq 80\n no 20\n")
+    assert "no access-list" not in commands
+    assert not diff(predict(result), intended)
+
+
+def test_numbered_acl_reorder_is_a_difference_and_is_fixed():
+    running = parse(NUMBERED)
+    swapped = NUMBERED.split("\n")
+    swapped[2], swapped[3] = swapped[3], swapped[2]
+    intended = parse("\n".join(swapped))
+    result = diff(running, intended)
+    assert [(c.kind, c.text) for c in result.changes] == [("reordered", "access-list 105")]
+    predicted = predict(result)
+    assert [n.text for n in predicted.children][1:] == [n.text for n in intended.children][1:]
+
+
+def test_removed_numbered_acl_is_one_command_after_its_binding():
+    running = parse(NUMBERED)
+    intended = parse("interface GigabitEthernet0/0\n")
+    commands = emit(remediate(diff(running, intended))).splitlines()
+    assert commands == ["interface GigabitEthernet0/0", " no ip access-group 105 in",
+                        "no access-list 105"]
+
+
+def test_prefix_list_entry_replaced_at_the_same_number_removes_the_old_first():
+    running = parse("ip prefix-list PL seq 10 permit 10.0.0.0/8\nip prefix-list PL seq 20 permit 11.0.0.0/8\n"
+                    "route-map RM permit 10\n match ip address prefix-list PL\n")
+    intended = parse("ip prefix-list PL seq 10 permit 10.1.0.0/16\nip prefix-list PL seq 20 permit 11.0.0.0/8\n"
+                     "route-map RM permit 10\n match ip address prefix-list PL\n")
+    result = diff(running, intended)
+    assert emit(remediate(result)) == ("no ip prefix-list PL seq 10 permit 10.0.0.0/8\n"
+                                       "ip prefix-list PL seq 10 permit 10.1.0.0/16\n")
+    assert not diff(predict(result), intended)
+
+
+APPLIED = """interface GigabitEthernet0/1
+ description WAN
+ ip access-group EDGE-IN in
+ip access-list extended EDGE-IN
+ permit tcp any host 192.0.2.10 eq 443
+ permit udp any any eq 123
+ deny ip any any log
+"""
+
+
+def test_applied_acl_is_edited_in_place_new_entries_first():
+    running = parse(APPLIED)
+    intended = parse(APPLIED.replace(" permit udp any any eq 123\n",
+                                     " permit udp any any eq 123\n permit icmp any any echo-reply\n"
+                                     ).replace(" permit tcp any host 192.0.2.10 eq 443\n", ""))
+    result = diff(running, intended)
+    commands = emit(remediate(result))
+    assert "no ip access-list" not in commands
+    assert commands == ("ip access-list resequence EDGE-IN 10 10\nip access-list extended EDGE-IN\n"
+                        " 25 permit icmp any any echo-reply\n no 10\n")
+    assert predict(result) == intended
+
+
+def test_banner_is_sent_with_a_delimiter_that_can_be_typed():
+    running = parse("hostname r1\n")
+    intended = parse("hostname r1\nbanner motd ^C\nAuthorised access only\n^C\n")
+    result = diff(running, intended)
+    plan = remediate(result)
+    assert emit(plan) == "banner motd #\nAuthorised access only\n#\n"
+    assert "[note] sent with the delimiter '#'" in plan.as_text()
+    assert predict(result) == intended  # the device shows it as ^C again
+    with_hash = parse("hostname r1\nbanner motd ^C\nroom #4 only\n^C\n")
+    assert emit(remediate(diff(running, with_hash))).startswith("banner motd %\nroom #4 only\n%")
+
+
+def test_banner_typed_with_another_delimiter_is_the_same_banner():
+    assert parse("banner login #LAB#\nbanner motd $\nhi\n$\n") == parse(
+        "banner login ^CLAB^C\nbanner motd ^C\nhi\n^C\n")

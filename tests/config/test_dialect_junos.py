@@ -44,3 +44,95 @@ def test_remediation_uses_set_and_delete():
         "delete interfaces ge-0/0/1\nset interfaces ge-0/0/0 description \"b\"\n"
     )
     assert predict(result) == intended
+
+
+def test_brace_output_is_junos_own_form(fixture_text):
+    """Keywords that take a value, open a block or hold a list print as JunOS prints them."""
+    flat = parse(fixture_text("junos_shapes.set"), "junos")
+    expected = fixture_text("junos_shapes.conf")
+    assert emit(flat, form="brace") == expected
+    assert parse(expected, "junos") == flat
+
+
+def test_interface_named_like_a_keyword_is_a_name():
+    tree = parse("set interfaces vlan unit 10 family inet address 10.0.10.1/24\n", "junos")
+    assert "    vlan {\n        unit 10 {\n" in emit(tree)
+
+
+def test_leaf_options_round_trip_in_both_layouts():
+    # `set` puts options beside the value; one brace line puts them under it: both survive.
+    flat = parse("set routing-options autonomous-system 1\n"
+                 "set routing-options autonomous-system loops 2\n", "junos")
+    brace = parse("routing-options { autonomous-system 1 loops 2; }\n", "junos")
+    for tree in (flat, brace):
+        assert parse(emit(tree), "junos") == tree
+
+
+def test_stray_line_in_a_set_file_is_reported_and_later_lines_kept():
+    text = ("set system host-name r1\n! exported by a tool\nset system ntp server 10.0.0.1\n"
+            "this is not config\nset interfaces ge-0/0/0 disable\n")
+    tree = parse(text, "junos", path="r1.set")
+    assert [(d.code, d.location.line) for d in tree.diagnostics] == [("C501", 2), ("C501", 4)]
+    assert emit(tree, form="set") == (
+        "set system host-name r1\nset system ntp server 10.0.0.1\nset interfaces ge-0/0/0 disable\n")
+
+
+def test_unterminated_statement_at_end_says_where_it_starts():
+    tree = parse("set system host-name r1\nsystem ntp server\n", "junos")
+    assert [(d.code, d.location.line) for d in tree.diagnostics] == [("C502", 2)]
+    assert "0 unclosed" not in " ".join(d.message for d in tree.diagnostics)
+
+
+def test_set_line_inside_an_unclosed_block_closes_it():
+    tree = parse("system {\n  host-name r1;\nset interfaces ge-0/0/0 disable\n", "junos")
+    assert [d.code for d in tree.diagnostics] == ["C504"]
+    assert tree.get("interfaces") is not None and tree.get("system").get("host-name")
+
+
+def test_comment_closed_mid_line_keeps_the_rest_of_the_line():
+    tree = parse("/* note\n */system {\n    login { /* omitted */ };\n    host-name r1;\n}\n",
+                 "junos")
+    assert not tree.diagnostics
+    system = tree.get("system")
+    assert [n.text for n in system.children] == ["login", "host-name"]
+
+
+POLICY = """set policy-options policy-statement EDGE term allow from prefix-list OURS
+set policy-options policy-statement EDGE term allow then accept
+set policy-options policy-statement EDGE term reject-all then reject
+"""
+
+
+def test_new_term_is_inserted_before_the_catch_all():
+    running = parse(POLICY, "junos")
+    intended = parse(POLICY.replace(
+        "set policy-options policy-statement EDGE term reject-all",
+        "set policy-options policy-statement EDGE term customers from community CUST\n"
+        "set policy-options policy-statement EDGE term customers then accept\n"
+        "set policy-options policy-statement EDGE term reject-all"), "junos")
+    result = diff(running, intended)
+    assert emit(remediate(result), form="set").splitlines() == [
+        "set policy-options policy-statement EDGE term customers from community CUST",
+        "set policy-options policy-statement EDGE term customers then accept",
+        "insert policy-options policy-statement EDGE term customers before term reject-all",
+    ]
+    assert predict(result) == intended  # in order
+
+
+def test_term_order_change_is_reported_and_moved():
+    running = parse(POLICY, "junos")
+    lines = POLICY.splitlines()
+    intended = parse("\n".join([lines[2], lines[0], lines[1]]), "junos")
+    result = diff(running, intended)
+    assert [c.kind for c in result.changes] == ["reordered"]
+    commands = emit(remediate(result), form="set").splitlines()
+    assert len(commands) == 1 and commands[0].startswith("insert policy-options policy-statement"
+                                                         " EDGE term ")
+    assert predict(result) == intended
+
+
+def test_appended_term_needs_no_insert():
+    running = parse(POLICY, "junos")
+    intended = parse(POLICY + "set policy-options policy-statement EDGE term last then reject\n",
+                     "junos")
+    assert "insert" not in emit(remediate(diff(running, intended)), form="set")

@@ -56,6 +56,70 @@ def test_xr_exits_duplicates_and_redefine(fixture_text):
 
 
 def test_nxos_physical_port_is_defaulted():
-    running = parse("interface Ethernet1/3\n  shutdown\ninterface Vlan3\n  shutdown\n", "nxos")
+    running = parse("interface Ethernet1/3\n  description old\ninterface Vlan3\n  shutdown\n", "nxos")
     commands = emit(remediate(diff(running, parse("hostname n\n", "nxos")))).splitlines()
     assert "default interface Ethernet1/3" in commands and "no interface Vlan3" in commands
+
+
+XR_BGP = """router bgp 65000
+ af-group AF address-family ipv4 unicast
+  route-policy PASS in
+ !
+ session-group SG
+  update-source Loopback0
+ !
+ neighbor-group NG
+  use session-group SG
+  remote-as 65001
+ !
+ neighbor 192.0.2.1
+  use neighbor-group NG
+ !
+!
+"""
+
+
+def test_xr_groups_have_no_invented_terminators():
+    running = parse(XR_BGP, "iosxr")
+    intended = parse(XR_BGP.replace("remote-as 65001", "remote-as 65002"), "iosxr")
+    for text in (emit(running), emit(remediate(diff(running, intended)))):
+        assert not {"end-af-group", "end-neighbor-group", "end-session-group"} & {
+            line.strip() for line in text.splitlines()}
+    assert emit(remediate(diff(running, intended))) == (
+        "router bgp 65000\n neighbor-group NG\n  remote-as 65002\n")
+
+
+@pytest.mark.parametrize("dialect", ["nxos", "eos"])
+def test_address_family_has_no_ios_exit(dialect):
+    running = parse("router bgp 65000\n  address-family ipv4 unicast\n    network 10.0.0.0/8\n",
+                    dialect)
+    intended = parse("router bgp 65000\n  address-family ipv4 unicast\n    network 10.0.0.0/8\n"
+                     "    network 10.1.0.0/16\n", dialect)
+    commands = emit(remediate(diff(running, intended)), dialect)
+    assert "exit-address-family" not in commands and "exit-address-family" not in emit(running)
+    assert "network 10.1.0.0/16" in commands
+
+
+def test_exit_lines_in_a_template_are_not_config():
+    with_exit = parse("interface Gi1\n description a\n exit\nrouter bgp 1\n address-family ipv4\n"
+                      "  network 10.0.0.0\n exit-address-family\n exit\n")
+    assert with_exit == parse("interface Gi1\n description a\nrouter bgp 1\n address-family ipv4\n"
+                              "  network 10.0.0.0\n")
+
+
+@pytest.mark.parametrize(("dialect", "running", "intended"), [
+    ("ios", "Building configuration...\n\nCurrent configuration : 1234 bytes\n!\n"
+            "! Last configuration change at 10:00:01 UTC Mon Jan 1 2024\nversion 15.2\n"
+            "boot-start-marker\nboot-end-marker\nntp clock-period 17179869\nhostname r1\n",
+     "hostname r1\n"),
+    ("iosxr", "Wed Dec  2 06:16:13.123 UTC\nBuilding configuration...\n!! IOS XR Configuration 7.3.2\n"
+              "!! Last configuration change at Tue Dec  1 10:00:00 2026 by admin\nhostname r1\n",
+     "hostname r1\n"),
+    ("nxos", "!Command: show running-config\n!Running configuration last done at: Mon Jan 1\n"
+             "!Time: Mon Jan  1 10:00:00 2024\nversion 9.3(5) Bios:version 05.39\nhostname n1\n",
+     "hostname n1\n"),
+    ("junos", "## Last commit: 2024-01-01 10:00:00 UTC by admin\nversion 22.4R3-S2;\n"
+              "system { host-name j1; }\n", "system { host-name j1; }\n"),
+])
+def test_volatile_lines_are_never_a_difference(dialect, running, intended):
+    assert not diff(parse(running, dialect), parse(intended, dialect))

@@ -59,9 +59,11 @@ def test_remediation_applied_to_running_gives_intended(running_text, intended_te
     running, intended = parse(running_text), parse(intended_text)
     rules = get_dialect("ios")
     result = diff(running, intended)
-    predicted = apply(running, remediate(result), rules)
-    assert not diff(predicted, intended), emit(remediate(result))
-    assert not diff(apply(intended, rollback(result), rules), running)
+    commands = remediate(result, allow_protected=True)
+    predicted = apply(running, commands, rules, profile=result.profile)
+    assert not diff(predicted, intended), emit(commands)
+    back = rollback(result, allow_protected=True)
+    assert not diff(apply(intended, back, rules, profile=result.profile), running)
 
 
 @settings(max_examples=40, deadline=None)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from tests.helpers import MINIMAL
+from unet.config import emit
 from unet.inventory import load_inventory
 from unet.source import MemorySnapshot
 from unet.templates import compare_devices, compile_normalizers, normalize
@@ -59,7 +60,8 @@ def test_missing_and_extra_and_remediation():
     r2 = next(d for d in result.devices if d.device == "r2")
     base, acl = r2.features
     assert (base.status, acl.status) == ("missing", "extra")
-    assert base.remediation == "ntp server 10.0.0.2\n"
+    assert base.remediation == "ntp server 10.0.0.2\n! 1 command, 0 removals, 0 held back\n"
+    assert emit(base.plan) == "ntp server 10.0.0.2\n"
 
 
 def test_normalizers_apply_before_comparing():
@@ -119,3 +121,114 @@ def test_a_device_without_templates_is_skipped_not_an_error() -> None:
                             RunningConfigs(snapshot))
     assert result.skipped == "no templates: nothing intended to compare"
     assert result.diagnostics == ()
+
+
+def test_utf16_running_config_is_compared():
+    text = ("hostname r1\nntp server 10.0.0.1\nntp server 10.0.0.2\n"
+            "ip access-list standard A\n permit 10.0.0.0 0.0.0.255\n permit 10.1.0.0 0.0.0.255\n")
+    for data in (text.encode("utf-16"), text.encode("utf-16-le")):  # with and without a BOM
+        result = run({"configs/r1.cfg": data})
+        assert not [d for d in result.diagnostics if "r1" in d.message]
+        assert statuses(result, "r1") == {"base.j2": "compliant", "acl.j2": "compliant"}
+
+
+SECRETS = ('{# unet: match "tacacs-server .*" "snmp-server .*" #}\n'
+           "tacacs-server host 10.0.0.9 timeout 5 key 7 0822455D0A16544541\n"
+           "snmp-server community public RO\n")
+
+
+def test_lines_unet_rewrote_or_masked_are_never_sent():
+    from unet.config import MASK
+
+    settings = ("name: t\nnormalizers:\n  - pattern: '(key 7) \\S+'\n    replace: '\\1 <hash>'\n")
+    result = run({"unet.yaml": settings, "templates/base.j2": SECRETS,
+                  "configs/r1.cfg": "tacacs-server host 10.0.0.9 key 7 0822455D0A16544541\n"
+                                    f"snmp-server community {MASK} RO\n"}, remediation=True)
+    r1 = next(d for d in result.devices if d.device == "r1")
+    base = next(f for f in r1.features if f.name == "base.j2")
+    sent = base.plan.as_text(marks=False)
+    assert "<hash>" not in sent and MASK not in sent
+    assert sent == "snmp-server community public RO\n"
+    assert {c.held for c in base.plan.held} == {"not comparable: rewritten by a normalizer",
+                                                "not comparable: the value is masked"}
+    warning = next(d for d in result.diagnostics if d.code == "C305")
+    assert warning.location.path == "configs/r1.cfg" and "3 command(s)" in warning.message
+
+
+MGMT = ('{# unet: match "interface .*" #}\n'
+        "interface GigabitEthernet0/1\n description uplink\n")
+
+
+def test_protect_in_unet_yaml_and_the_dialect_table_hold_lines_back():
+    running = ("interface GigabitEthernet0/0\n vrf forwarding Mgmt-vrf\n"
+               "interface GigabitEthernet0/1\n description uplink\n"
+               "interface Loopback9\n description lab\n"
+               "interface Tunnel5\n description to branch\n")
+    settings = ("name: t\nprotect:\n  - 'interface Tunnel.*'\n"
+                "  - {match: 'interface Loopback9', reason: 'router id', platforms: [ios]}\n")
+    files = {"unet.yaml": settings, "templates/base.j2": MGMT, "configs/r1.cfg": running}
+    r1 = next(d for d in run(files, remediation=True).devices if d.device == "r1")
+    held = {c.text: c.held for c in r1.plan.held}
+    assert held == {"default interface GigabitEthernet0/0":
+                    "management interface (in the management VRF)",
+                    "no interface Loopback9": "router id",
+                    "no interface Tunnel5": "protected by 'interface Tunnel.*'"}
+    allowed = run(files, remediation=True, allow_protected=True)
+    r1 = next(d for d in allowed.devices if d.device == "r1")
+    assert not r1.plan.held and "no interface Tunnel5" in r1.plan.as_text()
+
+
+UNCLAIMED_RUNNING = ("hostname r1\nntp server 10.0.0.1\nntp server 10.0.0.2\n"
+                     "ip access-list standard A\n permit 10.0.0.0 0.0.0.255\n"
+                     " permit 10.1.0.0 0.0.0.255\n"
+                     "username rogue privilege 15 secret 9 $9$x\nip http server\n")
+
+
+def test_unclaimed_lines_are_ignored_reported_or_removed():
+    files = {"configs/r1.cfg": UNCLAIMED_RUNNING}
+    assert statuses(run(files), "r1") == {"base.j2": "compliant", "acl.j2": "compliant"}
+    report = run({**files, "unet.yaml": "name: t\nunclaimed: report\n"}, remediation=True)
+    r1 = next(d for d in report.devices if d.device == "r1")
+    extra = next(f for f in r1.features if f.name == "(unclaimed)")
+    assert extra.status == "extra" and not extra.remediation
+    assert [c.text for c in extra.diff.changes] == ["username rogue privilege 15 secret 9 $9$x",
+                                                    "ip http server"]
+    assert r1.status == "non-compliant" and "no ip http server" not in r1.plan.as_text()
+    # Per group: this group removes what no template claims (the local user is protected).
+    group = "name: ios\nplatform: ios\nvendor: cisco\ntemplates: [base.j2, acl.j2]\n" \
+            "vars: {ntp: [10.0.0.1, 10.0.0.2]}\nunclaimed: remove\n"
+    removed = run({**files, "groups/ios.yaml": group}, remediation=True)
+    r1 = next(d for d in removed.devices if d.device == "r1")
+    assert "no ip http server" in r1.plan.as_text(marks=False)
+    assert [c.text for c in r1.plan.held] == ["no username rogue"]
+
+
+def test_a_feature_that_owns_descriptions_never_removes_the_interface():
+    template = ('{# unet: match "interface .*||description .*" #}\n'
+                "interface Gi1\n description to r2\n")
+    running = "interface Gi1\n description to r2\ninterface Gi2\n description old\n shutdown\n"
+    result = run({"templates/base.j2": template, "configs/r1.cfg": running}, remediation=True)
+    r1 = next(d for d in result.devices if d.device == "r1")
+    base = next(f for f in r1.features if f.name == "base.j2")
+    assert base.plan.as_text(marks=False) == "interface Gi2\n no description\n"
+
+
+
+def normalizer_rules(*entries):
+    return compile_normalizers({"normalizers": [dict(e) for e in entries]})
+
+
+def test_caret_anchors_each_line_not_only_the_first():
+    found = normalizer_rules({"pattern": r"^ntp clock-period \d+$"}, {"pattern": r"^(snmp-server location) .*",
+                                                           "replace": r"\1 <site>"})
+    text = "hostname r1\nntp clock-period 17179\nsnmp-server location rack 4\n"
+    assert normalize(text, found, "ios")[0] == "hostname r1\nsnmp-server location <site>\n"
+
+
+def test_rewritten_lines_are_remembered_and_dropped_ones_are_not():
+    changed: set[str] = set()
+    found = normalizer_rules({"pattern": r"(key 7) \S+", "replace": r"\1 <hash>"},
+                  {"pattern": r"^! Last configuration change.*"})
+    normalize("! Last configuration change at 10:00\n tacacs-server key 7 0822455D0A16\n", found,
+              "ios", changed=changed)
+    assert changed == {"tacacs-server key 7 <hash>"}

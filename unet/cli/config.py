@@ -17,9 +17,6 @@ pass_app = click.make_pass_decorator(App)
 
 __all__ = ["config", "load_config", "read_config_text", "warn"]
 
-_CONTROL = frozenset(range(0, 32)) - {9, 10, 12, 13, 3}
-
-
 def read_config_text(path: str) -> str:
     """A config file's text (`-` is stdin); missing, unreadable, empty or binary files are
     UnetError (exit 2) naming the file."""
@@ -40,16 +37,13 @@ def read_config_text(path: str) -> str:
 
 
 def _decode(path: str, data: bytes) -> str:
+    from unet.config import ConfigTextError, decode_config
     from unet.core import UnetError
 
-    sample = data[:65536]
-    if b"\x00" in sample or sum(b in _CONTROL for b in sample) > len(sample) // 20:
-        raise UnetError(f"{path}: looks like a binary file, not a device configuration",
-                        [_error(path, "binary file")])
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")  # old configs carry Latin-1 descriptions
+        text = decode_config(data)
+    except ConfigTextError as exc:
+        raise UnetError(f"{path}: {exc.reason}", [_error(path, exc.reason)]) from None
     if not text.strip():
         raise UnetError(f"{path}: the file is empty", [_error(path, "empty file")])
     return text

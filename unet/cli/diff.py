@@ -30,14 +30,17 @@ REPO_FORMATS = ["text", "json", "markdown", "junit"]
 @click.option("-p", "--platform", help="Two-file mode: config dialect (default: detected).")
 @click.option("--remediation", is_flag=True,
               help="Add the commands that bring running to intended (advisory).")
+@click.option("--allow-protected", is_flag=True,
+              help="Include commands that remove protected lines (management interfaces, "
+                   "local users, the default route, protect: in unet.yaml).")
 @click.option("--rollback", is_flag=True, help="Two-file mode: commands that turn B back into A.")
 @click.option("--predict", is_flag=True, help="Two-file mode: A as it would be after remediation.")
 @report_options(FORMATS)
 @click.option("--exit-code", is_flag=True, help="Exit 1 when anything differs.")
 @pass_app
 def diff(app: App, targets: tuple[str, ...], rev: str | None, where: str | None,
-         platform: str | None, remediation: bool, rollback: bool, predict: bool, fmt: str,
-         reports: list[tuple[str, str]], exit_code: bool) -> int:
+         platform: str | None, remediation: bool, allow_protected: bool, rollback: bool,
+         predict: bool, fmt: str, reports: list[tuple[str, str]], exit_code: bool) -> int:
     """Compare intended configurations with running ones, feature by feature.
 
     \b
@@ -47,11 +50,13 @@ def diff(app: App, targets: tuple[str, ...], rev: str | None, where: str | None,
     """
     if len(targets) == 2 and not rev and _are_files(targets):
         _forbid_repo_options(reports, where, fmt)
-        return _files(app, *targets, platform, remediation, rollback, predict, fmt, exit_code)
+        return _files(app, *targets, platform, remediation, rollback, predict, fmt, exit_code,
+                      allow_protected)
     if rollback or predict or platform or fmt == "unified":
         raise click.UsageError("--platform, --rollback, --predict and --format unified work only "
                                "when comparing two files: unet diff A B")
-    return _repository(app, targets, rev, where, remediation, fmt, reports, exit_code)
+    return _repository(app, targets, rev, where, (remediation, allow_protected), fmt, reports,
+                       exit_code)
 
 
 def _are_files(targets: tuple[str, ...]) -> bool:
@@ -67,7 +72,7 @@ def _forbid_repo_options(reports: list[tuple[str, str]], where: str | None, fmt:
 
 
 def _repository(app: App, names: tuple[str, ...], rev: str | None, where: str | None,
-                remediation: bool, fmt: str, reports: list[tuple[str, str]],
+                remediation: tuple[bool, bool], fmt: str, reports: list[tuple[str, str]],
                 exit_code: bool) -> int:
     from unet.cli._repo import load_repository
     from unet.cli.render import report_diagnostics
@@ -88,7 +93,7 @@ def _repository(app: App, names: tuple[str, ...], rev: str | None, where: str | 
 
 
 def _running(app: App, repo: Any, names: tuple[str, ...], where: str | None,
-             remediation: bool) -> Any:
+             remediation: tuple[bool, bool]) -> Any:
     from unet.cli.render import policy_outcomes, progress
     from unet.policy import select
     from unet.templates import compare_devices
@@ -97,10 +102,12 @@ def _running(app: App, repo: Any, names: tuple[str, ...], where: str | None,
     outcomes = policy_outcomes(app, repo.snapshot, repo.inventory, chosen)
     with progress(app, len(chosen), "comparing") as advance:
         return compare_devices(repo.snapshot, repo.inventory, devices=chosen, outcomes=outcomes,
-                               remediation=remediation, progress=lambda _: advance())
+                               remediation=remediation[0], allow_protected=remediation[1],
+                               progress=lambda _: advance())
 
 
-def _revisions(app: App, repo: Any, rev: str, names: tuple[str, ...], remediation: bool) -> Any:
+def _revisions(app: App, repo: Any, rev: str, names: tuple[str, ...],
+               remediation: tuple[bool, bool]) -> Any:
     from unet.cli.render import policy_outcomes
     from unet.inventory import load_inventory
     from unet.source import GitSnapshot, resolve_revision_range
@@ -114,7 +121,7 @@ def _revisions(app: App, repo: Any, rev: str, names: tuple[str, ...], remediatio
         base, head, names=names, base_inventory=old, head_inventory=new,
         base_outcomes=policy_outcomes(app, base, old, list(old.devices.values())),
         head_outcomes=policy_outcomes(app, head, new, list(new.devices.values())),
-        remediation=remediation)
+        remediation=remediation[0], allow_protected=remediation[1])
     left, dots, right = rev.partition("...") if "..." in rev else rev.partition("..")
     run.base = _label(left or "HEAD", base_rev)
     if dots == "...":
@@ -143,7 +150,8 @@ def _emit(app: App, run: Any, fmt: str, reports: list[tuple[str, str]]) -> None:
 
 
 def _files(app: App, running: str, intended: str, platform: str | None, remediation: bool,
-           rollback: bool, predict: bool, fmt: str, exit_code: bool) -> int:
+           rollback: bool, predict: bool, fmt: str, exit_code: bool,
+           allow_protected: bool) -> int:
     """`unet diff A B`: two config files, as before."""
     from unet import config as cfg
     from unet.cli.config import load_config, read_config_text
@@ -158,33 +166,41 @@ def _files(app: App, running: str, intended: str, platform: str | None, remediat
     result = cfg.diff(a, b)
     wanted = {"remediation": remediation, "rollback": rollback, "predict": predict}
     if any(wanted.values()):
-        _commands(result, wanted, fmt)
+        _commands(result, wanted, fmt, allow_protected)
     else:
         report.render(result, sys.stdout, styled=fmt == "text" and app.styled(), fmt=fmt)
     app.log(f"diff: {report.summary(result)}")
     return 1 if exit_code and result else 0
 
 
-def _commands(result: object, wanted: dict[str, bool], fmt: str) -> None:
+def _commands(result: Any, wanted: dict[str, bool], fmt: str, allow_protected: bool) -> None:
     from unet import config as cfg
     from unet.report import diff as report
 
-    form = "set" if result.rules.syntax == "junos" else None  # type: ignore[attr-defined]
-    texts = {
-        "remediation": lambda: cfg.emit(cfg.remediate(result), form=form),  # type: ignore[arg-type]
-        "rollback": lambda: cfg.emit(cfg.rollback(result), form=form),  # type: ignore[arg-type]
-        "predict": lambda: cfg.emit(cfg.predict(result)),  # type: ignore[arg-type]
+    plans = {
+        "remediation": lambda: cfg.remediate(result, allow_protected=allow_protected),
+        "rollback": lambda: cfg.rollback(result, allow_protected=allow_protected),
     }
-    chosen = {name: texts[name]() for name, on in wanted.items() if on}
+    chosen = {name: plans[name]() for name in plans if wanted[name]}
+    predicted = cfg.emit(cfg.predict(result, allow_protected=allow_protected)) \
+        if wanted["predict"] else None
     if fmt == "json":
         import json
 
-        document = report.as_json(result)  # type: ignore[arg-type]
-        document.update({name: text.splitlines() for name, text in chosen.items()})
+        document = report.as_json(result)
+        document.update({name: plan.as_text(marks=False).splitlines()
+                         for name, plan in chosen.items()})
+        if "remediation" in chosen:
+            document["plan"] = chosen["remediation"].to_json()
+        if predicted is not None:
+            document["predict"] = predicted.splitlines()
         json.dump(document, sys.stdout, indent=2, sort_keys=True)
         sys.stdout.write("\n")
         return
-    for name, text in chosen.items():
-        if len(chosen) > 1:
+    texts = {name: plan.as_text() for name, plan in chosen.items()}
+    if predicted is not None:
+        texts["predict"] = predicted
+    for name, text in texts.items():
+        if len(texts) > 1:
             sys.stdout.write(f"! --- {name} ---\n")
         sys.stdout.write(text)

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import contextlib
 
-from unet.config._api import Detection, detect_dialect, diff, emit, parse, slice
+from unet.config._api import Detection, detect_dialect, detect_profile, diff, emit, parse, slice
 from unet.config._diff import Change, ConfigDiff, SectionDiff
 from unet.config._match import Match, MatchError
-from unet.config._remediate import apply, predict, remediate, rollback
+from unet.config._plan import Command, Remediation, Summary
+from unet.config._remediate import apply, predict, protect_rules, remediate, rollback
 from unet.config._secrets import (
     MASK,
     SecretValues,
@@ -27,25 +28,34 @@ from unet.config._secrets import (
     secret_tokens,
     secret_values,
 )
-from unet.config._tree import ConfigTree, Node
+from unet.config._text import ConfigTextError, decode_config
+from unet.config._tree import CONTEXT, ConfigTree, Node
 from unet.config.dialects import DIALECTS, get_dialect
-from unet.config.rules import DialectRules
+from unet.config.rules import DialectRules, ProtectRule
 
 __all__ = [
+    "CONTEXT",
     "DIALECTS",
     "MASK",
     "Change",
+    "Command",
     "ConfigDiff",
+    "ConfigTextError",
     "ConfigTree",
     "Detection",
     "DialectRules",
     "Match",
     "MatchError",
     "Node",
+    "ProtectRule",
+    "Remediation",
     "SecretValues",
     "SectionDiff",
+    "Summary",
     "apply",
+    "decode_config",
     "detect_dialect",
+    "detect_profile",
     "diff",
     "emit",
     "get_dialect",
@@ -53,6 +63,7 @@ __all__ = [
     "mask_secrets",
     "parse",
     "predict",
+    "protect_rules",
     "remediate",
     "rollback",
     "secret_fields",

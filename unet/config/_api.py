@@ -7,15 +7,17 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from unet.config._diff import ConfigDiff
+from unet.config._diff import detect_profile as _detect_profile
 from unet.config._diff import diff as _diff
+from unet.config._emit_brace import emit_brace
 from unet.config._match import Match
 from unet.config._parse_indent import emit_indent, parse_indent
-from unet.config._parse_junos import emit_brace, emit_set, parse_junos
-from unet.config._tree import ConfigTree, Node
+from unet.config._parse_junos import emit_set, parse_junos
+from unet.config._tree import CONTEXT, ConfigTree, Node
 from unet.config.dialects import DIALECTS, get_dialect
 from unet.config.rules import DialectRules
 
-__all__ = ["Detection", "detect_dialect", "diff", "emit", "parse", "slice"]
+__all__ = ["Detection", "detect_dialect", "detect_profile", "diff", "emit", "parse", "slice"]
 
 Parser = Callable[[str, DialectRules, str], ConfigTree]
 Emitter = Callable[[Node, DialectRules], str]
@@ -47,11 +49,17 @@ def emit(tree: Node, dialect: str | DialectRules | None = None, *, form: str | N
     return emitter(tree, rules)
 
 
-def diff(running: ConfigTree, intended: ConfigTree) -> ConfigDiff:
-    """Hierarchical diff of two trees of the same dialect."""
+def diff(running: ConfigTree, intended: ConfigTree, *, profile: str | None = None) -> ConfigDiff:
+    """Hierarchical diff of two trees of the same dialect. `profile` (switch, router)
+    picks the platform defaults; detected from `running` when not given."""
     if running.dialect != intended.dialect:
         raise ValueError(f"cannot diff {running.dialect} against {intended.dialect}")
-    return _diff(running, intended, get_dialect(running.dialect))
+    return _diff(running, intended, get_dialect(running.dialect), profile=profile)
+
+
+def detect_profile(tree: ConfigTree) -> str | None:
+    """The device profile of a full configuration (IOS: switch or router)."""
+    return _detect_profile(tree, get_dialect(tree.dialect))
 
 
 def slice(tree: ConfigTree, match: Match | str) -> ConfigTree:
@@ -71,6 +79,7 @@ def _slice(node: Node, match: Match, depth: int, out: Node) -> None:
             out.adopt(child.copy())
             continue
         section = Node(child.text, child.line)
+        section.tag = child.tag if child.tag is not None else CONTEXT
         _slice(child, match, depth + 1, section)
         if section.children:
             out.adopt(section)

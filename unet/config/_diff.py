@@ -8,13 +8,22 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from unet.config._gc import paused
 from unet.config._rules_index import RuleIndex
-from unet.config._tree import ConfigTree, Node
-from unet.config.rules import DialectRules, IdempotentRule, OrderRule
+from unet.config._tree import CONTEXT, ConfigTree, Node
+from unet.config.rules import (
+    DefaultRule,
+    DialectRules,
+    IdempotentRule,
+    ListRule,
+    OrderRule,
+    VolatileRule,
+)
 
-__all__ = ["Change", "ConfigDiff", "SectionDiff", "diff", "rule_index"]
+__all__ = ["Change", "ConfigDiff", "SectionDiff", "detect_profile", "diff", "list_key",
+           "rule_index"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,28 +52,64 @@ class SectionDiff:
     sections: list[SectionDiff] = field(default_factory=list)
     reordered: bool = False
     whole: bool = False  # order-sensitive and must be re-sent whole
+    edit: bool = False  # order-sensitive, edited in place by the numbers the device assigns
+    moves: bool = False  # order-sensitive, entries moved into place (JunOS `insert`)
+    relisted: list[str] = field(default_factory=list)  # numbered lists in another order
     order: OrderRule | None = None
 
 
 class _Indexes:
-    """Rule indexes for one dialect, built once."""
+    """Rule indexes for one dialect (and device profile), built once."""
 
-    __slots__ = ("idempotent", "ordered", "rules")
+    __slots__ = ("defaults", "idempotent", "list_at", "lists", "ordered", "profile", "rules",
+                 "steady_at", "volatile")
 
-    def __init__(self, rules: DialectRules) -> None:
+    def __init__(self, rules: DialectRules, profile: str | None) -> None:
         self.rules = rules
+        self.profile = profile
         self.idempotent: RuleIndex[IdempotentRule] = RuleIndex(rules.idempotent)
         self.ordered: RuleIndex[OrderRule] = RuleIndex(rules.ordered)
+        self.lists: RuleIndex[ListRule] = RuleIndex(rules.lists)
+        self.volatile: RuleIndex[VolatileRule] = RuleIndex(rules.volatile)
+        # Section depths (len(lineage)) where the rules can match a child; None: any.
+        self.list_at = _at(self.lists)
+        self.steady_at = _at(self.volatile)
+        self.defaults: RuleIndex[DefaultRule] = RuleIndex(
+            [d for d in rules.defaults if d.profile is None or d.profile == profile])
 
 
-_INDEXES: dict[str, _Indexes] = {}
+def _at(index: RuleIndex[Any]) -> frozenset[int] | None:
+    depths = index.depths
+    return frozenset(d - 1 for d in depths) if depths or not index.entries else None
 
 
-def rule_index(rules: DialectRules) -> _Indexes:
-    found = _INDEXES.get(rules.name)
+_INDEXES: dict[tuple[str, str | None], _Indexes] = {}
+
+
+def rule_index(rules: DialectRules, profile: str | None = None) -> _Indexes:
+    key = (rules.name, profile)
+    found = _INDEXES.get(key)
     if found is None or found.rules is not rules:
-        found = _INDEXES[rules.name] = _Indexes(rules)
+        found = _INDEXES[key] = _Indexes(rules, profile)
     return found
+
+
+def detect_profile(tree: Node, rules: DialectRules) -> str | None:
+    """The device profile (switch, router) from the top-level lines of a full config."""
+    if not rules.profiles:
+        return rules.profile_default
+    for name, pattern in rules.profiles:
+        compiled = re.compile(pattern)
+        if any(compiled.match(child.text) for child in tree.children):
+            return name
+    return rules.profile_default
+
+
+def list_key(rule: ListRule, found: re.Match[str] | bool, text: str) -> str:
+    """The title of the numbered list a line belongs to (`access-list 105`)."""
+    if isinstance(found, re.Match):
+        return text[: found.end(1)]
+    return text
 
 
 @dataclass(slots=True)
@@ -75,6 +120,7 @@ class ConfigDiff:
     intended: ConfigTree
     rules: DialectRules
     root: SectionDiff | None
+    profile: str | None = None  # the device profile the platform defaults were taken for
 
     def __bool__(self) -> bool:
         return self.root is not None
@@ -91,9 +137,14 @@ class ConfigDiff:
 
 
 @paused
-def diff(running: ConfigTree, intended: ConfigTree, rules: DialectRules) -> ConfigDiff:
-    """Compare two trees of the same dialect."""
-    return ConfigDiff(running, intended, rules, _compare(running, intended, (), rule_index(rules)))
+def diff(running: ConfigTree, intended: ConfigTree, rules: DialectRules, *,
+         profile: str | None = None) -> ConfigDiff:
+    """Compare two trees of the same dialect; `profile` (switch, router) picks the
+    platform defaults (detected from running when not given)."""
+    if profile is None:
+        profile = detect_profile(running, rules)
+    ix = rule_index(rules, profile)
+    return ConfigDiff(running, intended, rules, _compare(running, intended, (), ix), profile)
 
 
 def _compare(r: Node, i: Node, lineage: tuple[str, ...], ix: _Indexes) -> SectionDiff | None:
@@ -116,15 +167,91 @@ def _compare(r: Node, i: Node, lineage: tuple[str, ...], ix: _Indexes) -> Sectio
     pairs = _split(r, i, sd)
     if sd.missing and sd.extra:
         _pair_replacements(sd, ix)
+    if ix.defaults.entries and (sd.missing or sd.extra):
+        _platform_defaults(sd, ix)
+    if ix.volatile.entries and (ix.steady_at is None or len(lineage) in ix.steady_at):
+        pairs = _steady(sd, pairs, ix)
     for a, b in pairs:
         sub = _compare(a, b, (*lineage, b.text), ix)
         if sub:
             sd.sections.append(sub)
     if lineage:
         _order(sd, rt, it, ix)
-    if sd.missing or sd.extra or sd.replaced or sd.sections or sd.reordered:
+    if ix.lists.entries and (ix.list_at is None or len(lineage) in ix.list_at):
+        _lists(sd, rt, it, ix)
+    if sd.missing or sd.extra or sd.replaced or sd.sections or sd.reordered or sd.relisted:
         return sd
     return None
+
+
+def _steady(sd: SectionDiff, pairs: list[tuple[Node, Node]], ix: _Indexes,
+            ) -> list[tuple[Node, Node]]:
+    """Volatile lines (`version …`, timestamps) are never a difference."""
+    lineage, first, prefixes = sd.lineage, ix.volatile.first, ix.volatile.prefixes
+
+    def steady(text: str) -> bool:
+        if prefixes is not None and not text.startswith(prefixes):
+            return True  # the C-speed pre-filter: most lines are not volatile
+        return first((*lineage, text)) is None
+
+    sd.missing = [n for n in sd.missing if steady(n.text)]
+    sd.extra = [n for n in sd.extra if steady(n.text)]
+    if prefixes is not None and not any(b.text.startswith(prefixes) for _, b in pairs):
+        return pairs
+    return [(a, b) for a, b in pairs if steady(b.text)]
+
+
+def _platform_defaults(sd: SectionDiff, ix: _Indexes) -> None:
+    """Lines the device never shows are not missing; a running section in its default
+    state (an unconfigured port) is not extra."""
+    hit = ix.defaults.first(sd.lineage) if sd.lineage and sd.missing else None
+    if hit is not None:
+        hidden = hit[0].hidden
+        sd.missing = [n for n in sd.missing if n.children or n.text not in hidden]
+    if sd.extra:
+        sd.extra = [n for n in sd.extra if not _unconfigured(n, sd.lineage, ix)]
+
+
+def _unconfigured(node: Node, lineage: tuple[str, ...], ix: _Indexes) -> bool:
+    hit = ix.defaults.first((*lineage, node.text))
+    if hit is None or not hit[0].resident:
+        return False
+    rule = hit[0]
+    return all(not c.children and (c.text in rule.shown or c.text in rule.keep)
+               for c in node.children)
+
+
+def _lists(sd: SectionDiff, rt: list[str], it: list[str], ix: _Indexes) -> None:
+    """Numbered lists (IOS `access-list N`) whose common entries are in another order."""
+    prefixes = ix.lists.prefixes
+    if prefixes is not None:  # C-speed pre-filter: most lines are not list entries
+        rt = [t for t in rt if t.startswith(prefixes)]
+        if not rt:
+            return
+        it = [t for t in it if t.startswith(prefixes)]
+        if rt == it:
+            return
+    running = _entries(rt, sd.lineage, ix)
+    if not running:
+        return
+    intended = _entries(it, sd.lineage, ix)
+    for title, old in running.items():
+        new = intended.get(title)
+        if new is None or old == new:
+            continue
+        common = set(old) & set(new)
+        if [t for t in old if t in common] != [t for t in new if t in common]:
+            sd.relisted.append(title)
+
+
+def _entries(texts: list[str], lineage: tuple[str, ...], ix: _Indexes,
+             ) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for text in texts:
+        hit = ix.lists.first((*lineage, text))
+        if hit is not None:
+            out.setdefault(list_key(hit[0], hit[1], text), []).append(text)
+    return out
 
 
 def _split(r: Node, i: Node, sd: SectionDiff) -> list[tuple[Node, Node]]:
@@ -148,7 +275,19 @@ def _split(r: Node, i: Node, sd: SectionDiff) -> list[tuple[Node, Node]]:
     ]
     if dups:
         _pair_repeated(rc, ic, dups & rindex.keys() & iindex.keys(), sd, pairs)
+    if sd.extra or sd.missing:
+        _contexts(sd, pairs)
     return pairs
+
+
+def _contexts(sd: SectionDiff, pairs: list[tuple[Node, Node]]) -> None:
+    """A slice's context line on one side only: compare what is under it, not the line."""
+    if any(n.tag == CONTEXT for n in sd.extra):
+        pairs += [(n, Node(n.text, n.line)) for n in sd.extra if n.tag == CONTEXT]
+        sd.extra = [n for n in sd.extra if n.tag != CONTEXT]
+    if any(n.tag == CONTEXT for n in sd.missing):
+        pairs += [(Node(n.text, n.line), n) for n in sd.missing if n.tag == CONTEXT]
+        sd.missing = [n for n in sd.missing if n.tag != CONTEXT]
 
 
 def _pair_repeated(
@@ -233,8 +372,15 @@ def _order(sd: SectionDiff, rt: list[str], it: list[str], ix: _Indexes) -> None:
         return  # sequence numbers fix the order; edits are per entry
     rset, iset = set(rt), set(it)
     sd.reordered = [t for t in rt if t in iset] != [t for t in it if t in rset]
+    if rule.insert:  # new entries are appended; `insert` puts them (and moved ones) in place
+        sd.moves = [t for t in rt if t in iset] + [t for t in it if t not in rset] != it
+        return
     appended = not sd.extra and not sd.replaced and it[: len(rt)] == rt
-    sd.whole = (sd.reordered or bool(sd.extra or sd.replaced or sd.missing)) and not appended
+    changed = (sd.reordered or bool(sd.extra or sd.replaced or sd.missing)) and not appended
+    if rule.resequence:
+        sd.edit = changed  # numbered by the device: edited in place, never re-created
+    else:
+        sd.whole = changed
 
 
 def _changes(sd: SectionDiff) -> Iterator[Change]:
@@ -247,5 +393,7 @@ def _changes(sd: SectionDiff) -> Iterator[Change]:
         yield Change("missing", path, node.text, line=node.line, node=node)
     if sd.reordered:
         yield Change("reordered", path[:-1], path[-1], line=sd.intended.line, node=sd.intended)
+    for title in sd.relisted:
+        yield Change("reordered", path, title, line=sd.intended.line, node=sd.intended)
     for sub in sd.sections:
         yield from _changes(sub)

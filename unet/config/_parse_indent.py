@@ -9,11 +9,12 @@ from __future__ import annotations
 import operator
 
 from unet.config._gc import paused
+from unet.config._rules_index import RuleIndex
 from unet.config._tree import _NO_INDEX, ConfigTree, Node
-from unet.config.rules import DialectRules, OpaqueBlock
+from unet.config.rules import DialectRules, ExitRule, OpaqueBlock
 from unet.core import Diagnostic, Location, Severity
 
-__all__ = ["emit_indent", "parse_indent"]
+__all__ = ["canonical_opaque", "emit_indent", "exit_index", "parse_indent", "retype_opaque"]
 
 _CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\r\n\x03\x0c"}
 
@@ -166,16 +167,73 @@ def _read_opaque(
         if rest:
             end, exact = ("^C" if rest.startswith("^C") else rest[0]), False
             if end in rest[len(end) :]:
+                if block.shown and end != block.shown:
+                    s = _redelimit(s, block, end, block.shown)
                 parent.add(s, number)
                 return number
     for j in range(number, len(lines)):
         if (stripped[j] == end) if exact else (end in stripped[j]):
-            body = [s, *(raw.rstrip() for raw in lines[number : j + 1])]
-            parent.add("\n".join(body), number)
+            body = "\n".join([s, *(raw.rstrip() for raw in lines[number : j + 1])])
+            if block.shown and not exact and end != block.shown:
+                body = _redelimit(body, block, end, block.shown)
+            parent.add(body, number)
             return j + 1
     _warn(tree, number, "C103", f"unterminated block {s!r} (no closing {end!r}); kept as one line")
     parent.add(s, number)
     return number
+
+
+def _delimiter(text: str, block: OpaqueBlock) -> tuple[str, int] | None:
+    """The delimiter of a delimited block and where it starts in `text`."""
+    head = text.split("\n", 1)[0]
+    words = head.split(None, block.skip)
+    if len(words) <= block.skip or not words[block.skip]:
+        return None
+    rest = words[block.skip]
+    return ("^C" if rest.startswith("^C") else rest[0]), len(head) - len(rest)
+
+
+def _redelimit(text: str, block: OpaqueBlock, old: str, new: str) -> str:
+    start = _delimiter(text, block)
+    last = text.rfind(old)
+    if start is None or last <= start[1]:
+        return text
+    at = start[1]
+    return text[:at] + new + text[at + len(old) : last] + new + text[last + len(old) :]
+
+
+def _shown_blocks(rules: DialectRules) -> tuple[OpaqueBlock, ...]:
+    return tuple(b for b in rules.opaque if b.delimited and b.shown)
+
+
+def canonical_opaque(text: str, rules: DialectRules) -> str:
+    """A banner typed with any delimiter, as the device shows it (IOS stores ETX and
+    shows `^C`); any other text unchanged."""
+    for block in _shown_blocks(rules):
+        shown = block.shown
+        if shown is not None and text.startswith(block.prefix):
+            found = _delimiter(text, block)
+            if found is not None and found[0] != shown:
+                return _redelimit(text, block, found[0], shown)
+    return text
+
+
+def retype_opaque(text: str, rules: DialectRules) -> tuple[str, str] | None:
+    """A banner shown with `^C`, with a delimiter that can be typed (pasting `^C` makes
+    `^` the delimiter): the first of the dialect's `banner_delimiters` not in the body.
+    Returns (text, delimiter), or None when the text needs no change."""
+    for block in _shown_blocks(rules):
+        if not text.startswith(block.prefix):
+            continue
+        found = _delimiter(text, block)
+        if found is None or found[0] != block.shown:
+            return None
+        body = text[found[1] + len(block.shown) : text.rfind(block.shown)]
+        for char in rules.banner_delimiters:
+            if char not in body:
+                return _redelimit(text, block, block.shown, char), char
+        return None
+    return None
 
 
 def emit_indent(tree: Node, rules: DialectRules) -> str:
@@ -199,8 +257,17 @@ def _emit(
                 out.append(pad + exit_text)
 
 
+_EXITS: dict[int, RuleIndex[ExitRule]] = {}
+
+
+def exit_index(rules: DialectRules) -> RuleIndex[ExitRule]:
+    """The dialect's exit rules, indexed for lookups by lineage (cached)."""
+    found = _EXITS.get(id(rules))
+    if found is None:
+        found = _EXITS[id(rules)] = RuleIndex(rules.exits)
+    return found
+
+
 def _exit_for(rules: DialectRules, lineage: tuple[str, ...]) -> str | None:
-    for rule in rules.exits:
-        if rule.match.lineage(lineage):
-            return rule.text
-    return None
+    hit = exit_index(rules).first(lineage)
+    return hit[0].text if hit is not None else None

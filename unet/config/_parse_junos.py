@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 from unet.config._gc import paused
-from unet.config._tree import NEGATE, ConfigTree, Node
+from unet.config._tree import INSERT, NEGATE, ConfigTree, Node
 from unet.config.rules import DialectRules
 from unet.core import Diagnostic, Location, Severity
 
-__all__ = ["INACTIVE", "emit_brace", "emit_set", "parse_junos"]
+__all__ = ["INACTIVE", "emit_set", "parse_junos"]
 
 INACTIVE = "inactive"
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|"[^"]*$|/\*|[{};\[\]]|[^\s{};\[\]"]+')
@@ -19,24 +19,31 @@ _SET_VERBS = frozenset({"set", "deactivate", "activate", "delete", "protect"})
 
 
 class _State:
-    __slots__ = ("comment", "items", "listing", "stack", "tag", "tree", "words")
+    __slots__ = ("comment", "items", "listing", "open_line", "opened", "stack", "tag", "tree",
+                 "words")
 
     def __init__(self, tree: ConfigTree) -> None:
         self.tree = tree
         self.stack: list[Node] = [tree]
+        self.opened: list[int] = [0]  # the line each open block began on
         self.words: list[str] = []
         self.items: list[str] = []
         self.listing = False
         self.comment = False
         self.tag: str | None = None
+        self.open_line = 0  # a line that ended inside a statement (no ';' or '{')
 
     def warn(self, line: int, code: str, message: str) -> None:
         where = Location(self.tree.path, line, 1)
         self.tree.diagnostics.append(Diagnostic(where, code, Severity.WARNING, message))
 
+    def drop_pending(self) -> None:
+        self.words, self.items, self.tag, self.listing, self.open_line = [], [], None, False, 0
+
 
 @paused
 def parse_junos(text: str, rules: DialectRules, path: str = "<config>") -> ConfigTree:
+    """Every line is read into the tree or reported: nothing is dropped silently."""
     tree = ConfigTree(rules.name, path)
     state = _State(tree)
     for number, raw in enumerate(text.split("\n"), 1):
@@ -44,22 +51,52 @@ def parse_junos(text: str, rules: DialectRules, path: str = "<config>") -> Confi
         if not line or (not state.comment and line.startswith("#")):
             continue
         first = line.split(None, 1)[0]
-        if len(state.stack) == 1 and not state.words and not state.comment and first in _SET_VERBS:
+        if not state.comment and not state.listing and first in _SET_VERBS and (
+                len(state.stack) == 1 or not line.endswith((";", "{", "}"))):
+            # Inside braces `set` can be a keyword (`community { set C; }`), never a line
+            # without a terminator.
+            _before_set(state, number)
             _set_line(state, line, number)
+        elif not state.comment and not state.words and line.startswith("!"):
+            state.warn(number, "C501", f"not JunOS syntax (a comment from another tool?); "
+                       f"line skipped: {line[:40]!r}")
         else:
+            if state.open_line and not state.comment:
+                state.warn(state.open_line, "C503", "statement has no ';' or '{' at the end "
+                           f"of the line; read on with line {number}")
+                state.open_line = 0
             _brace_line(state, line, number)
-    if len(state.stack) > 1 or state.words:
+            if (state.words or state.tag) and not state.listing and not state.comment:
+                state.open_line = number
+    last = text.count("\n") + 1
+    if state.words or state.items:
+        state.warn(state.open_line or last, "C502", "statement without ';' or '{' at end of "
+                   f"file; skipped: {' '.join(state.words)[:40]!r}")
+    if len(state.stack) > 1:
         unclosed = len(state.stack) - 1
-        state.warn(text.count("\n") + 1, "C113", f"{unclosed} unclosed '{{' at end of file")
+        state.warn(last, "C113", f"{unclosed} unclosed '{{' at end of file (the innermost "
+                   f"opened on line {state.opened[-1]})")
     return tree
+
+
+def _before_set(state: _State, number: int) -> None:
+    """A `set` line ends whatever brace text came before it."""
+    if state.words or state.items:
+        where = state.open_line or number
+        state.warn(where, "C501", "neither a `set` command nor a complete statement; "
+                   f"skipped: {' '.join(state.words)[:40]!r}")
+        state.drop_pending()
+    if len(state.stack) > 1:
+        state.warn(number, "C504", f"`set` line inside the '{{' opened on line "
+                   f"{state.opened[-1]}; that block is closed here")
+        del state.stack[1:], state.opened[1:]
 
 
 def _words(line: str) -> list[str]:
     return [tok for tok in _TOKEN.findall(line) if tok not in ";[]"]
 
 
-def _set_line(state: _State, line: int | str, number: int) -> None:
-    assert isinstance(line, str)
+def _set_line(state: _State, line: str, number: int) -> None:
     verb, *words = _words(line)
     if not words:
         state.warn(number, "C111", f"{verb!r} without a path; line skipped")
@@ -75,21 +112,33 @@ def _set_line(state: _State, line: int | str, number: int) -> None:
 
 
 def _brace_line(state: _State, line: str, number: int) -> None:
-    for token in _TOKEN.findall(line):
-        if state.comment:
-            state.comment = not token.endswith("*/") and "*/" not in token
-            continue
+    pos: int | None = 0
+    if state.comment:
+        end = line.find("*/")
+        if end < 0:
+            return
+        state.comment, pos = False, end + 2
+    while pos is not None:
+        pos = _tokens(state, line, pos, number)
+
+
+def _tokens(state: _State, line: str, pos: int, number: int) -> int | None:
+    """Read tokens from `pos`; the position after a closed `/* */` comment, else None."""
+    for found in _TOKEN.finditer(line, pos):
+        token = found.group()
         if token == "/*":
-            state.comment = "*/" not in line[line.index("/*") :]
-            if not state.comment:
-                break
-            continue
+            end = line.find("*/", found.end())
+            if end < 0:
+                state.comment = True
+                return None
+            return end + 2
         if token.startswith("#") and not state.words:
-            break
+            return None
         if token.startswith('"') and (len(token) == 1 or not token.endswith('"')):
             state.warn(number, "C114", "unterminated quoted string closed at end of line")
             token += '"'
         _token(state, token, number)
+    return None
 
 
 def _token(state: _State, token: str, number: int) -> None:
@@ -102,11 +151,13 @@ def _token(state: _State, token: str, number: int) -> None:
     elif token == "{":
         node = _path(state, number)
         state.stack.append(node)
+        state.opened.append(number)
     elif token == "}":
         if state.words:
             _leaf(state, number)
         if len(state.stack) > 1:
             state.stack.pop()
+            state.opened.pop()
         else:
             state.warn(number, "C112", "unbalanced '}' ignored")
     elif state.listing:
@@ -139,53 +190,34 @@ def _leaf(state: _State, number: int) -> None:
 
 
 def emit_set(tree: Node, rules: DialectRules | None = None) -> str:
-    """`set` lines for every leaf, then `deactivate` for inactive statements."""
+    """`set` lines for every leaf, then `deactivate` for inactive statements; in a
+    remediation, `delete` lines first and `insert` lines last."""
     out: list[str] = []
     tail: list[str] = []
     deletes: list[str] = []
-    _emit_set(tree, "", out, tail, deletes)
-    lines = deletes + out + tail
+    inserts: list[str] = []
+    _emit_set(tree, "", out, tail, deletes, inserts)
+    lines = deletes + out + tail + inserts
     return "\n".join(lines) + "\n" if lines else ""
 
 
-def _emit_set(
-    node: Node, prefix: str, out: list[str], tail: list[str], deletes: list[str]
-) -> None:
+def _emit_set(node: Node, prefix: str, out: list[str], tail: list[str], deletes: list[str],
+              inserts: list[str]) -> None:
     for child in node.children:
         tag = child.tag
         if isinstance(tag, tuple) and tag[0] == NEGATE:  # a remediation command
             deletes.append(f"delete {prefix}{tag[1]}")
             continue
+        if isinstance(tag, tuple) and tag[0] == INSERT:
+            _, template, item, where, anchor = tag
+            path = prefix.rstrip()
+            inserts.append(template.format(path=path, item=item, where=where, anchor=anchor,
+                                           keyword=path.rsplit(" ", 1)[-1]))
+            continue
         path = prefix + child.text
         if child.tag == INACTIVE:
             tail.append(f"deactivate {path}")
         if child.children:
-            _emit_set(child, path + " ", out, tail, deletes)
+            _emit_set(child, path + " ", out, tail, deletes, inserts)
         else:
             out.append(f"set {path}")
-
-
-def emit_brace(tree: Node, rules: DialectRules) -> str:
-    out: list[str] = []
-    for child in tree.children:
-        _statement(child, "", 0, rules, out)
-    return "\n".join(out) + "\n" if out else ""
-
-
-def _statement(node: Node, prefix: str, depth: int, rules: DialectRules, out: list[str]) -> None:
-    pad = " " * (rules.indent * depth)
-    mark = "inactive: " if node.tag == INACTIVE else ""
-    words = prefix + node.text
-    kids = node.children
-    if not kids:
-        out.append(f"{pad}{mark}{words};")
-    elif node.text in rules.join_keywords and depth > 0 and not mark and not prefix:
-        for child in kids:
-            _statement(child, words + " ", depth, rules, out)
-    elif len(kids) == 1 and not kids[0].children and kids[0].tag != INACTIVE:
-        out.append(f"{pad}{mark}{words} {kids[0].text};")
-    else:
-        out.append(f"{pad}{mark}{words} {{")
-        for child in kids:
-            _statement(child, "", depth + 1, rules, out)
-        out.append(pad + "}")

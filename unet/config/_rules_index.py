@@ -4,7 +4,7 @@ prefix of the last level with str methods, and only then run the regexes."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Generic, Protocol, TypeVar
 
 from unet.config._match import Match
@@ -65,3 +65,28 @@ class RuleIndex(Generic[R]):
             if found:
                 return rule, found
         return None
+
+    def all(self, lineage: Sequence[str]) -> Iterator[tuple[R, re.Match[str] | bool]]:
+        """Every rule matching `lineage`, in table order."""
+        size, text = len(lineage), lineage[-1]
+        for rule, depth, prefix in self.by_char.get(text[:1], self.wild):
+            if (depth > 0 and depth != size) or (depth < 0 and -depth > size):
+                continue
+            if prefix and not text.startswith(prefix):
+                continue
+            found = rule.match.lineage(lineage)
+            if found:
+                yield rule, found
+
+    @property
+    def depths(self) -> frozenset[int]:
+        """The lineage lengths anchored rules match at (empty if any rule floats)."""
+        if any(depth < 0 for _, depth, _ in self.entries):
+            return frozenset()
+        return frozenset(depth for _, depth, _ in self.entries)
+
+    @property
+    def prefixes(self) -> tuple[str, ...] | None:
+        """The literal prefixes every match starts with; None when a rule has none."""
+        found = tuple(prefix for _, _, prefix in self.entries)
+        return found if all(found) else None

@@ -10,10 +10,29 @@ from collections.abc import Iterator
 
 from unet.core import Diagnostic
 
-__all__ = ["NEGATE", "REDEFINE", "REPLACE", "ConfigTree", "Node"]
+__all__ = [
+    "CONTEXT", "ENTER", "INSERT", "LISTEDIT", "NEGATE", "REDEFINE", "REPLACE", "RESEQ", "SEQ",
+    "SEQEDIT", "UNSEQ", "ConfigTree", "Node",
+]
 
-# Tags on remediation commands, read by `apply` and the emitters.
-NEGATE, REPLACE, REDEFINE = "negate", "replace", "redefine"
+# Tags on remediation commands (tuples whose first item is one of these), read by `apply`,
+# the emitters and the command list:
+#   (NEGATE, target, cascade)  remove `target` (and the lines `cascade` matches)
+#   (REPLACE, old)             overwrite the slot holding `old`
+#   (REDEFINE,)                restate a section whole
+#   (ENTER,)                   enter an existing section to change what is under it
+#   (RESEQ,)                   renumber a list's entries (the device's own numbering)
+#   (SEQEDIT, step)            edit a section's entries by number after RESEQ
+#   (LISTEDIT, title, step)    edit the sibling lines of a numbered list (`access-list 105`)
+#   (SEQ, n, text) / (UNSEQ, n, text)  add / remove entry number n
+#   (INSERT, template, item, where, anchor)  move an entry (JunOS `insert`)
+NEGATE, REPLACE, REDEFINE, ENTER = "negate", "replace", "redefine", "enter"
+# On a node of a slice: the line is there only as the parent of lines the slice selects
+# (`interface Gi1` for `interface .*||description .*`), so a diff never removes or adds it
+# as a whole, only what is under it.
+CONTEXT = "context"
+RESEQ, SEQEDIT, LISTEDIT, SEQ, UNSEQ, INSERT = (
+    "resequence", "seqedit", "listedit", "seq", "unseq", "insert")
 
 # Shared by every leaf and never mutated (Node._own replaces them before any change).
 _NO_CHILDREN: list[Node] = ()  # type: ignore[assignment]

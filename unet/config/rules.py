@@ -12,15 +12,20 @@ from dataclasses import dataclass
 from unet.config._match import Match
 
 __all__ = [
+    "BraceRule",
     "CascadeRule",
+    "DefaultRule",
     "DialectRules",
     "ExitRule",
     "IdempotentRule",
+    "ListRule",
     "Match",
     "NegationRule",
     "OpaqueBlock",
     "OrderRule",
+    "ProtectRule",
     "SecretRule",
+    "VolatileRule",
     "WeightRule",
 ]
 
@@ -64,11 +69,34 @@ class IdempotentRule:
 class OrderRule:
     """The children of sections matching `match` are order-sensitive. With `seq` (a
     prefix regex capturing a sequence number) edits are per entry; otherwise the section
-    is re-sent whole: negated first, or (`redefine=True`) simply restated."""
+    is re-sent whole: negated first, or (`redefine=True`) simply restated.
+
+    `resequence` (a command template; `{1}`… are the match's groups, `{step}` the
+    numbering step) says the device numbers the entries itself (10, 20, …) without showing
+    the numbers: the entries are renumbered with it and then edited in place by number.
+    `entry` is how a numbered entry is typed. `insert` (JunOS) moves an entry: a template
+    with `{path}`, `{item}`, `{where}` (before/after), `{keyword}` and `{anchor}`."""
 
     match: Match
     seq: str | None = None
     redefine: bool = False
+    resequence: str | None = None
+    entry: str = "{seq} {text}"
+    insert: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListRule:
+    """Sibling lines matching `match` form one ordered list keyed by group 1, the rest of
+    the line (group 2) being the entry (IOS numbered ACLs: `access-list 105 permit …`).
+    The device removes the whole list for any negation of one of its lines, so entries
+    are edited in the `edit` section by sequence number after `resequence`; `remove` is
+    the command that deletes the whole list."""
+
+    match: Match
+    edit: str
+    remove: str
+    resequence: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +113,78 @@ class OpaqueBlock:
     """A multi-line block kept as one leaf. It starts at a line beginning with `prefix`
     (under a lineage matching `within`, if given). `end` is the closing line; with
     `delimited` the delimiter is the character(s) after the `skip` words of the first line
-    (banners), and `end` is used when no delimiter is given (EOS `EOF`)."""
+    (banners), and `end` is used when no delimiter is given (EOS `EOF`). `shown`: the
+    delimiter the device prints whatever was typed (IOS stores ETX and shows `^C`), so a
+    banner typed with `#` is read as the same banner."""
 
     prefix: str
     end: str
     delimited: bool = False
     skip: int = 0
     within: Match | None = None
+    shown: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProtectRule:
+    """Lines matching `match` (and everything under them) are never removed or reset by
+    remediation: the command is held back with `reason`. With `containing` (a regex) only
+    sections with a child line matching it are protected (an interface in `Mgmt-vrf`)."""
+
+    match: Match
+    reason: str
+    containing: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultRule:
+    """Platform defaults of the sections matching `match`, on devices of `profile` (None:
+    every device). `hidden`: lines the device never shows because they are the default
+    (`no shutdown`), so intended may say them without a difference. `shown`: the lines
+    the section shows in its default state (after `default interface`); a section with
+    only these (and `keep` lines) is what an unconfigured port looks like. `keep`: running
+    lines re-applied after a reset when intended does not configure the section, so a
+    port that was shut down stays down. Only `resident` sections (physical ports, which
+    always exist) have a default state."""
+
+    match: Match
+    hidden: tuple[str, ...] = ()
+    shown: tuple[str, ...] = ()
+    keep: tuple[str, ...] = ()
+    profile: str | None = None
+    resident: bool = False  # the section always exists (a physical port): removal resets it
+
+
+@dataclass(frozen=True, slots=True)
+class VolatileRule:
+    """Lines matching `match` (and what is under them) are never a difference: they change
+    without the configuration changing, or the device writes them itself (`why`)."""
+
+    match: Match
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class BraceRule:
+    """How JunOS prints a statement in brace form. `match` is a word lineage ending at the
+    statement's keyword. `kind`:
+
+    - "block": always `keyword { … }`
+    - "oneline": a block, but one child statement that fits one line shares it
+      (`from protocol direct;`, `then accept;`)
+    - "names": a block whose children are names, each its own block (`interfaces`)
+    - "named": the keyword takes `values` words naming an object, then the object's block
+      (`unit 0 {`, `file messages {`); `inline=True` puts a body of one one-line
+      statement on the same line (`community C members 1:2;`)
+    - "leaf": the keyword and its values on one line, a line per entry
+      (`route-filter 10.0.0.0/8 exact;`, `local-as 65000 private;`)
+    - "list": one value `k v;`, several `k [ v1 v2 ];`
+    """
+
+    match: Match
+    kind: str
+    values: int = 1
+    inline: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +217,17 @@ class DialectRules:
     ordered: tuple[OrderRule, ...] = ()
     weights: tuple[WeightRule, ...] = ()
     opaque: tuple[OpaqueBlock, ...] = ()
-    join_keywords: frozenset[str] = frozenset()  # JunOS brace output: `unit 0 {`
+    lists: tuple[ListRule, ...] = ()
+    volatile: tuple[VolatileRule, ...] = ()
+    protect: tuple[ProtectRule, ...] = ()
+    defaults: tuple[DefaultRule, ...] = ()
+    # (profile, regex matched against top-level lines); the first that any line matches
+    # names the device's profile (switch or router), else `profile_default`.
+    profiles: tuple[tuple[str, str], ...] = ()
+    profile_default: str | None = None
+    brace: tuple[BraceRule, ...] = ()  # JunOS brace output
+    # Characters a pasted banner may be delimited with, in order of preference (the
+    # first that does not occur in the body); empty: print the banner as parsed.
+    banner_delimiters: tuple[str, ...] = ()
     signatures: tuple[tuple[str, int], ...] = ()  # (regex, score) for detect_dialect
     aliases: tuple[str, ...] = ()

@@ -31,6 +31,7 @@ __all__ = [
     "LinksFile",
     "Location",
     "Normalizer",
+    "Protect",
     "Settings",
 ]
 
@@ -115,6 +116,22 @@ class Connection(_Model):
         None, description="refuse hosts missing from known_hosts (default: accept new keys)")
 
 
+Unclaimed = Literal["ignore", "report", "remove"]
+
+
+def _match_expression(value: str) -> str:
+    from unet.config import Match, MatchError
+
+    try:
+        Match.parse(value)
+    except MatchError as exc:
+        raise ValueError(f"invalid match expression: {exc}") from None
+    return value
+
+
+MatchExpression = Annotated[StrictStr, AfterValidator(_match_expression)]
+
+
 class DeviceData(_Model):
     """Device attributes that defaults and groups may set and devices inherit."""
 
@@ -129,6 +146,8 @@ class DeviceData(_Model):
     interfaces: dict[StrictStr, Interface | None] | None = None
     vars: Vars | None = Field(None, description="free-form data for templates and policies")
     connection: Connection | None = Field(None, description="how `unet pull` reaches it")
+    unclaimed: Unclaimed | None = Field(
+        None, description="running lines no template claims: ignore, report or remove")
 
 
 class Defaults(DeviceData):
@@ -198,6 +217,14 @@ class Normalizer(_Model):
     platforms: list[Platform] | None = Field(None, description="only these (default: all)")
 
 
+class Protect(_Model):
+    """A `protect:` entry: lines remediation never removes or resets (held back instead)."""
+
+    match: MatchExpression = Field(description="match expression, e.g. 'interface Gi0/0'")
+    reason: StrictStr | None = Field(None, description="shown with each held-back command")
+    platforms: list[Platform] | None = Field(None, description="only these (default: all)")
+
+
 class Backup(_Model):
     """`backup:` in unet.yaml: how `unet pull` stores running configurations."""
 
@@ -225,6 +252,10 @@ class Settings(_Model):
     lifecycles: list[StrictStr] = ["planned", "implementing", "live", "decommissioned"]
     location_types: list[StrictStr] = ["region", "site", "building", "floor", "room", "rack"]
     normalizers: list[Normalizer] = []
+    protect: list[MatchExpression | Protect] = Field(
+        default_factory=list, description="site-specific lines remediation never removes or resets")
+    unclaimed: Unclaimed = Field(
+        default="ignore", description="running lines no template claims: ignore, report or remove")
     backup: Backup = Field(default_factory=Backup)
     running_configs: Annotated[
         Annotated[StrictStr, AfterValidator(_path_template)] | None,

@@ -14,7 +14,7 @@ import posixpath
 from collections.abc import Iterable
 from pathlib import Path
 
-from unet.config import ConfigTree, parse
+from unet.config import ConfigTextError, ConfigTree, decode_config, parse
 from unet.core import Diagnostic, Location, Severity
 from unet.inventory._yaml import parse_yaml
 from unet.source import Snapshot, SnapshotReadError, WorktreeSnapshot, stem
@@ -162,10 +162,14 @@ class RunningConfigs:
             self._warn(shown, exc.code or "C301", f"cannot read: {exc.reason}",
                        Severity.ERROR if exc.code else None)
             return None
-        if len(data) > MAX_CONFIG_BYTES or b"\0" in data[:8192]:
-            self._warn(shown, "C301", "not a text configuration (binary or larger than 32 MiB)")
+        if len(data) > MAX_CONFIG_BYTES:
+            self._warn(shown, "C301", "not a text configuration (larger than 32 MiB)")
             return None
-        text = data.decode("utf-8", errors="replace")
+        try:
+            text = decode_config(data)
+        except ConfigTextError as exc:
+            self._warn(shown, "C301", f"not a text configuration ({exc.reason})")
+            return None
         if not text.strip():
             self._warn(shown, "C302", "running configuration is empty")
             return None

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import IO, TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
-from unet.config import ConfigDiff
+from unet.config import ConfigDiff, Remediation
 from unet.report import diff as config_report
 
 if TYPE_CHECKING:
@@ -161,13 +161,19 @@ def _changes_json(result: ConfigDiff | None) -> dict[str, Any]:
     return {"summary": document["summary"], "changes": document["changes"]}
 
 
+def _plain(plan: Remediation | None) -> list[str]:
+    """The commands as lines, without risk marks (those are in `remediation.commands`)."""
+    return plan.as_text(marks=False).splitlines() if plan is not None else []
+
+
 def running_json(run: ComplianceRun) -> dict[str, Any]:
     r = run.rollup()
     devices = [{
         "device": d.device, "platform": d.platform, "status": d.status, "running": d.running,
         "skipped": d.skipped,
         "features": [{"feature": f.name, "status": f.status, **_changes_json(f.diff),
-                      "remediation": f.remediation.splitlines()} for f in d.features],
+                      "remediation": _plain(f.plan)} for f in d.features],
+        **({"plan": d.plan.to_json()} if d.plan is not None else {}),
     } for d in run.devices]
     rollup = {"devices": r.devices, "compliant": r.compliant, "non_compliant": r.non_compliant,
               "errors": r.errors, "skipped": r.skipped,

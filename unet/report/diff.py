@@ -39,30 +39,40 @@ def render_text(result: ConfigDiff, stream: IO[str], styled: bool) -> None:
     """Each changed section with its parent lines; `+` missing from running, `-` extra in
     running, `~` replaced (idempotent line), `!` order differs."""
     if result.root is not None:
-        _section(result.root, stream, styled, 0)
+        _section(result.root, stream, styled, 0, flat=result.rules.syntax == "junos")
 
 
-def _section(sd: SectionDiff, stream: IO[str], styled: bool, depth: int) -> None:
+def _section(sd: SectionDiff, stream: IO[str], styled: bool, depth: int, *,
+             flat: bool = False) -> None:
     pad = "  " * depth
+    subtree = _statements if flat else _subtree
     for node in sd.extra:
-        _subtree("-", node, stream, styled, depth)
+        subtree("-", node, stream, styled, depth)
     for old, new, _ in sd.replaced:
         line = f"~ {pad}{_first(new.text)}  (was: {_first(old.text)})"
         stream.write(_paint("~", line, styled) + "\n")
     for node in sd.missing:
-        _subtree("+", node, stream, styled, depth)
+        subtree("+", node, stream, styled, depth)
     if sd.reordered:
         stream.write(_paint("!", f"! {pad}order differs; intended order:", styled) + "\n")
         for child in sd.intended.children:
             stream.write(f"  {pad}{_first(child.text)}\n")
     for sub in sd.sections:
         stream.write(_paint("", f"  {pad}{sub.intended.text}", styled) + "\n")
-        _section(sub, stream, styled, depth + 1)
+        _section(sub, stream, styled, depth + 1, flat=flat)
 
 
 def _first(text: str) -> str:
     head, _, rest = text.partition("\n")
     return f"{head} …(+{rest.count(chr(10)) + 1} lines)" if rest else head
+
+
+def _statements(marker: str, node: Node, stream: IO[str], styled: bool, depth: int) -> None:
+    """JunOS (one word per level): a removed or added subtree as one line per statement."""
+    pad = "  " * depth
+    paths = [" ".join(path) for path, n in node.walk((node.text,)) if not n.children]
+    for line in paths or [node.text]:
+        stream.write(_paint(marker, f"{marker} {pad}{line}", styled) + "\n")
 
 
 def _subtree(marker: str, node: Node, stream: IO[str], styled: bool, depth: int) -> None:

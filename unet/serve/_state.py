@@ -259,14 +259,15 @@ class State:
 
     def _compare(self, device: ResolvedDevice) -> DeviceCompliance:
         from unet.inventory import RunningConfigs
-        from unet.templates import compare_device, compile_normalizers
+        from unet.templates import RemediationOptions, compare_device, compile_normalizers
 
         running = self.cached("running-configs", "", lambda: RunningConfigs(self.snapshot))
         normalizers = self.cached("normalizers", "",
                                   lambda: compile_normalizers(self.inventory.settings))
+        options = RemediationOptions.from_settings(self.inventory.settings, enabled=True)
         return compare_device(device, self.snapshot, self.templates(), running,
                               normalizers=normalizers, outcome=self._outcome(device),
-                              remediation=True)
+                              options=options)
 
 
 def _diagnostic(d: Any) -> Record:

@@ -16,10 +16,24 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
-from unet.config import ConfigDiff, ConfigTree, detect_dialect, diff, emit, parse, remediate
+from unet.config import (
+    ConfigDiff,
+    ConfigTextError,
+    ConfigTree,
+    ProtectRule,
+    Remediation,
+    decode_config,
+    detect_dialect,
+    detect_profile,
+    diff,
+    parse,
+    protect_rules,
+    remediate,
+)
 from unet.core import Diagnostic, Location, Severity, has_errors
 from unet.inventory import SETTINGS_FILE, Inventory, ResolvedDevice, RunningConfigs
 from unet.source import Snapshot, SnapshotReadError
+from unet.templates._claims import claimed, lines_of, unclaimed
 from unet.templates._render import (
     RenderResult,
     TemplateSet,
@@ -31,11 +45,13 @@ from unet.templates._select import Applied
 
 __all__ = [
     "FEATURE_STATUSES",
+    "UNCLAIMED",
     "ComplianceRun",
     "DeviceCompliance",
     "FeatureResult",
     "Normalizer",
     "Outcomes",
+    "RemediationOptions",
     "Rollup",
     "compare_device",
     "compare_devices",
@@ -46,6 +62,7 @@ __all__ = [
 ]
 
 FEATURE_STATUSES = ("compliant", "missing", "extra", "changed", "order-only")
+UNCLAIMED = "(unclaimed)"  # the feature of the lines no template claims
 MAX_CONFIG_BYTES = 32 * 1024 * 1024
 # The dialect check reads the head of the file: enough to tell dialects apart, and the
 # whole of a large config would cost more than the diff itself.
@@ -65,12 +82,18 @@ class Normalizer(NamedTuple):
     index: int  # type: ignore[assignment]  # the entry's position in unet.yaml, not tuple.index
 
 
+def _compile_normalizer(pattern: str) -> re.Pattern[str]:
+    """The one place a normaliser is compiled. MULTILINE: a pattern is matched against one
+    line at a time, so `^`/`$` anchor at each line (also in the whole-text pre-check)."""
+    return re.compile(pattern, re.MULTILINE)
+
+
 def compile_normalizers(settings: Mapping[str, Any]) -> tuple[Normalizer, ...]:
     """The settings' normalisers (already validated by the inventory; bad ones are skipped)."""
     out = []
     for index, item in enumerate(settings.get("normalizers") or ()):
         try:
-            pattern = re.compile(item["pattern"])
+            pattern = _compile_normalizer(item["pattern"])
         except (re.error, KeyError, TypeError):
             continue
         platforms = item.get("platforms")
@@ -79,9 +102,11 @@ def compile_normalizers(settings: Mapping[str, Any]) -> tuple[Normalizer, ...]:
     return tuple(out)
 
 
-def normalize(text: str, normalizers: Iterable[Normalizer], platform: str | None,
-              ) -> tuple[str, list[Diagnostic]]:
-    """Apply each normaliser line by line; a line it leaves blank is dropped."""
+def normalize(text: str, normalizers: Iterable[Normalizer], platform: str | None, *,
+              changed: set[str] | None = None) -> tuple[str, list[Diagnostic]]:
+    """Apply each normaliser line by line; a line it leaves blank is dropped. Each line a
+    normaliser rewrote (stripped) is added to `changed`: its text is unet's, not the
+    device's, so remediation never sends it."""
     problems: list[Diagnostic] = []
     for rule in normalizers:
         if rule.platforms is not None and platform not in rule.platforms:
@@ -89,17 +114,20 @@ def normalize(text: str, normalizers: Iterable[Normalizer], platform: str | None
         if not rule.pattern.search(text):  # the common case: one C-speed scan, no line loop
             continue
         try:
-            text = _lines(text, rule)
+            text = _lines(text, rule, changed)
         except re.error as exc:  # a bad group reference in `replace`
             problems.append(Diagnostic(Location(SETTINGS_FILE), "U205", Severity.ERROR,
                                        f"normalizers[{rule.index}].replace: {exc}"))
     return text, problems
 
 
-def _lines(text: str, rule: Normalizer) -> str:
+def _lines(text: str, rule: Normalizer, changed: set[str] | None = None) -> str:
     out = []
     for line in text.splitlines(keepends=True):
-        new = rule.pattern.sub(rule.replace, line.rstrip("\r\n"))
+        bare = line.rstrip("\r\n")
+        new = rule.pattern.sub(rule.replace, bare)
+        if changed is not None and new != bare and new.strip():
+            changed.add(new.strip())
         if new.strip() or not line.strip():
             out.append(new + "\n" if line.endswith("\n") else new)
     return "".join(out)
@@ -112,7 +140,8 @@ class FeatureResult:
     name: str
     status: str  # one of FEATURE_STATUSES
     diff: ConfigDiff = field(compare=False, repr=False)
-    remediation: str = ""
+    remediation: str = ""  # the commands, with risk marks and the summary as comments
+    plan: Remediation | None = field(default=None, compare=False, repr=False)
 
     @property
     def compliant(self) -> bool:
@@ -144,6 +173,9 @@ class DeviceCompliance:
     features: tuple[FeatureResult, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     skipped: str | None = None
+    # The whole device's commands (every claimed line; with `unclaimed: remove`, every
+    # line), in one safe order: what `unet deploy` sends.
+    plan: Remediation | None = field(default=None, compare=False, repr=False)
 
     @property
     def status(self) -> str:
@@ -190,14 +222,15 @@ class ComplianceRun:
 def render_intended(device: ResolvedDevice, snapshot: Snapshot, templates: TemplateSet, *,
                     normalizers: Iterable[Normalizer] = (),
                     outcome: tuple[Mapping[str, Any], Sequence[Applied]] | None = None,
-                    ) -> RenderResult:
-    """The device's intended configuration, normalised (text, tree and each template)."""
+                    changed: set[str] | None = None) -> RenderResult:
+    """The device's intended configuration, normalised (text, tree and each template);
+    lines a normaliser rewrote are added to `changed`."""
     data, applied = outcome if outcome is not None else (None, ())
     result = render_device(device, snapshot, applied=applied, data=data, templates=templates)
     rules = tuple(normalizers)
     if not rules:
         return result
-    text, problems = normalize(result.text, rules, result.platform)
+    text, problems = normalize(result.text, rules, result.platform, changed=changed)
     if text == result.text and not problems:
         return result
     parts = tuple(replace(t, text=normalize(t.text, rules, result.platform)[0])
@@ -207,13 +240,74 @@ def render_intended(device: ResolvedDevice, snapshot: Snapshot, templates: Templ
                    diagnostics=(*result.diagnostics, *problems))
 
 
+@dataclass(frozen=True, slots=True)
+class RemediationOptions:
+    """How remediation is made: wanted at all, --allow-protected, the site's `protect:`
+    rules ((expression, reason, platforms)) and the repository's `unclaimed:` default."""
+
+    enabled: bool = False
+    allow_protected: bool = False
+    protect: tuple[tuple[str, str, frozenset[str] | None], ...] = ()
+    unclaimed: str = "ignore"
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any], *, enabled: bool = False,
+                      allow_protected: bool = False) -> RemediationOptions:
+        entries: list[tuple[str, str, frozenset[str] | None]] = []
+        for item in settings.get("protect") or ():
+            if isinstance(item, str):
+                entries.append((item, "", None))
+            elif isinstance(item, Mapping) and isinstance(item.get("match"), str):
+                platforms = item.get("platforms")
+                entries.append((item["match"], str(item.get("reason") or ""),
+                                frozenset(platforms) if platforms else None))
+        return cls(enabled, allow_protected, tuple(entries),
+                   str(settings.get("unclaimed") or "ignore"))
+
+    def rules_for(self, platform: str | None) -> tuple[ProtectRule, ...]:
+        chosen = [(e, r) for e, r, only in self.protect if only is None or platform in only]
+        try:
+            return protect_rules(chosen)
+        except ValueError:  # validated by the inventory; an invalid one protects nothing
+            return ()
+
+
+class _Plans:
+    """Diff and remediation for one device: its profile, protect rules, unknown values."""
+
+    def __init__(self, options: RemediationOptions, platform: str | None, profile: str | None,
+                 changed: set[str]) -> None:
+        self.options = options
+        self.profile = profile
+        self.protect = options.rules_for(platform)
+        self.changed = frozenset(changed)
+
+    def plan(self, result: ConfigDiff) -> Remediation:
+        return remediate(result, protect=self.protect,
+                         allow_protected=self.options.allow_protected,
+                         not_comparable=self.changed)
+
+    def feature(self, name: str, running: ConfigTree | None, intended: ConfigTree, *,
+                commands: bool = True) -> FeatureResult:
+        result = diff(running if running is not None else ConfigTree(intended.dialect),
+                      intended, profile=self.profile)
+        if not (self.options.enabled and commands and result):
+            return FeatureResult(name, feature_status(result), result)
+        plan = self.plan(result)
+        return FeatureResult(name, feature_status(result), result, plan.as_text(), plan)
+
+
 def compare_device(device: ResolvedDevice, snapshot: Snapshot, templates: TemplateSet,
                    running: RunningConfigs, *, normalizers: Sequence[Normalizer] = (),
                    outcome: tuple[Mapping[str, Any], Sequence[Applied]] | None = None,
-                   remediation: bool = False) -> DeviceCompliance:
-    """Render, normalise and diff one device, feature by feature."""
+                   remediation: bool = False, options: RemediationOptions | None = None,
+                   ) -> DeviceCompliance:
+    """Render, normalise and diff one device, feature by feature (with `unclaimed:`
+    report or remove, the lines no template claims are a feature of their own)."""
+    options = options or RemediationOptions(enabled=remediation)
+    changed: set[str] = set()
     intended = render_intended(device, snapshot, templates, normalizers=normalizers,
-                               outcome=outcome)
+                               outcome=outcome, changed=changed)
     path = running.path(device.name)
     base = DeviceCompliance(device.name, intended.platform, path,
                             diagnostics=tuple(intended.diagnostics))
@@ -223,22 +317,40 @@ def compare_device(device: ResolvedDevice, snapshot: Snapshot, templates: Templa
         return _no_running(device, base)
     if intended.tree is None:
         return base  # no platform: the inventory reports it
-    tree, problems = _running_tree(snapshot, path, intended.platform, normalizers, device.name)
+    tree, problems = _running_tree(snapshot, path, intended.platform, normalizers, device.name,
+                                   changed)
     if tree is None:
         return replace(base, diagnostics=(*base.diagnostics, *problems))
-    features = tuple(_feature(part.feature.template, part.running, part.intended, remediation)
-                     for part in feature_slices(intended, tree))
-    return replace(base, features=features, diagnostics=(*base.diagnostics, *problems))
+    plans = _Plans(options, intended.platform, detect_profile(tree), changed)
+    parts = list(feature_slices(intended, tree))
+    features = [plans.feature(p.feature.template, p.running, p.intended) for p in parts]
+    mode = str(device.data.get("unclaimed") or options.unclaimed)
+    r_lines = lines_of(p.running for p in parts if p.running is not None)
+    i_lines = lines_of(p.claims for p in parts if p.claims is not None)
+    if mode != "ignore":
+        features.append(plans.feature(UNCLAIMED, unclaimed(tree, r_lines),
+                                      unclaimed(intended.tree, i_lines),
+                                      commands=mode == "remove"))
+    plan = None
+    if options.enabled:
+        whole = mode == "remove"
+        plan = plans.plan(diff(tree if whole else claimed(tree, r_lines),
+                               intended.tree if whole else claimed(intended.tree, i_lines),
+                               profile=plans.profile))
+        problems += _not_comparable(plan, path, device.name)
+    return replace(base, features=tuple(features), plan=plan,
+                   diagnostics=(*base.diagnostics, *problems))
 
 
-def _feature(name: str, running: ConfigTree | None, intended: ConfigTree,
-             remediation: bool) -> FeatureResult:
-    result = diff(running if running is not None else ConfigTree(intended.dialect), intended)
-    commands = ""
-    if remediation and result:
-        form = "set" if result.rules.syntax == "junos" else None
-        commands = emit(remediate(result), form=form)
-    return FeatureResult(name, feature_status(result), result, commands)
+def _not_comparable(plan: Remediation, path: str, device: str) -> list[Diagnostic]:
+    unknown = [c for c in plan.held if c.held and c.held.startswith("not comparable")]
+    if not unknown:
+        return []
+    first = unknown[0].text.split("\n", 1)[0]
+    return [Diagnostic(Location(path), "C305", Severity.WARNING,
+                       f"device {device}: {len(unknown)} command(s) left out of the "
+                       f"remediation, their value masked or rewritten by a normalizer "
+                       f"(not comparable), e.g. {first!r}")]
 
 
 def _no_running(device: ResolvedDevice, base: DeviceCompliance) -> DeviceCompliance:
@@ -252,7 +364,7 @@ def _no_running(device: ResolvedDevice, base: DeviceCompliance) -> DeviceComplia
 
 
 def _running_tree(snapshot: Snapshot, path: str, platform: str | None,
-                  normalizers: Sequence[Normalizer], device: str,
+                  normalizers: Sequence[Normalizer], device: str, changed: set[str],
                   ) -> tuple[ConfigTree | None, list[Diagnostic]]:
     """The running config, normalised and parsed; or None and why not."""
     def error(code: str, message: str) -> tuple[None, list[Diagnostic]]:
@@ -263,16 +375,19 @@ def _running_tree(snapshot: Snapshot, path: str, platform: str | None,
         data = snapshot.read(path)
     except SnapshotReadError as exc:
         return error(exc.code or "C301", f"cannot read the running config: {exc.reason}")
-    if len(data) > MAX_CONFIG_BYTES or b"\0" in data[:8192]:
-        return error("C301", "the running config is not text (binary or over 32 MiB)")
-    text = data.decode("utf-8", errors="replace")
+    if len(data) > MAX_CONFIG_BYTES:
+        return error("C301", "the running config is over 32 MiB")
+    try:
+        text = decode_config(data)
+    except ConfigTextError as exc:
+        return error("C301", f"the running config is not text ({exc.reason})")
     if not text.strip():
         return error("C302", "the running config is empty")
     found = detect_dialect(text[:_DETECT_CHARS])
     if found.certain and _family(found.name) != _family(platform):
         return error("C304", f"the running config looks like {found.name}, but the device's "
                      f"platform is {platform}")
-    text, problems = normalize(text, normalizers, platform)
+    text, problems = normalize(text, normalizers, platform, changed=changed)
     return parse(text, platform or "ios", path=path), problems
 
 
@@ -283,11 +398,14 @@ def _family(platform: str | None) -> str | None:
 def compare_devices(snapshot: Snapshot, inventory: Inventory, *,
                     devices: Iterable[ResolvedDevice] | None = None,
                     outcomes: Outcomes | None = None, remediation: bool = False,
+                    allow_protected: bool = False,
                     progress: Callable[[str], None] | None = None) -> ComplianceRun:
     """Compare every device (or `devices`); `progress(name)` is called after each."""
     templates = load_templates(snapshot)
     running = RunningConfigs(snapshot)
     normalizers = compile_normalizers(inventory.settings)
+    options = RemediationOptions.from_settings(inventory.settings, enabled=remediation,
+                                               allow_protected=allow_protected)
     chosen = list(devices) if devices is not None else [
         inventory.devices[n] for n in sorted(inventory.devices)]
     run = ComplianceRun(diagnostics=list(running.diagnostics))  # C300: other candidates
@@ -295,7 +413,7 @@ def compare_devices(snapshot: Snapshot, inventory: Inventory, *,
     for device in chosen:
         outcome = outcomes.get(device.name) if outcomes is not None else None
         result = compare_device(device, snapshot, templates, running, normalizers=normalizers,
-                                outcome=outcome, remediation=remediation)
+                                outcome=outcome, options=options)
         run.devices.append(result)
         for problem in result.diagnostics:
             if problem not in seen:

@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 
-from unet.config import ConfigTree, Match, Node, parse
+from unet.config import CONTEXT, ConfigTree, Match, Node, parse
 from unet.core import Diagnostic, Location, Severity, has_errors
 from unet.inventory import ResolvedDevice, did_you_mean
 from unet.source import Snapshot
@@ -272,6 +272,7 @@ class FeatureSlice:
     feature: Feature
     intended: ConfigTree
     running: ConfigTree | None = None
+    claims: ConfigTree | None = None  # what it owns of the device's whole intended tree
 
 
 def feature_slice(tree: ConfigTree, feature: Feature, rendered: Node | None = None) -> ConfigTree:
@@ -294,6 +295,7 @@ def _select(node: Node, matches: tuple[Match, ...], depth: int, out: Node) -> No
             out.adopt(child.copy())
             continue
         section = Node(child.text, child.line)
+        section.tag = child.tag if child.tag is not None else CONTEXT
         _select(child, live, depth + 1, section)
         if section.children:
             out.adopt(section)
@@ -323,4 +325,5 @@ def feature_slices(result: RenderResult, running: ConfigTree | None = None,
         own = parse(item.text, result.tree.dialect) if item.feature.owns_rendered else None
         intended = own if own is not None else feature_slice(result.tree, item.feature)
         other = feature_slice(running, item.feature, own) if running is not None else None
-        yield FeatureSlice(item.feature, intended, other)
+        claims = feature_slice(result.tree, item.feature, own) if own is not None else intended
+        yield FeatureSlice(item.feature, intended, other, claims)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from unet.config import ConfigDiff, ConfigTree, diff, emit, remediate
+from unet.config import ConfigDiff, ConfigTree, diff, remediate
 from unet.core import Diagnostic, Severity, UnetError, has_errors
 from unet.inventory import Inventory, ResolvedDevice, did_you_mean, load_inventory
 from unet.source import Snapshot
@@ -78,7 +78,7 @@ def compare_revisions(base: Snapshot, head: Snapshot, *, names: Sequence[str] = 
                       head_inventory: Inventory | None = None,
                       base_outcomes: Outcomes | None = None,
                       head_outcomes: Outcomes | None = None,
-                      remediation: bool = False) -> RevisionRun:
+                      remediation: bool = False, allow_protected: bool = False) -> RevisionRun:
     """Every device of either revision (or `names`), intended at `base` against `head`."""
     old, new = _Side(base, base_inventory, base_outcomes), _Side(head, head_inventory,
                                                                  head_outcomes)
@@ -89,14 +89,15 @@ def compare_revisions(base: Snapshot, head: Snapshot, *, names: Sequence[str] = 
         raise UnetError(f"no device named '{unknown[0]}' at either revision"
                         f"{did_you_mean(unknown[0], every)}")
     for name in names or every:
-        change = _compare(name, old, new, remediation)
+        change = _compare(name, old, new, remediation, allow_protected)
         run.devices.append(change)
         run.diagnostics.extend(d for d in change.diagnostics if d not in run.diagnostics)
     run.diagnostics.sort(key=lambda d: d.sort_key)
     return run
 
 
-def _compare(name: str, old: _Side, new: _Side, remediation: bool) -> DeviceChange:
+def _compare(name: str, old: _Side, new: _Side, remediation: bool,
+             allow_protected: bool = False) -> DeviceChange:
     before, after = old.device(name), new.device(name)
     if after is None:
         return DeviceChange(name, "removed", note=f"removed (was in {old.snapshot.label})")
@@ -112,7 +113,7 @@ def _compare(name: str, old: _Side, new: _Side, remediation: bool) -> DeviceChan
                       if d.severity is Severity.ERROR)
     data = data_changes(old.data(before), new.data(after))
     config, note = _config_diff(previous, result)
-    commands = _remediation(config) if remediation and config else ""
+    commands = _remediation(config, allow_protected) if remediation and config else ""
     changed = bool(config) or bool(data) or bool(note)
     status = "error" if has_errors(problems) else ("changed" if changed else "unchanged")
     return DeviceChange(name, status, config, tuple(data), commands, problems, note)
@@ -132,9 +133,9 @@ def _config_diff(before: RenderResult, after: RenderResult) -> tuple[ConfigDiff 
     return diff(before.tree, after.tree), ""
 
 
-def _remediation(result: ConfigDiff) -> str:
-    form = "set" if result.rules.syntax == "junos" else None
-    return emit(remediate(result), form=form)
+def _remediation(result: ConfigDiff, allow_protected: bool) -> str:
+    """The commands with risk marks, held-back lines and the summary as comments."""
+    return remediate(result, allow_protected=allow_protected).as_text()
 
 
 _ROOT_PART = re.compile(r"\[('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\d+)\]")

@@ -10,6 +10,8 @@ from unet.config.rules import (
     NegationRule,
     OpaqueBlock,
     OrderRule,
+    ProtectRule,
+    VolatileRule,
     WeightRule,
 )
 
@@ -22,6 +24,8 @@ __all__ = [
     "NOISE_LINES",
     "NOISE_PREFIXES",
     "ORDERED",
+    "PROTECT",
+    "VOLATILE",
     "WEIGHTS",
     "m",
     "mm",
@@ -38,7 +42,7 @@ def mm(expression: str) -> Match:
     return Match.parse(expression, anchored=False)
 
 
-NOISE_LINES = ("Building configuration...", "end")
+NOISE_LINES = ("Building configuration...", "end", "exit")  # `exit` leaves a mode; not config
 # Volatile lines: they change without the configuration changing (timestamps, counters).
 NOISE_PREFIXES = ("Current configuration :", "ntp clock-period ", "! Last configuration change",
                   "! NVRAM config last updated", "!Time:", "!Running configuration last done")
@@ -108,6 +112,7 @@ IDEMPOTENT = (
 
 NEGATIONS = (
     NegationRule(m("banner (\\S+)(?:\\s[\\s\\S]*)?"), "no banner {1}"),
+    NegationRule(m("username (\\S+) .*"), "no username {1}"),
     NegationRule(mm("description .*"), "no description"),
     NegationRule(m("ip access-list .*||(\\d+) .*"), "no {1}"),
     NegationRule(m("ipv6 access-list .*||sequence (\\d+) .*"), "no sequence {1}"),
@@ -129,6 +134,25 @@ ORDERED = (
     OrderRule(m("ip access-list .*"), seq="(\\d+) "),
     OrderRule(m("ipv6 access-list .*"), seq="sequence (\\d+) "),
     OrderRule(m("policy-map .*")),
+)
+
+# Lines the device writes itself: never a difference (what is dropped on reading is in
+# NOISE_LINES and NOISE_PREFIXES above).
+VOLATILE = (
+    VolatileRule(m("version .*"), "the software version, set by the image"),
+    VolatileRule(m("boot-(?:start|end)-marker"), "markers IOS writes around boot lines"),
+)
+
+# Never taken away without --allow-protected: what keeps the device reachable and manageable.
+PROTECT = (
+    ProtectRule(m("username .*"), "local user: the way in when AAA servers are unreachable"),
+    ProtectRule(m("enable (?:secret|password) .*"), "the enable secret"),
+    ProtectRule(m("aaa new-model"), "AAA: removing it changes how every session logs in"),
+    ProtectRule(m("line (?:vty|con) .*"), "console and remote access lines"),
+    ProtectRule(m("ip default-gateway .*"), "the default gateway of the management plane"),
+    ProtectRule(m("ip route (?:vrf \\S+ )?0\\.0\\.0\\.0(?: 0\\.0\\.0\\.0|/0) .*"),
+                "the default route"),
+    ProtectRule(m("ipv6 route (?:vrf \\S+ )?::/0 .*"), "the default route"),
 )
 
 # Referenced objects are created first and removed last.

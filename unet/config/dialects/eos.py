@@ -5,16 +5,16 @@ from __future__ import annotations
 from unet.config.dialects._common import (
     BANNERS,
     CASCADES,
-    EXITS,
     IDEMPOTENT,
     NEGATIONS,
     NOISE_LINES,
     NOISE_PREFIXES,
     ORDERED,
+    PROTECT,
     WEIGHTS,
     m,
 )
-from unet.config.rules import DialectRules, NegationRule
+from unet.config.rules import DefaultRule, DialectRules, NegationRule, ProtectRule
 
 __all__ = ["RULES"]
 
@@ -24,13 +24,26 @@ RULES = DialectRules(
     keep_prefixes=("!!",),
     noise_lines=NOISE_LINES,
     noise_prefixes=NOISE_PREFIXES,
-    exits=EXITS,
-    negations=(NegationRule(m("interface (Ethernet[0-9/]+)"), "default interface {1}"), *NEGATIONS),
+    exits=(),  # no `exit-address-family`: the device neither prints nor needs it
+    negations=(NegationRule(m("interface ((?:Ethernet|Management)[0-9/]+)"),
+                            "default interface {1}"), *NEGATIONS),
     cascades=CASCADES,
     idempotent=IDEMPOTENT,
     ordered=ORDERED,
     weights=WEIGHTS,
     opaque=BANNERS,
+    protect=(
+        ProtectRule(m("interface Management[0-9/]+"), "management interface"),
+        ProtectRule(m("vrf instance (?:MGMT|mgmt|management)"), "the management VRF"),
+        ProtectRule(m("management (?:api|ssh) .*"), "management access (eAPI, SSH)"),
+        *PROTECT,
+    ),
+    # Ports are up by default and the device never shows `no shutdown` on them.
+    defaults=(
+        DefaultRule(m("interface Ethernet[0-9/]+"), hidden=("no shutdown",), keep=("shutdown",),
+                    resident=True),
+        DefaultRule(m("interface .*"), hidden=("no shutdown",)),
+    ),
     signatures=(
         ("^!!", 2),
         ("^management api ", 3),

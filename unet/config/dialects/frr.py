@@ -15,6 +15,7 @@ from unet.config.rules import (
     ExitRule,
     IdempotentRule,
     NegationRule,
+    ProtectRule,
     WeightRule,
 )
 
@@ -60,6 +61,23 @@ RULES = DialectRules(
         IdempotentRule(mm("neighbor (\\S+) remote-as .*")),
         IdempotentRule(m("line vty||exec-timeout .*")),
         IdempotentRule(m("log syslog(?: .*)?")),
+        # Numbered entries: FRR replaces what holds the number (checked on lab routers), so
+        # the new entry is sent alone; negating the old one afterwards would delete the slot.
+        IdempotentRule(m("(ip|ipv6) prefix-list (\\S+) seq (\\d+) .*")),
+        IdempotentRule(m("(ipv6 )?access-list (\\S+) seq (\\d+) .*")),
+        IdempotentRule(m("bgp (?:community|large-community|extcommunity)-list "
+                         "(?:standard|expanded) (\\S+) seq (\\d+) .*")),
+        IdempotentRule(m("bgp as-path access-list (\\S+) seq (\\d+) .*")),
+        IdempotentRule(m("route-map (\\S+) (?:permit|deny) (\\d+)")),
+        IdempotentRule(m("route-map .*||set (local-preference|metric|weight|origin|tag|community"
+                         "|large-community|as-path prepend|ip next-hop) .*")),
+        IdempotentRule(m("route-map .*||match (ip address prefix-list|ipv6 address prefix-list"
+                         "|ip address|community|large-community|as-path) .*")),
+    ),
+    protect=(
+        ProtectRule(m("ip route 0\\.0\\.0\\.0/0 .*"), "the default route"),
+        ProtectRule(m("ipv6 route ::/0 .*"), "the default route"),
+        ProtectRule(m("line vty"), "remote access to vtysh"),
     ),
     weights=(
         WeightRule(m("vrf .*"), -20),

@@ -17,6 +17,8 @@ from unet.config.rules import (
     IdempotentRule,
     NegationRule,
     OrderRule,
+    ProtectRule,
+    VolatileRule,
     WeightRule,
 )
 
@@ -29,12 +31,13 @@ RULES = DialectRules(
     indent=1,
     noise_lines=NOISE_LINES,
     noise_prefixes=(*NOISE_PREFIXES, "RP/0/", "Building configuration"),
+    # XR's own terminators; af-group, neighbor-group and session-group have none (the
+    # device prints ` !` after them, and a command of the parent mode leaves them).
     exits=(
         ExitRule(m("route-policy .*"), "end-policy"),
         ExitRule(m(f"{_SETS} .*"), "end-set"),
-        ExitRule(m("router bgp .*||af-group .*"), "end-af-group"),
-        ExitRule(m("router bgp .*||neighbor-group .*"), "end-neighbor-group"),
-        ExitRule(m("router bgp .*||session-group .*"), "end-session-group"),
+        ExitRule(m("group .*"), "end-group"),
+        ExitRule(m("template .*"), "end-template"),
     ),
     negations=(
         NegationRule(m("banner (\\S+)(?:\\s[\\s\\S]*)?"), "no banner {1}"),
@@ -59,6 +62,21 @@ RULES = DialectRules(
         WeightRule(m("(?:ipv4|ipv6) access-list .*"), -10),
     ),
     opaque=BANNERS[:1],
+    volatile=(
+        VolatileRule(m("(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep"
+                       "|Oct|Nov|Dec) .*"), "the time `show running-config` ran"),
+        VolatileRule(m("version .*"), "the software version"),
+    ),
+    protect=(
+        ProtectRule(m("interface MgmtEth\\S+"), "management interface"),
+        ProtectRule(m("username .*"), "local user: the way in when AAA servers are unreachable"),
+        ProtectRule(m("router static||address-family ipv4 unicast||0\\.0\\.0\\.0/0 .*"),
+                    "the default route"),
+        ProtectRule(m("router static||address-family ipv6 unicast||::/0 .*"), "the default route"),
+        ProtectRule(m("vrf (?:MGMT|mgmt|management)"), "the management VRF"),
+        ProtectRule(m("ssh server .*"), "SSH access to the device"),
+        ProtectRule(m("line (?:console|default|template \\S+)"), "console and remote access lines"),
+    ),
     signatures=(
         ("^RP/0/", 4),
         ("^end-policy", 3),

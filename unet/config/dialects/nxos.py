@@ -5,16 +5,17 @@ from __future__ import annotations
 from unet.config.dialects._common import (
     BANNERS,
     CASCADES,
-    EXITS,
     IDEMPOTENT,
     NEGATIONS,
     NOISE_LINES,
     NOISE_PREFIXES,
     ORDERED,
+    PROTECT,
+    VOLATILE,
     WEIGHTS,
     m,
 )
-from unet.config.rules import DialectRules, IdempotentRule, NegationRule
+from unet.config.rules import DefaultRule, DialectRules, IdempotentRule, NegationRule, ProtectRule
 
 __all__ = ["RULES"]
 
@@ -23,7 +24,7 @@ RULES = DialectRules(
     indent=2,
     noise_lines=NOISE_LINES,
     noise_prefixes=NOISE_PREFIXES,
-    exits=EXITS,
+    exits=(),  # no `exit-address-family`: the device neither prints nor needs it
     negations=(NegationRule(m("interface (Ethernet[0-9/]+)"), "default interface {1}"), *NEGATIONS),
     cascades=CASCADES,
     idempotent=(
@@ -33,7 +34,16 @@ RULES = DialectRules(
     ),
     ordered=ORDERED,
     weights=WEIGHTS,
+    volatile=VOLATILE,
     opaque=BANNERS,
+    protect=(
+        ProtectRule(m("interface mgmt0"), "management interface (it cannot be deleted)"),
+        ProtectRule(m("vrf context management"), "the management VRF"),
+        *PROTECT,
+    ),
+    # After `default interface` a port's admin state follows `system default switchport
+    # shutdown`: a port that was shut down is shut down again.
+    defaults=(DefaultRule(m("interface (Ethernet[0-9/]+)"), keep=("shutdown",), resident=True),),
     signatures=(
         ("^feature ", 3),
         ("^!Command: ", 3),

@@ -1,0 +1,60 @@
+"""Configuration files as text: UTF-8, Latin-1 and UTF-16 (with or without a byte-order
+mark, as Windows tools export them) are read; binary data is refused."""
+
+from __future__ import annotations
+
+import codecs
+
+__all__ = ["ConfigTextError", "decode_config"]
+
+_SAMPLE = 65536
+_CONTROL = frozenset(range(0, 32)) - {9, 10, 12, 13, 3}  # tab, newlines, form feed, ETX
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+class ConfigTextError(ValueError):
+    """The bytes are not a text configuration; `reason` says why, for a diagnostic."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def decode_config(data: bytes) -> str:
+    """The text of a configuration file; ConfigTextError for binary data."""
+    encoding, start = _encoding(data)
+    if encoding is not None:
+        try:
+            return data[start:].decode(encoding)
+        except UnicodeDecodeError:
+            raise ConfigTextError(f"not valid {encoding.upper()} text") from None
+    sample = data[:_SAMPLE]
+    if b"\x00" in sample or sum(b in _CONTROL for b in sample) > len(sample) // 20:
+        raise ConfigTextError("binary data, not a device configuration")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")  # old configs carry Latin-1 descriptions
+
+
+def _encoding(data: bytes) -> tuple[str | None, int]:
+    """A byte-order mark, or UTF-16 told by where the zero bytes of ASCII text fall."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name, len(bom)
+    sample = data[:4096]
+    half = len(sample) // 2
+    if half < 2:
+        return None, 0
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    if odd > half * 0.4 and even < half * 0.05:
+        return "utf-16-le", 0
+    if even > half * 0.4 and odd < half * 0.05:
+        return "utf-16-be", 0
+    return None, 0
