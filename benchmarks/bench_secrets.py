@@ -14,6 +14,10 @@ through the known-values mask, as ratios to work measured in the same run.
   masked in linear time, so the time per character is the same for 10,000 and
   100,000 characters.
 
+- With `--fleet DIR` (a repository from `gen_fleet.py N --configs --templates`): the time
+  `unet serve` spends finding every secret value of a state, cold and on a refresh
+  (tokens reused by blob id), as a ratio to building the rest of the state.
+
 Figures are medians of --repeat runs.
 """
 
@@ -63,7 +67,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--fleet", type=Path, help="also measure unet serve on this repository")
     args = parser.parse_args()
+    if args.fleet is not None:
+        serve_state(args.fleet, args.repeat)
 
     text = generate(target=args.lines)
     text += "\n".join(line.format(n=n) for n in range(200) for line in SECRET_LINES) + "\n"
@@ -93,6 +100,39 @@ def main() -> None:
         per_char = (long_s / len(line)) / (short_s / len(short))
         print(f"hostile {line[:24]!r}…: {long_s * 1e3:.1f} ms for {len(line)} chars; "
               f"per character {per_char:.2f}x a 10,000-character one")
+
+
+def serve_state(root: Path, repeat: int) -> None:
+    import os
+    import tempfile
+
+    os.environ.setdefault("UNET_CACHE_DIR", tempfile.mkdtemp(prefix="unet-bench-"))
+    from unet.serve import create_app
+
+    app = create_app(root, refresh=0)
+    app.served.refresh()  # warms the index
+    app.served._state = None
+    started = time.perf_counter()
+    app.served.refresh()
+    build = time.perf_counter() - started
+    state = app.served.current()
+
+    def cold() -> None:
+        state.tokens.clear()
+        state.previous_tokens.clear()
+        state.known_secrets()
+
+    def refresh() -> None:
+        state.previous_tokens, state.tokens = dict(state.tokens), {}
+        state.known_secrets()
+
+    cold_s, warm_s = median(cold, repeat), median(refresh, repeat)
+    rest = build - cold_s
+    print(f"serve, {len(state.inventory.devices)} devices: state built in {build:.2f} s; finding "
+          f"its secrets {cold_s:.2f} s cold = {cold_s / rest:.2f}x the rest of the build, "
+          f"{warm_s:.2f} s on a refresh = {warm_s / rest:.2f}x; "
+          f"{len(state.mask.secrets.values) if state.mask else 0} values")
+    app.close()
 
 
 if __name__ == "__main__":
