@@ -35,3 +35,23 @@ def git_examples(root: Path) -> Path:
     git(root, "add", "-A")
     git(root, *GIT_IDENTITY, "commit", "-qm", "init")
     return root
+
+
+def fuzz(max_examples: int, *, deadline_ms: int = 5000):  # type: ignore[no-untyped-def]
+    """Settings for the fuzz tests (tests/**/test_fuzz*.py).
+
+    In CI they are reproducible and short: a fixed sequence of examples (derandomized,
+    no example database), a few seconds each; one example slower than `deadline_ms` is a
+    failure (a hang in the making), with room for a busy CI machine. `UNET_FUZZ=N` turns
+    them into a hunt: N times the examples, freshly random on every run
+    (`UNET_FUZZ=50 pytest -k fuzz`).
+    """
+    import os
+
+    from hypothesis import HealthCheck, settings
+
+    hunt = int(os.environ.get("UNET_FUZZ", "0") or 0)
+    return settings(max_examples=max_examples * max(hunt, 1), derandomize=not hunt,
+                    database=None, deadline=deadline_ms, print_blob=bool(hunt),
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                           HealthCheck.filter_too_much])

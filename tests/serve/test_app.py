@@ -76,6 +76,13 @@ def test_malformed_query_is_a_400(client: Client) -> None:
         assert "Traceback" not in body.decode()
 
 
+def test_an_empty_list_still_pages(secrets_client: Client) -> None:
+    # no diagnostics in this repository: paging options are still options, not filters
+    page = secrets_client.json("/api/v1/diagnostics?limit=10&offset=0")
+    assert page == {"count": 0, "next": None, "previous": None, "results": []}
+    assert secrets_client.get("/api/v1/diagnostics?colour=red")[0] == 400
+
+
 def test_one_device_with_explain(client: Client) -> None:
     device = client.json("/api/v1/devices/hq-core-01")
     assert device["role"] == "core" and "_provenance" not in device

@@ -20,11 +20,13 @@ from unet.config._plan import Command, Remediation, Summary
 from unet.config._remediate import apply, predict, protect_rules, remediate, rollback
 from unet.config._secrets import (
     MASK,
-    SECRET_KEYS,
-    SECRET_LINES,
+    SecretValues,
     mask_data,
     mask_secrets,
+    secret_fields,
     secret_key,
+    secret_tokens,
+    secret_values,
 )
 from unet.config._text import ConfigTextError, decode_config
 from unet.config._tree import CONTEXT, ConfigTree, Node
@@ -35,8 +37,6 @@ __all__ = [
     "CONTEXT",
     "DIALECTS",
     "MASK",
-    "SECRET_KEYS",
-    "SECRET_LINES",
     "Change",
     "Command",
     "ConfigDiff",
@@ -49,6 +49,7 @@ __all__ = [
     "Node",
     "ProtectRule",
     "Remediation",
+    "SecretValues",
     "SectionDiff",
     "Summary",
     "apply",
@@ -65,7 +66,10 @@ __all__ = [
     "protect_rules",
     "remediate",
     "rollback",
+    "secret_fields",
     "secret_key",
+    "secret_tokens",
+    "secret_values",
     "slice",
 ]
 

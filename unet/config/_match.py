@@ -94,15 +94,21 @@ def _compile(level: str, expression: str, number: int, offset: int) -> re.Patter
         raise MatchError("empty level", expression=expression, level=number, position=offset)
     try:
         parsed = _sre.parse(text)
+        nested = _nested_unbounded(parsed.data, inside=False)
+        compiled = re.compile(text)
     except re.error as exc:
         where = lead + (exc.pos or 0)
         raise MatchError(exc.msg, expression=expression, level=number, position=where) from None
-    if _nested_unbounded(parsed.data, inside=False):
+    except (OverflowError, RecursionError):  # `a{99999999999}`, thousands of nested groups
+        raise MatchError("pattern too large (a repeat count over 4294967294, or groups nested "
+                         "too deeply)", expression=expression, level=number,
+                         position=lead) from None
+    if nested:
         raise MatchError(
             "nested unbounded quantifiers (like `(a+)+`) can take exponential time",
             expression=expression, level=number, position=lead,
         )
-    return re.compile(text)
+    return compiled
 
 
 def _nested_unbounded(items: list[tuple[object, object]], *, inside: bool) -> bool:

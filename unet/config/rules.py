@@ -6,6 +6,7 @@ dialect it is working on.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from unet.config._match import Match
@@ -23,6 +24,7 @@ __all__ = [
     "OpaqueBlock",
     "OrderRule",
     "ProtectRule",
+    "SecretRule",
     "VolatileRule",
     "WeightRule",
 ]
@@ -183,6 +185,17 @@ class BraceRule:
     kind: str
     values: int = 1
     inline: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SecretRule:
+    """A config line that carries secrets: in a line containing `keyword` (any case) where
+    `pattern` is found, every capturing group of the pattern is a secret. With `within`,
+    only lines directly under a section whose line `within` finds (their parent) count."""
+
+    keyword: str
+    pattern: re.Pattern[str]
+    within: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -218,7 +218,8 @@ def _links(load: _Load, paths: list[str]) -> list[Link]:
         document = load(path, LinksFile)
         if document is None:
             continue
-        for index, item in enumerate(document.data["links"]):
+        # a file whose list failed validation keeps no list (its errors are reported)
+        for index, item in enumerate(document.data.get("links") or ()):
             (a_dev, a_if), (b_dev, b_if) = (e.split(":", 1) for e in item["endpoints"])
             links.append(Link(((a_dev, a_if), (b_dev, b_if)), item, document, index))
     return links

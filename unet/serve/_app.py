@@ -214,6 +214,9 @@ class App:
         except HTTPError as exc:
             response = _error(exc.status, exc.message)
             response.headers += exc.headers
+            state = self.served.peek()  # an error may quote what was asked for
+            if state is not None and state.mask is not None:
+                response.body = state.mask(response.body, response.content_type, _json)
         except Exception:  # a bug: log it, never show it
             traceback.print_exc(file=sys.stderr)
             response = _error(500, "internal error; the server log has the details")
@@ -278,7 +281,7 @@ class App:
             if route.kind:
                 kind = request.params["kind"]
                 request.query = parse_query(request.query_string,
-                                            filters=sorted(state.fields[kind]))
+                                            filters=sorted(state.fields[kind]), paging=True)
             else:
                 request.query = parse_query(request.query_string, options=route.options)
         except QueryError as exc:
@@ -291,7 +294,10 @@ class App:
             raise HTTPError(404, str(exc)) from None
         except QueryError as exc:
             raise HTTPError(400, str(exc)) from None
-        return result if isinstance(result, Response) else Response(200, _json(result))
+        response = result if isinstance(result, Response) else Response(200, _json(result))
+        if state.mask is not None:  # every body, whichever handler made it
+            response.body = state.mask(response.body, response.content_type, _json)
+        return response
 
     def _cached(self, route: Route, request: Request, state: State, etag: str | None,
                 ) -> Response:

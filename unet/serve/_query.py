@@ -153,22 +153,26 @@ def _flag(text: str) -> bool:
 
 
 def parse_query(query_string: str, *, filters: Sequence[str] = (),
-                options: Sequence[str] = ()) -> Query:
-    """The query of a list (`filters`: filterable fields) or record endpoint (`options`)."""
+                options: Sequence[str] = (), paging: bool | None = None) -> Query:
+    """The query of a list (`filters`: filterable fields) or record endpoint (`options`).
+
+    `paging` (default: whether there are filters) accepts limit, offset, brief, fields
+    and q: a list with no records yet still pages."""
+    paging = bool(filters) if paging is None else paging
     query = Query()
     grouped: dict[tuple[str, str, bool], list[str]] = {}
     unknown: list[str] = []
     for key, value in parse_pairs(query_string):
         if key in options:
             query.options[key] = value
-        elif key in PAGING and filters:
+        elif key in PAGING and paging:
             _paging(query, key, value)
         elif filters and _split_key(key)[0] in filters:
             grouped.setdefault(_split_key(key), []).append(value)
         elif key not in unknown:
             unknown.append(key)
     if unknown:
-        known = sorted({*options, *(PAGING if filters else ()), *filters})
+        known = sorted({*options, *(PAGING if paging else ()), *filters})
         raise QueryError(f"unknown query parameter{'s' if len(unknown) > 1 else ''}: "
                          f"{', '.join(unknown)} (known: {', '.join(known) or 'none'})")
     query.filters = [Filter(f, lookup, neg, tuple(v)) for (f, lookup, neg), v in grouped.items()]

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from unet.serve._security import redact, redact_text
+from unet.serve._security import IDENTIFIERS, BodyMask, redact, redact_strings, redact_text
 
 if TYPE_CHECKING:
+    from unet.config import SecretValues
     from unet.index import CheckOutcome
     from unet.inventory import Inventory, ResolvedDevice
     from unet.source import Snapshot
@@ -61,6 +62,11 @@ class State:
     # Encoded answers by ETag and Host: a state never changes, so neither do they.
     responses: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
+    # Secret tokens per config or template (blob id, dialect), reused by the next state.
+    tokens: dict[str, frozenset[str]] = field(default_factory=dict)
+    previous_tokens: dict[str, frozenset[str]] = field(default_factory=dict)
+    mask: BodyMask | None = None  # set by build_state: every response goes through it
+    secret_fields: frozenset[str] = frozenset()  # data fields templates use as secrets
 
     def record(self, kind: str, name: str) -> Record:
         found = self.index[kind].get(name)
@@ -98,6 +104,66 @@ class State:
         except SnapshotReadError as exc:
             raise NotFound(f"cannot serve {path}: {exc.reason}") from None
 
+    # ---- secrets ----------------------------------------------------------------------
+
+    def known_secrets(self) -> SecretValues:
+        """Every secret value this state can show: values under secret-looking keys of every
+        data file, and the secret tokens of every running config and template. Each
+        response is masked with them on its way out (`App`), whatever produced it."""
+        from unet.config import SecretValues, secret_values
+        from unet.inventory import RunningConfigs
+        from unet.templates import TEMPLATE_DIR
+
+        inventory, keys = self.inventory, self.secret_fields
+        values = secret_values(inventory.settings, keys=keys)
+        if inventory.defaults is not None:
+            values |= secret_values(inventory.defaults.data, keys=keys)
+        # every resolved value comes from one of these files, under the same key
+        for entity in (*inventory.locations.values(), *inventory.groups.values(),
+                       *inventory.device_files.values()):
+            values |= secret_values(entity.data, keys=keys)
+        for link in inventory.links:
+            values |= secret_values(link.data, keys=keys)
+        running = RunningConfigs(self.snapshot)
+        for name, device in inventory.devices.items():
+            path = running.path(name)
+            if path is not None:
+                values |= self._tokens(path, device.data.get("platform"))
+        for path in self.snapshot.files(TEMPLATE_DIR):
+            if path.endswith(".j2"):
+                values |= self._tokens(path, None)
+        return SecretValues(values)
+
+    def _tokens(self, path: str, dialect: Any) -> frozenset[str]:
+        from unet.config import secret_tokens
+        from unet.source import SnapshotReadError
+
+        try:
+            with self._lock:  # a --rev snapshot reads through one git process
+                key = f"{self.snapshot.blob_id(path)}\0{dialect}"
+        except SnapshotReadError:
+            return frozenset()
+        found = self.tokens.get(key) or self.previous_tokens.get(key)
+        if found is None:
+            try:
+                text = self.read(path)
+            except NotFound:  # refused by the snapshot (a symlink): never served either
+                return frozenset()
+            found = frozenset(secret_tokens(text, dialect if isinstance(dialect, str) else None))
+        self.tokens[key] = found
+        return found
+
+    def device_secrets(self, name: str) -> SecretValues:
+        """The secrets only this device's rendered config holds (its running config's are
+        in `secrets()` already): a value a template put where a secret goes."""
+        def make() -> SecretValues:
+            from unet.config import SecretValues, secret_tokens
+
+            result = self._rendered(name)
+            return SecretValues(secret_tokens(result.text, result.platform))
+
+        return self.cached("device-secrets", name, make)  # type: ignore[no-any-return]
+
     # ---- configs, made on first use --------------------------------------------------
 
     def templates(self) -> TemplateSet:
@@ -109,13 +175,27 @@ class State:
         device = self.device(name)
         return self.cached("intended", name, lambda: self._render(device))  # type: ignore[no-any-return]
 
+    def _rendered(self, name: str) -> Any:
+        from unet.templates import render_intended
+
+        device = self.device(name)
+        return self.cached("rendered", name, lambda: render_intended(
+            device, self.snapshot, self.templates(), outcome=self._outcome(device)))
+
     def running(self, name: str) -> Record:
         device = self.device(name)
         return self.cached("running", name, lambda: self._running(device))  # type: ignore[no-any-return]
 
     def diff(self, name: str) -> Record:
         device = self.device(name)
-        return self.cached("diff", name, lambda: _diff_record(self._compare(device)))  # type: ignore[no-any-return]
+
+        def make() -> Record:
+            record = _diff_record(self._compare(device), device.data.get("platform"))
+            masked: Record = redact_strings(record, self.device_secrets(name), lines=False,
+                                            keep=IDENTIFIERS)
+            return masked
+
+        return self.cached("diff", name, make)  # type: ignore[no-any-return]
 
     def compliance(self) -> dict[str, tuple[int, int]]:
         """feature -> (devices compliant, devices compared), for /metrics."""
@@ -155,15 +235,15 @@ class State:
                 if any(not hasattr(a, "condition") for a in r.rule.actions)]
 
     def _render(self, device: ResolvedDevice) -> Record:
-        from unet.templates import render_intended
-
-        result = render_intended(device, self.snapshot, self.templates(),
-                                 outcome=self._outcome(device))
-        return {"device": device.name, "platform": result.platform,
-                "templates": [t.name for t in result.templates],
-                "config": redact_text(result.text),
-                "diagnostics": [_diagnostic(d) for d in result.diagnostics],
-                "_source": _location_of(device.source)}
+        result = self._rendered(device.name)
+        record = {"device": device.name, "platform": result.platform,
+                  "templates": [t.name for t in result.templates],
+                  "config": redact_text(result.text, result.platform),
+                  "diagnostics": [_diagnostic(d) for d in result.diagnostics],
+                  "_source": _location_of(device.source)}
+        masked: Record = redact_strings(record, self.device_secrets(device.name), lines=False,
+                                        keep=IDENTIFIERS)
+        return masked
 
     def _running(self, device: ResolvedDevice) -> Record:
         from unet.inventory import RunningConfigs
@@ -173,8 +253,9 @@ class State:
             raise NotFound(f"device '{device.name}' has no running config "
                            f"(expected configs/{device.name}.cfg)")
         text = self.read(path)
-        return {"device": device.name, "platform": device.data.get("platform"),
-                "config": redact_text(text), "_source": _source(path, 1)}
+        platform = device.data.get("platform")
+        return {"device": device.name, "platform": platform,
+                "config": redact_text(text, platform), "_source": _source(path, 1)}
 
     def _compare(self, device: ResolvedDevice) -> DeviceCompliance:
         from unet.inventory import RunningConfigs
@@ -195,44 +276,34 @@ def _diagnostic(d: Any) -> Record:
             "severity": d.severity.label, "message": d.message}
 
 
-def _redact_strings(value: Any) -> Any:
-    if isinstance(value, str):
-        return redact_text(value)
-    if isinstance(value, list):
-        return [_redact_strings(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _redact_strings(v) for k, v in value.items()}
-    return value
-
-
-def _diff_record(result: DeviceCompliance) -> Record:
+def _diff_record(result: DeviceCompliance, platform: Any) -> Record:
     from unet.report.compliance import running_json
     from unet.templates import ComplianceRun
 
     document = running_json(ComplianceRun([result], list(result.diagnostics)))
-    record = _redact_strings(document["devices"][0])
+    record = redact_strings(document["devices"][0], dialect=platform)
     record["diagnostics"] = document["diagnostics"]
     return record  # type: ignore[no-any-return]
 
 
 # ---- building a state ------------------------------------------------------------------
 
-def _device_record(device: ResolvedDevice) -> Record:
-    data = redact(device.data)
+def _device_record(device: ResolvedDevice, keys: frozenset[str]) -> Record:
+    data = redact(device.data, keys)
     return {"name": device.name, **{k: v for k, v in data.items() if k != "name"},
             "url": f"/api/v1/devices/{device.name}", "_source": _location_of(device.source)}
 
 
-def _entity_record(entity: Any, kind: str) -> Record:
-    data = redact(entity.data)
+def _entity_record(entity: Any, kind: str, keys: frozenset[str]) -> Record:
+    data = redact(entity.data, keys)
     return {"name": entity.name, **{k: v for k, v in data.items() if k != "name"},
             "url": f"/api/v1/{kind}/{entity.name}",
             "_source": _location_of(entity.location("name"))}
 
 
-def _link_record(link: Any) -> Record:
+def _link_record(link: Any, keys: frozenset[str]) -> Record:
     (a, ai), (b, bi) = link.endpoints
-    data = redact({k: v for k, v in link.data.items() if k != "endpoints"})
+    data = redact({k: v for k, v in link.data.items() if k != "endpoints"}, keys)
     return {"endpoints": [f"{a}:{ai}", f"{b}:{bi}"], "devices": [a, b], **data,
             "_source": _location_of(link.location("endpoints"))}
 
@@ -254,7 +325,7 @@ def _rule_record(rule: Any, findings: dict[str, int]) -> Record:
 
 
 def _records(snapshot: Snapshot, inventory: Inventory, outcome: CheckOutcome,
-             ) -> dict[str, list[Record]]:
+             keys: frozenset[str]) -> dict[str, list[Record]]:
     from unet.policy import policy_files
     from unet.templates import TEMPLATE_DIR
 
@@ -267,11 +338,12 @@ def _records(snapshot: Snapshot, inventory: Inventory, outcome: CheckOutcome,
     for rule in rules:
         by_file.setdefault(rule["_source"]["path"], []).append(rule["id"])
     return {
-        "devices": [_device_record(inventory.devices[n]) for n in sorted(inventory.devices)],
-        "locations": [_entity_record(inventory.locations[n], "locations")
+        "devices": [_device_record(inventory.devices[n], keys) for n in sorted(inventory.devices)],
+        "locations": [_entity_record(inventory.locations[n], "locations", keys)
                       for n in sorted(inventory.locations)],
-        "groups": [_entity_record(inventory.groups[n], "groups") for n in sorted(inventory.groups)],
-        "links": [_link_record(link) for link in inventory.links],
+        "groups": [_entity_record(inventory.groups[n], "groups", keys)
+                   for n in sorted(inventory.groups)],
+        "links": [_link_record(link, keys) for link in inventory.links],
         "templates": [{"name": p.removeprefix(TEMPLATE_DIR), "path": p,
                        "url": f"/api/v1/templates/{p.removeprefix(TEMPLATE_DIR)}",
                        "_source": _source(p, 1)}
@@ -285,6 +357,23 @@ def _records(snapshot: Snapshot, inventory: Inventory, outcome: CheckOutcome,
     }
 
 
+def _template_secret_fields(snapshot: Snapshot) -> frozenset[str]:
+    """Data fields some template renders where a secret goes: secrets, whatever their
+    name (`snmp-server community {{ vars.snmp_ro }}` makes `snmp_ro` one)."""
+    from unet.config import secret_fields
+    from unet.source import SnapshotReadError
+    from unet.templates import TEMPLATE_DIR
+
+    found: set[str] = set()
+    for path in snapshot.files(TEMPLATE_DIR):
+        if path.endswith(".j2"):
+            try:
+                found |= secret_fields(snapshot.read(path).decode("utf-8", errors="replace"))
+            except SnapshotReadError:
+                continue
+    return frozenset(found - {"name"})  # a device's name is its identity, never masked
+
+
 def _fields(records: dict[str, list[Record]]) -> dict[str, frozenset[str]]:
     from unet.inventory import DEVICE_FIELDS
 
@@ -294,17 +383,23 @@ def _fields(records: dict[str, list[Record]]) -> dict[str, frozenset[str]]:
 
 
 def build_state(root: Path, snapshot: Snapshot, *, key: str, commit: str | None,
-                dirty: bool) -> State:
+                dirty: bool, previous: State | None = None) -> State:
     from unet.index import CheckOptions, indexed_check, indexed_inventory, intended_configs
 
     started = time.perf_counter()
     inventory = indexed_inventory(root, snapshot)
     # jobs=1: forking worker processes from a threaded server is unsafe
     outcome = indexed_check(root, snapshot, CheckOptions(jobs=1), intended=intended_configs)
-    records = _records(snapshot, inventory, outcome)
+    keys = _template_secret_fields(snapshot)
+    records = _records(snapshot, inventory, outcome, keys)
     index = {kind: {r["name"]: r for r in rows if "name" in r} for kind, rows in records.items()}
-    return State(key, commit, dirty, snapshot, inventory, outcome, records, _fields(records), index,
-                 build_seconds=time.perf_counter() - started)
+    state = State(key, commit, dirty, snapshot, inventory, outcome, records, _fields(records),
+                  index, previous_tokens=previous.tokens if previous is not None else {},
+                  secret_fields=keys)
+    # Built before the state is served, so that no request waits for it.
+    state.mask = BodyMask(state.known_secrets())
+    state.build_seconds = time.perf_counter() - started
+    return state
 
 
 # ---- the current state and its refresh ---------------------------------------------------
@@ -343,6 +438,10 @@ class Served:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
+    def peek(self) -> State | None:
+        """The current state if one was built, without building one."""
+        return self._state
+
     def current(self) -> State:
         state = self._state
         if state is None:
@@ -372,7 +471,8 @@ class Served:
             snapshot, key, commit, dirty = self._observe()
             if self._state is not None and self._state.key == key:
                 return False
-            self._state = build_state(self.root, snapshot, key=key, commit=commit, dirty=dirty)
+            self._state = build_state(self.root, snapshot, key=key, commit=commit, dirty=dirty,
+                                      previous=self._state)
             self.refreshes += 1
             return True
 
