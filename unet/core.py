@@ -108,6 +108,11 @@ class Finding:
     fingerprint: str = ""
     # Set when a waiver accepts this finding: the waiver's reason.
     waived: str | None = None
+    # Set for a finding on the running configuration that the intended one already
+    # satisfies: why it is a deploy still to do rather than a violation of the change.
+    pending: str | None = None
+    # Against a baseline (`check --new-since`): "new", "unchanged" or "absent" (fixed).
+    baseline: str | None = None
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

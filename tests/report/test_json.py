@@ -41,13 +41,14 @@ def test_check_document_has_findings_rules_evaluated_and_coverage() -> None:
         "message": "community is 'public'", "path": "devices/dc1/leaf02.yaml", "line": 5,
         "col": 14, "policy_path": "policies/snmp.unet", "policy_line": 7,
         "related": [{"path": "policies/snmp.unet", "line": 7, "col": 1}],
-        "fingerprint": "fp-snmp-leaf02", "waived": "lab device until the move"}
+        "fingerprint": "fp-snmp-leaf02", "waived": "lab device until the move",
+        "pending": None, "baseline": None}
     assert doc["rules"][0]["id"] == "NTP001"
     assert doc["evaluated"]["spine01"] == ["NTP001", "IF003"]
     assert doc["coverage"]["unmatched_devices"] == ["oob01"]
     assert doc["summary"] == {"errors": 0, "warnings": 1, "infos": 0, "files": 9,
                               "findings": {"errors": 2, "warnings": 0, "infos": 1},
-                              "waived": 1}
+                              "waived": 1, "pending": 0}
 
 
 def test_finding_without_policy_location_has_null_policy() -> None:

@@ -57,8 +57,11 @@ def run(invoke: Callable[[], object]) -> int:
     return result if isinstance(result, int) else EXIT_OK
 
 
-def check_exit_code(report: Report, *, fail_on: str, exit_zero: bool = False) -> int:
-    """2 for errors in the input, else 1 for unwaived findings at or above `fail_on`."""
+def check_exit_code(report: Report, *, fail_on: str, exit_zero: bool = False,
+                    fail_on_pending: bool = False) -> int:
+    """2 for errors in the input, else 1 for unwaived findings at or above `fail_on`
+    (findings waiting for a deploy only with `fail_on_pending`; against a baseline, only
+    new ones)."""
     from unet.core import Severity
 
     if any(d.severity is Severity.ERROR for d in report.diagnostics):
@@ -66,7 +69,8 @@ def check_exit_code(report: Report, *, fail_on: str, exit_zero: bool = False) ->
     if exit_zero or fail_on == "never":
         return EXIT_OK
     threshold = Severity.parse(fail_on)
-    failing = any(f.waived is None and f.severity >= threshold for f in report.findings)
+    failing = any(f.waived is None and f.severity >= threshold and f.baseline != "unchanged"
+                  and (f.pending is None or fail_on_pending) for f in report.findings)
     return EXIT_FINDINGS if failing else EXIT_OK
 
 

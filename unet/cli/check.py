@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -37,9 +37,20 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None,
 @click.option("--changed-since", metavar="REF",
               help="Only devices affected by what changed since REF (merge base) and in the "
                    "working tree.")
+@click.option("--new-since", metavar="REF",
+              help="Report only findings that did not exist at REF (the merge base of REF "
+                   "and HEAD); existing ones are counted, fixed ones listed.")
+@click.option("--baseline", "use_baseline", is_flag=True,
+              help="--new-since the `baseline:` of unet.yaml (default HEAD): what the "
+                   "pre-commit hook runs.")
+@click.option("--show-existing", is_flag=True,
+              help="With --new-since: list the findings that already existed too.")
 @report_options(FORMATS)
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default="error", show_default=True,
               help="Exit 1 when a finding is at least this severe ('never': only errors exit).")
+@click.option("--fail-on-pending", is_flag=True,
+              help="Also exit 1 for findings on running configurations that the intended "
+                   "ones already satisfy (by default they are reported as pending deploy).")
 @click.option("--exit-zero", is_flag=True,
               help="Exit 0 even with findings (input errors still exit 2).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
@@ -50,8 +61,9 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None,
 @click.option("--no-cache", is_flag=True, help="Ignore the index for this run.")
 @pass_app
 def check(app: App, targets: tuple[str, ...], where: str | None, changed_since: str | None,
-          fmt: str, reports: list[tuple[str, str]], fail_on: str, exit_zero: bool, jobs: int,
-          shard: tuple[int, int] | None, no_cache: bool) -> int:
+          new_since: str | None, use_baseline: bool, show_existing: bool, fmt: str,
+          reports: list[tuple[str, str]], fail_on: str, fail_on_pending: bool,
+          exit_zero: bool, jobs: int, shard: tuple[int, int] | None, no_cache: bool) -> int:
     """Check devices against every policy in policies/.
 
     Arguments are device names, or changed files (as pre-commit passes them): a file
@@ -61,7 +73,13 @@ def check(app: App, targets: tuple[str, ...], where: str | None, changed_since: 
 
     Each finding names the rule, the device and the line to edit: the YAML value
     the rule looked at (in the file it was inherited from) or the line of the
-    running configuration. Waivers in waivers.yaml mark accepted findings.
+    running configuration. Waivers in waivers.yaml mark accepted findings. A finding
+    on the running configuration that the intended one already satisfies is reported
+    as pending deploy; a template that cannot render is an input error.
+
+    Exit codes: 0 clean; 1 an unwaived finding at least as severe as --fail-on (with
+    --new-since, a new one; pending deploys only with --fail-on-pending); 2 errors in
+    the policies, data, templates or options.
     """
     from unet.cli._errors import check_exit_code
     from unet.cli._output import emit_report, source_text
@@ -70,6 +88,11 @@ def check(app: App, targets: tuple[str, ...], where: str | None, changed_since: 
     from unet.source import worktree_snapshot
 
     root = app.repo_root
+    if new_since is not None and use_baseline:
+        raise click.UsageError("--new-since and --baseline both say what to compare with; "
+                               "give one")
+    if show_existing and new_since is None and not use_baseline:
+        raise click.UsageError("--show-existing works with --new-since or --baseline")
     names, seeds = _split_targets(root, targets)
     if changed_since is not None:
         seeds += _changed(root, changed_since)
@@ -81,12 +104,40 @@ def check(app: App, targets: tuple[str, ...], where: str | None, changed_since: 
                            jobs=jobs)
     outcome = indexed_check(root, snapshot, options, use_index=not no_cache,
                             intended=intended_configs)
+    ref = _baseline_ref(snapshot) if use_baseline else new_since
+    if ref is not None:
+        outcome = _against(root, outcome, options, ref, not no_cache)
     for note in outcome.notes:
         app.log(f"warning: {note}")
     app.log(_cache_line(outcome.stats), level=1)
-    report = outcome_report(outcome)
+    report = outcome_report(outcome, show_existing=show_existing)
     emit_report(app, report, fmt, reports, source=source_text(snapshot))
-    return check_exit_code(report, fail_on=fail_on, exit_zero=exit_zero)
+    return check_exit_code(report, fail_on=fail_on, exit_zero=exit_zero,
+                           fail_on_pending=fail_on_pending)
+
+
+def _against(root: Path, outcome: Any, options: Any, ref: str, use_index: bool) -> Any:
+    from unet.core import UnetError
+    from unet.index import against_baseline
+
+    try:
+        return against_baseline(root, outcome, options, ref, use_index=use_index)
+    except ValueError as exc:
+        raise UnetError(f"--new-since: {exc}") from None
+
+
+def _baseline_ref(snapshot: Any) -> str:
+    """unet.yaml's `baseline:` (read alone: the warm path loads no inventory), or HEAD."""
+    from unet.inventory import SETTINGS_FILE, parse_yaml
+    from unet.source import SnapshotReadError
+
+    try:
+        document, _ = parse_yaml(snapshot.read(SETTINGS_FILE), SETTINGS_FILE)
+    except SnapshotReadError:
+        return "HEAD"
+    data = document.data if document is not None else None
+    value = data.get("baseline") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value else "HEAD"
 
 
 def _split_targets(root: Path, targets: tuple[str, ...]) -> tuple[list[str], list[str]]:

@@ -18,6 +18,7 @@ from unet.index._documents import (
     encode_diagnostic,
     readable_blob,
 )
+from unet.index._gate import Gate, Renders, collapse
 from unet.index._options import CheckOptions, IntendedFactory
 from unet.index._outcome import CheckOutcome, RuleInfo, decode_findings, encode_findings
 from unet.index._parallel import available_jobs, run_parallel
@@ -91,7 +92,10 @@ def _evaluate(index: Index | None, snapshot: Snapshot, inventory: Inventory,
                                      key=lambda d: d.sort_key)
         return outcome
     running = RunningConfigs(snapshot)
-    source = config_source(running, intended(snapshot) if intended else None)
+    # Intended configurations are always rendered here (whatever `intended` says), since
+    # their template errors are part of every check's result.
+    renders = Renders(snapshot)
+    source = config_source(running, renders.intended)
     devices = _selected(snapshot, inventory, options, source)
     outcome.devices = [d.name for d in devices]
     dependencies = Dependencies(inventory, snapshot)
@@ -99,8 +103,9 @@ def _evaluate(index: Index | None, snapshot: Snapshot, inventory: Inventory,
     stored = _stored_results(index, keys)
     todo = [d for d in devices if d.name not in stored]
     links = LazyLinks(inventory)
+    gate = Gate(policies.rules, renders, running, inventory, links)
     fresh, after = _run_devices(policies, todo, inventory, source, jobs, links, dependencies,
-                                running)
+                                running, gate)
     # A result is kept only under the key of what its evaluation actually read.
     _store_results(index, {n: k for n, k in keys.items() if after.get(n, k) == k}, fresh)
     outcome.complete = all(after.get(n, k) == k for n, k in keys.items())
@@ -120,7 +125,7 @@ def _evaluate(index: Index | None, snapshot: Snapshot, inventory: Inventory,
     unique = {(d.location, d.code, d.message): d for d in [*inventory.diagnostics, *problems,
                                                            *dependencies.config_problems,
                                                            *notes]}
-    outcome.diagnostics = sorted(unique.values(), key=lambda d: d.sort_key)
+    outcome.diagnostics = collapse(list(unique.values()))
     outcome.stats = {"warm": 0, "devices_evaluated": len(todo),
                      "devices_reused": len(devices) - len(todo)}
     return outcome
@@ -196,7 +201,8 @@ def _encode_result(result: DeviceResult) -> bytes:
 
 def _run_devices(policies: PolicySet, devices: list[ResolvedDevice], inventory: Inventory,
                  source: Any, jobs: int, links: Any, dependencies: Dependencies,
-                 running: RunningConfigs) -> tuple[dict[str, DeviceResult], dict[str, str]]:
+                 running: RunningConfigs, gate: Gate,
+                 ) -> tuple[dict[str, DeviceResult], dict[str, str]]:
     """Evaluate `devices` (in `jobs` processes): each one's findings, rules and problems,
     and the key of its inputs as they were when it was evaluated (a file found to differ
     from the id git gave changes it)."""
@@ -211,6 +217,8 @@ def _run_devices(policies: PolicySet, devices: list[ResolvedDevice], inventory: 
             per_device[finding.device][0].append(finding)
         for problem in result.diagnostics:  # rule-level problems go with the first device
             per_device[names[0]][2].append(problem)
+        for name in names:
+            per_device[name] = gate.apply(by_name[name], per_device[name])
         after = _device_keys(dependencies, chunk)
         return marshal.dumps({n: (_encode_result(r), after[n]) for n, r in per_device.items()})
 

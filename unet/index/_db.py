@@ -37,7 +37,7 @@ from unet.paths import cache_dir
 __all__ = ["SCHEMA_VERSION", "Index", "IndexDamaged", "index_path", "open_index",
            "transaction"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 60_000
 DIGEST_BYTES = 16
 KEEP_BROKEN = 1  # damaged databases kept aside for a bug report
@@ -56,6 +56,9 @@ _TABLES: dict[str, tuple[dict[str, type], tuple[str, ...], tuple[str, ...]]] = {
                   ("blob", "kind")),
     # one device's findings, with the ids of everything its evaluation read
     "device_results": ({"device": str, "inputs": str, "body": bytes}, ("device",),
+                       ("device", "inputs")),
+    # one device's template diagnostics (`unet validate`), by the ids of what it read
+    "device_renders": ({"device": str, "inputs": str, "body": bytes}, ("device",),
                        ("device", "inputs")),
     # a whole run's report, by the state of the repository and the options
     "runs": ({"key": str, "body": bytes, "created": float}, ("key",), ("key",)),

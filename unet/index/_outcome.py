@@ -35,6 +35,10 @@ class CheckOutcome:
     # False when a file read during the run differed from the id it was known by: the
     # run is answered, but not stored.
     complete: bool = True
+    # Against a baseline (`check --new-since`, never stored): (REF as given, the commit
+    # compared with) and the baseline's findings that are gone.
+    baseline: tuple[str, str] | None = None
+    fixed: list[Finding] = field(default_factory=list)
 
     def encode(self) -> bytes:
         unused = self.unused_waivers
@@ -61,10 +65,13 @@ def _loc(location: Location) -> tuple[str, int, int]:
 
 def encode_findings(findings: list[Finding]) -> list[tuple[Any, ...]]:
     return [(f.rule, int(f.severity), f.device, f.message, _loc(f.location),
-             [_loc(r) for r in f.related], f.fingerprint, f.waived) for f in findings]
+             [_loc(r) for r in f.related], f.fingerprint, f.waived, f.pending, f.baseline)
+            for f in findings]
 
 
 def decode_findings(entries: list[tuple[Any, ...]]) -> list[Finding]:
     return [Finding(rule, Severity(severity), device, message, Location(*loc),
-                    tuple(Location(*r) for r in related), fingerprint, waived)
-            for rule, severity, device, message, loc, related, fingerprint, waived in entries]
+                    tuple(Location(*r) for r in related), fingerprint, waived, pending,
+                    baseline)
+            for (rule, severity, device, message, loc, related, fingerprint, waived, pending,
+                 baseline) in entries]

@@ -257,6 +257,10 @@ class Settings(_Model):
     unclaimed: Unclaimed = Field(
         default="ignore", description="running lines no template claims: ignore, report or remove")
     backup: Backup = Field(default_factory=Backup)
+    baseline: Annotated[StrictStr | None, Field(
+        description="what `unet check --baseline` (the pre-commit hook's default) compares "
+                    "with: report only findings new since this revision (merge base with "
+                    "HEAD); default HEAD")] = None
     running_configs: Annotated[
         Annotated[StrictStr, AfterValidator(_path_template)] | None,
         Field(description="read running configs from here instead of configs/, e.g. "

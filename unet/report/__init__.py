@@ -10,13 +10,14 @@ import importlib
 from typing import IO, TYPE_CHECKING
 
 from unet.report._merge import merge_reports
-from unet.report._model import Report, RuleSummary, SourceLookup, summary_line
+from unet.report._model import Baseline, Report, RuleSummary, SourceLookup, summary_line
 
 if TYPE_CHECKING:
     from unet.index import CheckOutcome
 
 __all__ = [
     "FORMATS",
+    "Baseline",
     "Report",
     "RuleSummary",
     "SourceLookup",
@@ -45,8 +46,8 @@ def render(report: Report, fmt: str, stream: IO[str], *, styled: bool = False,
     module.render(report, stream, styled=styled, source=source)
 
 
-def outcome_report(outcome: CheckOutcome) -> Report:
+def outcome_report(outcome: CheckOutcome, *, show_existing: bool = False) -> Report:
     """The Report of a check answered through the index."""
     from unet.report._from_check import outcome_report as build
 
-    return build(outcome)
+    return build(outcome, show_existing=show_existing)

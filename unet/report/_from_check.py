@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from unet.report._model import Report, RuleSummary
+from unet.report._model import Baseline, Report, RuleSummary
 
 if TYPE_CHECKING:
     from unet.index import CheckOutcome
@@ -12,12 +12,22 @@ if TYPE_CHECKING:
 __all__ = ["outcome_report"]
 
 
-def outcome_report(outcome: CheckOutcome) -> Report:
-    """The Report of a check answered through the index (fresh or stored)."""
+def outcome_report(outcome: CheckOutcome, *, show_existing: bool = False) -> Report:
+    """The Report of a check answered through the index (fresh or stored); against a
+    baseline, the findings that existed there only with `show_existing`."""
+    findings = list(outcome.findings)
+    baseline = None
+    if outcome.baseline is not None:
+        existing = [f for f in findings if f.baseline == "unchanged"]
+        if not show_existing:
+            findings = [f for f in findings if f.baseline != "unchanged"]
+        baseline = Baseline(outcome.baseline[0], outcome.baseline[1], len(existing),
+                            list(outcome.fixed), show_existing)
     report = Report(
         command="check",
         diagnostics=list(outcome.diagnostics),
-        findings=list(outcome.findings),
+        findings=findings,
+        baseline=baseline,
         rules=[RuleSummary(r.id, r.severity, r.title, r.location) for r in outcome.rules],
         evaluated=dict(sorted(outcome.evaluated.items())),
         coverage={

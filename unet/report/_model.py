@@ -6,7 +6,8 @@ from typing import Any
 
 from unet.core import Diagnostic, Finding, Location, Severity, count_by_severity
 
-__all__ = ["Report", "RuleSummary", "SourceLookup", "summary_line", "verdict"]
+__all__ = ["Baseline", "Report", "RuleSummary", "SourceLookup", "finding_marks",
+           "summary_line", "verdict"]
 
 SourceLookup = Callable[[str], "str | None"]
 
@@ -20,6 +21,19 @@ class RuleSummary:
     title: str
     location: Location  # where the rule is written: policies/<file>:line
     description: str = ""
+
+
+@dataclass(slots=True)
+class Baseline:
+    """What a check was compared with (`--new-since REF`): the findings that already existed
+    there are `existing` (in `Report.findings` only with --show-existing), those gone are
+    `fixed`."""
+
+    ref: str
+    commit: str
+    existing: int = 0
+    fixed: list[Finding] = field(default_factory=list)
+    shows_existing: bool = False
 
 
 @dataclass(slots=True)
@@ -42,6 +56,7 @@ class Report:
     coverage: dict[str, Any] = field(default_factory=dict)
     # Show the source line under every diagnostic even off a terminal (`policy validate`).
     frames: bool = False
+    baseline: Baseline | None = None
 
     @property
     def counts(self) -> dict[Severity, int]:
@@ -49,12 +64,19 @@ class Report:
 
     @property
     def finding_counts(self) -> dict[Severity, int]:
-        """Findings by severity, waived ones excluded."""
+        """Findings by severity, waived and pending-deploy ones excluded (and, against a
+        baseline, existing ones)."""
         counts = dict.fromkeys(Severity, 0)
         for finding in self.findings:
-            if finding.waived is None:
+            if finding.waived is None and finding.pending is None \
+                    and finding.baseline != "unchanged":
                 counts[finding.severity] += 1
         return counts
+
+    @property
+    def pending(self) -> int:
+        """Findings on running configurations that a deploy of the intended ones fixes."""
+        return sum(1 for f in self.findings if f.pending is not None and f.waived is None)
 
     @property
     def waived(self) -> int:
@@ -97,8 +119,30 @@ def verdict(report: Report) -> str:
         counts[severity] += n
     problems = [_plural(counts[Severity.ERROR], "error"),
                 _plural(counts[Severity.WARNING], "warning"),
-                f"{counts[Severity.INFO]} info", f"{report.waived} waived"]
-    return ", ".join(p for p in problems if not p.startswith("0 ")) or "no findings"
+                f"{counts[Severity.INFO]} info", f"{report.pending} pending deploy",
+                f"{report.waived} waived"]
+    base = report.baseline
+    if base is not None:
+        problems += [f"{base.existing} existing", f"{len(base.fixed)} fixed"]
+    said = ", ".join(p for p in problems if not p.startswith("0 "))
+    if base is not None:
+        return f"{said or 'no findings'} since {base.ref}" if said else \
+            f"no new findings since {base.ref}"
+    return said or "no findings"
+
+
+def finding_marks(finding: Finding) -> list[str]:
+    """The words every format adds to a finding: new / existing, pending deploy."""
+    marks = []
+    if finding.baseline == "new":
+        marks.append("new")
+    elif finding.baseline == "unchanged":
+        marks.append("existing")
+    elif finding.baseline == "absent":
+        marks.append("fixed")
+    if finding.pending is not None:
+        marks.append("pending deploy")
+    return marks
 
 
 def _policy_summary(report: Report) -> str:

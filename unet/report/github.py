@@ -14,7 +14,7 @@ from typing import IO
 
 from unet.core import Finding, Severity
 from unet.report import markdown
-from unet.report._model import Report, SourceLookup
+from unet.report._model import Report, SourceLookup, finding_marks
 from unet.report._sort import Item, ident, worst_first
 
 __all__ = ["MAX_PER_LEVEL", "escape_data", "escape_property", "render"]
@@ -36,7 +36,8 @@ def escape_property(text: str) -> str:
 def render(report: Report, stream: IO[str], *, styled: bool = False,
            source: SourceLookup | None = None) -> None:
     items = worst_first([*report.diagnostics,
-                         *(f for f in report.findings if f.waived is None)])
+                         *(f for f in report.findings
+                           if f.waived is None and f.baseline != "unchanged")])
     shown, left_out = _select(items)
     for item in shown:
         stream.write(annotation(item) + "\n")
@@ -45,9 +46,23 @@ def render(report: Report, stream: IO[str], *, styled: bool = False,
         where = "the job summary" if summary_file else "the text or SARIF report"
         stream.write(f"::notice::{left_out} more problems not annotated "
                      f"(GitHub shows {MAX_PER_LEVEL} per level); see {where}\n")
+    if report.baseline is not None:
+        base = report.baseline
+        stream.write(f"::notice::{_said(report)}\n")
+        for finding in base.fixed[:MAX_PER_LEVEL]:
+            stream.write(f"::notice title={escape_property(finding.rule)}::"
+                         f"{escape_data(f'fixed: {finding.device}: {finding.message}')}\n")
     if summary_file:
         with Path(summary_file).open("a", encoding="utf-8") as summary:
             markdown.render(report, summary)
+
+
+def _said(report: Report) -> str:
+    base = report.baseline
+    assert base is not None
+    new = sum(f.baseline == "new" for f in report.findings)
+    return (f"unet: {new} new since {base.ref}, {base.existing} existing (not annotated), "
+            f"{len(base.fixed)} fixed")
 
 
 def _select(items: list[Item]) -> tuple[list[Item], int]:
@@ -70,11 +85,14 @@ def annotation(item: Item) -> str:
         if loc.col:
             props.append(f"col={loc.col}")
     props.append(f"title={escape_property(ident(item))}")
-    return f"::{_LEVELS[item.severity]} {','.join(props)}::{escape_data(_message(item))}"
+    # A finding a deploy will fix is no violation of the change: a notice, not an error.
+    level = "notice" if isinstance(item, Finding) and item.pending else _LEVELS[item.severity]
+    return f"::{level} {','.join(props)}::{escape_data(_message(item))}"
 
 
 def _message(item: Item) -> str:
     if not isinstance(item, Finding):
         return item.message
     policy = f" (policy {item.related[0]})" if item.related else ""
-    return f"{item.device}: {item.message}{policy}"
+    marks = "".join(f" ({m})" for m in finding_marks(item))
+    return f"{item.device}: {item.message}{policy}{marks}"

@@ -13,13 +13,17 @@ Reports of commands that evaluate policies (check) add, between `diagnostics` an
 
 - `findings[]` sorted by path, line, col, rule, device: rule, severity, device, message,
   path, line, col (the value to fix), policy_path, policy_line (the rule, null if
-  unknown), related[] (all related locations), fingerprint, waived (reason or null).
+  unknown), related[] (all related locations), fingerprint, waived (reason or null),
+  pending (why it waits for a deploy, or null), baseline ("new", "unchanged" or null).
 - `rules[]`: id, severity, title, path, line, col, description.
 - `evaluated`: {device: [rule ids whose WHEN matched it]}.
 - `coverage`: devices, rules, checks, unmatched_devices[], unmatched_rules[]; a shard
   (`--shard K/N`) adds unused_waivers[] (diagnostics: the W103 of waivers that suppressed
   nothing in it), from which `unet report merge` reports those unused in every shard.
-- `summary.findings`: {errors, warnings, infos} not waived; `summary.waived`.
+- `summary.findings`: {errors, warnings, infos} neither waived, pending nor existing;
+  `summary.waived`, `summary.pending`.
+- `baseline` (`check --new-since REF`): ref, commit (the merge base compared with), new,
+  existing (counts), fixed[] (findings of the baseline that are gone, `baseline: "absent"`).
 
 Line and column are 1-based, 0 when unknown. Keys are only ever added within a version.
 """
@@ -30,7 +34,7 @@ import json
 from typing import IO, Any
 
 from unet.core import Diagnostic, Finding, Location, Severity
-from unet.report._model import Report, RuleSummary, SourceLookup
+from unet.report._model import Baseline, Report, RuleSummary, SourceLookup
 from unet.report._sort import by_location
 
 __all__ = ["SCHEMA_VERSION", "diagnostic_from_dict", "diagnostic_to_dict", "finding_to_dict",
@@ -39,7 +43,7 @@ __all__ = ["SCHEMA_VERSION", "diagnostic_from_dict", "diagnostic_to_dict", "find
 
 SCHEMA_VERSION = 1
 # summary keys computed from the report; every other summary key is a stat.
-_COMPUTED = frozenset({"errors", "warnings", "infos", "findings", "waived"})
+_COMPUTED = frozenset({"errors", "warnings", "infos", "findings", "waived", "pending"})
 
 
 def location_to_dict(location: Location) -> dict[str, Any]:
@@ -69,6 +73,8 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "related": [location_to_dict(r) for r in finding.related],
         "fingerprint": finding.fingerprint,
         "waived": finding.waived,
+        "pending": finding.pending,
+        "baseline": finding.baseline,
     }
 
 
@@ -96,6 +102,13 @@ def to_json(report: Report) -> dict[str, Any]:
         document["coverage"] = dict(report.coverage)
         summary["findings"] = _by_severity(report.finding_counts)
         summary["waived"] = report.waived
+        summary["pending"] = report.pending
+    if report.baseline is not None:
+        base = report.baseline
+        document["baseline"] = {"ref": base.ref, "commit": base.commit,
+                                "new": sum(f.baseline == "new" for f in report.findings),
+                                "existing": base.existing,
+                                "fixed": [finding_to_dict(f) for f in by_location(base.fixed)]}
     document["summary"] = summary
     return document
 
@@ -126,7 +139,8 @@ def _finding(data: dict[str, Any]) -> Finding:
     return Finding(data["rule"], Severity.parse(data["severity"]), data["device"],
                    data["message"], _location(data),
                    tuple(_location(r) for r in data["related"]),
-                   data["fingerprint"], data["waived"])
+                   data["fingerprint"], data["waived"], data.get("pending"),
+                   data.get("baseline"))
 
 
 def _rule(data: dict[str, Any]) -> RuleSummary:
@@ -143,6 +157,10 @@ def from_json(document: dict[str, Any]) -> Report:
         raise ValueError(f"unsupported unet JSON version {document.get('version')!r} "
                          f"(expected {SCHEMA_VERSION})")
     try:
+        base = document.get("baseline")
+        baseline = None if base is None else Baseline(
+            base["ref"], base["commit"], base["existing"], [_finding(f) for f in base["fixed"]],
+            any(f.get("baseline") == "unchanged" for f in document.get("findings", [])))
         return Report(
             command=document["command"],
             diagnostics=[_diagnostic(d) for d in document["diagnostics"]],
@@ -151,6 +169,7 @@ def from_json(document: dict[str, Any]) -> Report:
             rules=[_rule(r) for r in document.get("rules", [])],
             evaluated={d: list(ids) for d, ids in document.get("evaluated", {}).items()},
             coverage=dict(document.get("coverage", {})),
+            baseline=baseline,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"malformed unet JSON report: {exc!r}") from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import IO
 
 from unet.core import Finding, Severity
-from unet.report._model import Report, SourceLookup, verdict
+from unet.report._model import Report, SourceLookup, finding_marks, verdict
 from unet.report._sort import Item, ident, worst_first
 
 __all__ = ["MAX_ROWS", "cell", "render"]
@@ -31,6 +31,14 @@ def render(report: Report, stream: IO[str], *, styled: bool = False,
         if len(rows) > MAX_ROWS:
             stream.write(f"\n_{len(rows) - MAX_ROWS} more not shown; "
                          f"the text, JSON or SARIF report has all {len(rows)}._\n")
+    if report.baseline is not None and report.baseline.fixed:
+        stream.write(f"\n### Fixed since {cell(report.baseline.ref)}\n\n")
+        stream.write("| Rule | Device | Location | Message |\n| --- | --- | --- | --- |\n")
+        for finding in report.baseline.fixed[:MAX_ROWS]:
+            loc = finding.location
+            where = f"{loc.path}:{loc.line}" if loc.line else loc.path
+            cells = (finding.rule, finding.device, where, finding.message)
+            stream.write("| " + " | ".join(cell(c) for c in cells) + " |\n")
 
 
 def cell(text: str) -> str:
@@ -42,7 +50,8 @@ def cell(text: str) -> str:
 
 def _heading(report: Report) -> str:
     items: list[Item] = [*report.diagnostics,
-                         *(f for f in report.findings if f.waived is None)]
+                         *(f for f in report.findings if f.waived is None and f.pending is None
+                           and f.baseline != "unchanged")]
     worst = max((item.severity for item in items), default=None)
     icon = _ICONS[worst] if worst is not None else "✅"
     return f"{icon} unet {report.command}: {cell(verdict(report))}"
@@ -56,7 +65,10 @@ def _counts_table(report: Report) -> str:
             for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)]
     if report.has_policy_results:
         coverage = report.coverage
-        rows += [("waived", report.waived)]
+        rows += [("pending deploy", report.pending), ("waived", report.waived)]
+        if report.baseline is not None:
+            rows += [("existing", report.baseline.existing),
+                     ("fixed", len(report.baseline.fixed))]
         rows += [(key, int(coverage.get(key, 0))) for key in ("devices", "rules", "checks")]
         rows += [("devices matched no rule", len(coverage.get("unmatched_devices", ()))),
                  ("rules matched no device", len(coverage.get("unmatched_rules", ())))]
@@ -80,6 +92,7 @@ def _row(item: Item) -> str:
     device, message = "", item.message
     if isinstance(item, Finding):
         device = item.device
+        severity += "".join(f" ({m})" for m in finding_marks(item))
         if item.waived is not None:
             severity += " (waived)"
             message += f" — waived: {item.waived}"

@@ -2,7 +2,10 @@
 
 One run. Policy rules and the codes of unet's own diagnostics are the driver's rules;
 findings and diagnostics are results, worst first. Waived findings stay in the log with
-an external suppression so they show as dismissed rather than vanish.
+an external suppression so they show as dismissed rather than vanish. Against a baseline
+(`check --new-since`) every finding has `baselineState` new or unchanged, and the fixed
+ones are results of kind `pass` with `baselineState: absent`; a finding waiting for a
+deploy is a `note` with `properties.pending`.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ def to_sarif(report: Report) -> dict[str, Any]:
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     items = worst_first([*report.diagnostics, *report.findings])
     results = [_result(item, index) for item in items[:MAX_RESULTS]]
+    if report.baseline is not None:  # what the change fixed: gone since the baseline
+        results += [_absent(f, index) for f in report.baseline.fixed]
     invocation: dict[str, Any] = {
         # Errors in policies, waivers or data mean some checks could not run.
         "executionSuccessful": not any(d.severity is Severity.ERROR for d in report.diagnostics),
@@ -59,12 +64,20 @@ def to_sarif(report: Report) -> dict[str, Any]:
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
+def _absent(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+    """A finding of the baseline that is gone: kind pass, so viewers close it."""
+    result = _result(finding, index)
+    result.update(kind="pass", level="none", baselineState="absent")
+    return result
+
+
 def _driver_rules(report: Report) -> list[dict[str, Any]]:
     rules: dict[str, dict[str, Any]] = {}
     for rule in report.rules:
         rules.setdefault(rule.id, _policy_rule(rule))
+    fixed = report.baseline.fixed if report.baseline is not None else []
     # A finding whose rule summary is missing still needs a rule to point at.
-    for finding in report.findings:
+    for finding in [*report.findings, *fixed]:
         if finding.rule not in rules:
             rules[finding.rule] = _policy_rule(
                 RuleSummary(finding.rule, finding.severity, finding.rule, Location("")))
@@ -143,7 +156,12 @@ def _add_finding_details(result: dict[str, Any], finding: Finding) -> None:
         result["partialFingerprints"] = {FINGERPRINT_KEY: finding.fingerprint}
     if finding.waived is not None:
         result["suppressions"] = [{"kind": "external", "justification": finding.waived}]
+    if finding.baseline is not None:
+        result["baselineState"] = finding.baseline
     result["properties"] = {"device": finding.device}
+    if finding.pending is not None:  # not a violation of the change: a deploy to do
+        result["level"] = "note"
+        result["properties"]["pending"] = finding.pending
 
 
 def _diagnostic_fingerprint(diagnostic: Diagnostic) -> str:

@@ -2,7 +2,9 @@
 
 Diagnostics come first, in the order the command produced them, then findings sorted by
 path, line, column, rule and device:
-`path:line:col: RULE severity: device: message`, or `RULE severity (waived: reason)`.
+`path:line:col: RULE severity: device: message`, or `RULE severity (waived: reason)`,
+`(pending deploy)`, and against a baseline `(new)` / `(existing)`; findings the baseline
+had and the work tree no longer has follow as `RULE fixed: device: message`.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from typing import IO
 
 from unet.core import Diagnostic, Finding, Severity
-from unet.report._model import Report, SourceLookup
+from unet.report._model import Report, SourceLookup, finding_marks
 from unet.report._sort import Item, by_location
 
 __all__ = ["code_frame", "finding_line", "render"]
@@ -36,6 +38,10 @@ def render(report: Report, stream: IO[str], *, styled: bool = False,
             if finding.related:
                 mark = f"{_DIM}={_RESET}" if styled else "="
                 stream.write(f"  {mark} policy: {finding.related[0]}\n")
+    if report.baseline is not None:
+        for finding in by_location(report.baseline.fixed):
+            stream.write(f"{_where(finding)}: {finding.rule} fixed: {finding.device}: "
+                         f"{finding.message}\n")
 
 
 def _where(item: Item) -> str:
@@ -55,12 +61,16 @@ def _line(diagnostic: Diagnostic, styled: bool) -> str:
 def finding_line(finding: Finding, *, styled: bool = False) -> str:
     """`path:line:col: RULE severity: device: message`, with `(waived: reason)` if waived."""
     severity = finding.severity.label
-    waived = f" (waived: {finding.waived})" if finding.waived is not None else ""
+    marks = [*finding_marks(finding)]
+    if finding.waived is not None:
+        marks.append(f"waived: {finding.waived}")
+    waived = f" ({'; '.join(marks)})" if marks else ""
     if not styled:
         return (f"{_where(finding)}: {finding.rule} {severity}{waived}: "
                 f"{finding.device}: {finding.message}")
     # A waived finding is accepted, so it should not shout in the severity's colour.
-    colour = _DIM if waived else _COLOURS[finding.severity]
+    quiet = finding.waived is not None or finding.pending is not None
+    colour = _DIM if quiet else _COLOURS[finding.severity]
     return (f"{_BOLD}{_where(finding)}{_RESET}: {_DIM}{finding.rule}{_RESET} "
             f"{colour}{severity}{_RESET}{_DIM}{waived}{_RESET}: "
             f"{_BOLD}{finding.device}{_RESET}: {finding.message}")

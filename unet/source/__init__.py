@@ -22,6 +22,7 @@ from unet.source._git import (
     commit_files,
     init_repository,
     is_git_repository,
+    merge_base,
     resolve_revision_range,
     worktree_snapshot,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "commit_files",
     "init_repository",
     "is_git_repository",
+    "merge_base",
     "resolve_revision_range",
     "stem",
     "worktree_snapshot",

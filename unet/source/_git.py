@@ -454,6 +454,25 @@ def changed_since(root: Path, ref: str) -> list[str]:
     return sorted({p for p in (*diff.split("\0"), *untracked.split("\0")) if p})
 
 
+def merge_base(root: Path, ref: str) -> str:
+    """The commit a change is judged against: the merge base of `ref` and HEAD (what a pull
+    request started from), or `ref` itself when they share no history. Raises ValueError
+    for an unknown revision (one that starts with '-' is never passed to git) or outside git.
+    """
+    import git
+
+    try:
+        repo = _open(root)
+        commit = _commit(repo, ref)
+    except RevisionError as exc:
+        raise ValueError(exc.message) from None
+    try:
+        bases = repo.merge_base(commit, "HEAD")
+    except git.GitCommandError:  # no HEAD yet, or no common history
+        bases = []
+    return str(bases[0].hexsha) if bases else commit
+
+
 def commit_files(root: Path, paths: list[str], message: str) -> str:
     """Commit exactly `paths` (repo-relative to `root`, added if new) and nothing else
     that may be staged; returns the new commit id. A RevisionError says why it failed."""

@@ -29,6 +29,7 @@ from unet.templates._compliance import (
     normalize,
     render_intended,
 )
+from unet.templates._deployed import after_deploy
 from unet.templates._env import MAX_OUTPUT, TEMPLATE_DIR, template_path
 from unet.templates._filters import FILTERS, FilterError
 from unet.templates._headers import Header, parse_header
@@ -73,6 +74,7 @@ __all__ = [
     "Rollup",
     "Selected",
     "TemplateSet",
+    "after_deploy",
     "compare_device",
     "compare_devices",
     "compare_revisions",
