@@ -37,7 +37,8 @@ def _run_unet_step(tmp_path: Path, **inputs: str) -> tuple[int, str, str]:
 
 
 def test_check_step_annotates_and_reports_the_exit_code(tmp_path: Path) -> None:
-    code, stdout, outputs = _run_unet_step(tmp_path, REPORTS=f"sarif={tmp_path}/unet.sarif")
+    code, stdout, outputs = _run_unet_step(tmp_path, REPORTS=f"sarif={tmp_path}/unet.sarif",
+                                      ARGS="--fail-on-pending")
     assert code == 1
     assert "exit-code=1" in outputs
     assert "::error file=" in stdout

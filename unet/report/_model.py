@@ -57,6 +57,8 @@ class Report:
     # Show the source line under every diagnostic even off a terminal (`policy validate`).
     frames: bool = False
     baseline: Baseline | None = None
+    # `check --fail-on-pending`: findings pending deploy count as failures (annotations).
+    pending_fails: bool = False
 
     @property
     def counts(self) -> dict[Severity, int]:
@@ -121,13 +123,12 @@ def verdict(report: Report) -> str:
                 _plural(counts[Severity.WARNING], "warning"),
                 f"{counts[Severity.INFO]} info", f"{report.pending} pending deploy",
                 f"{report.waived} waived"]
+    said = ", ".join(p for p in problems if not p.startswith("0 "))
     base = report.baseline
     if base is not None:
-        problems += [f"{base.existing} existing", f"{len(base.fixed)} fixed"]
-    said = ", ".join(p for p in problems if not p.startswith("0 "))
-    if base is not None:
-        return f"{said or 'no findings'} since {base.ref}" if said else \
-            f"no new findings since {base.ref}"
+        shown = "listed" if base.shows_existing else "not listed"
+        return (f"{said or 'nothing'} new since {base.ref}; {base.existing} existing "
+                f"({shown}), {len(base.fixed)} fixed")
     return said or "no findings"
 
 

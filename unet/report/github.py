@@ -40,7 +40,7 @@ def render(report: Report, stream: IO[str], *, styled: bool = False,
                            if f.waived is None and f.baseline != "unchanged")])
     shown, left_out = _select(items)
     for item in shown:
-        stream.write(annotation(item) + "\n")
+        stream.write(annotation(item, quiet_pending=not report.pending_fails) + "\n")
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if left_out:
         where = "the job summary" if summary_file else "the text or SARIF report"
@@ -77,7 +77,7 @@ def _select(items: list[Item]) -> tuple[list[Item], int]:
     return shown, len(items) - len(shown)
 
 
-def annotation(item: Item) -> str:
+def annotation(item: Item, *, quiet_pending: bool = True) -> str:
     loc = item.location
     props = [f"file={escape_property(loc.path)}"]
     if loc.line:
@@ -86,7 +86,8 @@ def annotation(item: Item) -> str:
             props.append(f"col={loc.col}")
     props.append(f"title={escape_property(ident(item))}")
     # A finding a deploy will fix is no violation of the change: a notice, not an error.
-    level = "notice" if isinstance(item, Finding) and item.pending else _LEVELS[item.severity]
+    quiet = quiet_pending and isinstance(item, Finding) and item.pending is not None
+    level = "notice" if quiet else _LEVELS[item.severity]
     return f"::{level} {','.join(props)}::{escape_data(_message(item))}"
 
 
