@@ -25,12 +25,13 @@ def run(*args: str):
     return CliRunner().invoke(cli, ["diff", *args])
 
 
-def test_text_diff_exits_0_and_1_with_exit_code(pair):
+def test_text_diff_exits_1_when_configs_differ_and_0_with_exit_zero(pair):
     result = run(*pair, "--platform", "ios")
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     assert "~   description new  (was: description old)" in result.stdout
-    assert run(*pair, "--platform", "ios", "--exit-code").exit_code == 1
-    assert run(pair[0], pair[0], "--platform", "ios", "--exit-code").exit_code == 0
+    assert run(*pair, "--platform", "ios", "--exit-zero").exit_code == 0
+    assert run(*pair, "--platform", "ios", "--exit-code").exit_code == 1  # still accepted
+    assert run(pair[0], pair[0], "--platform", "ios").exit_code == 0
 
 
 def test_remediation_rollback_predict(pair):
@@ -48,7 +49,7 @@ def test_json_and_unified_formats(pair):
 
 
 def test_doubtful_platform_warns(pair):
-    result = run(*pair)
+    result = run(*pair, "--exit-zero")
     assert result.exit_code == 0
     assert "C104 warning" in result.stderr
 

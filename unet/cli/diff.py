@@ -36,18 +36,31 @@ REPO_FORMATS = ["text", "json", "markdown", "junit"]
 @click.option("--rollback", is_flag=True, help="Two-file mode: commands that turn B back into A.")
 @click.option("--predict", is_flag=True, help="Two-file mode: A as it would be after remediation.")
 @report_options(FORMATS)
-@click.option("--exit-code", is_flag=True, help="Exit 1 when anything differs.")
+@click.option("--exit-zero", is_flag=True,
+              help="Exit 0 even when configurations differ (input errors still exit 2).")
+@click.option("--exit-code", is_flag=True, hidden=True,
+              help="Exit 1 when anything differs (the default; kept for scripts).")
 @pass_app
 def diff(app: App, targets: tuple[str, ...], rev: str | None, where: str | None,
          platform: str | None, remediation: bool, allow_protected: bool, rollback: bool,
-         predict: bool, fmt: str, reports: list[tuple[str, str]], exit_code: bool) -> int:
+         predict: bool, fmt: str, reports: list[tuple[str, str]], exit_zero: bool,
+         exit_code: bool) -> int:
     """Compare intended configurations with running ones, feature by feature.
 
     \b
     unet diff [DEVICE...]        intended (rendered) vs running (configs/<device>.*)
     unet diff --rev REF [DEV...] intended at REF vs the working tree (REF1..REF2: two revisions)
     unet diff A B                two config files (an argument is a file or a path with /)
+
+    A feature that differs on a device whose running-config findings the intended
+    config already fixes is marked pending deploy.
+
+    Exit codes: 0 no differences; 1 configurations differ (--exit-zero: 0); 2 an
+    input error (a template that cannot render, a missing file, a bad revision).
     """
+    if exit_zero and exit_code:
+        raise click.UsageError("--exit-zero and --exit-code contradict each other")
+    exit_code = not exit_zero
     if len(targets) == 2 and not rev and _are_files(targets):
         _forbid_repo_options(reports, where, fmt)
         return _files(app, *targets, platform, remediation, rollback, predict, fmt, exit_code,
@@ -80,11 +93,13 @@ def _repository(app: App, names: tuple[str, ...], rev: str | None, where: str | 
     from unet.report import compliance
 
     repo = load_repository(app)
+    pending = None
     if rev is not None:
         run = _revisions(app, repo, rev, names, remediation)
     else:
         run = _running(app, repo, names, where, remediation)
-    _emit(app, run, fmt, reports)
+        pending = _pending(repo, run)
+    _emit(app, run, fmt, reports, pending)
     report_diagnostics(app, [d for d in run.diagnostics if d.severity is not Severity.INFO])
     app.log(f"diff: {compliance.summary(run)}")
     if any(d.severity is Severity.ERROR for d in run.diagnostics):
@@ -104,6 +119,16 @@ def _running(app: App, repo: Any, names: tuple[str, ...], where: str | None,
         return compare_devices(repo.snapshot, repo.inventory, devices=chosen, outcomes=outcomes,
                                remediation=remediation[0], allow_protected=remediation[1],
                                progress=lambda _: advance())
+
+
+def _pending(repo: Any, run: Any) -> dict[str, list[str]]:
+    """Pending deploys of the devices that differ (through the index, as `unet check`)."""
+    from unet.index import pending_deploys
+
+    differing = tuple(d.device for d in run.devices if d.status == "non-compliant")
+    if not differing:
+        return {}
+    return pending_deploys(repo.root, repo.snapshot, differing)
 
 
 def _revisions(app: App, repo: Any, rev: str, names: tuple[str, ...],
@@ -134,17 +159,19 @@ def _label(ref: str, commit: str) -> str:
     return ref if commit.startswith(ref) else f"{ref} ({commit[:10]})"
 
 
-def _emit(app: App, run: Any, fmt: str, reports: list[tuple[str, str]]) -> None:
+def _emit(app: App, run: Any, fmt: str, reports: list[tuple[str, str]],
+          pending: dict[str, list[str]] | None = None) -> None:
     from pathlib import Path
 
     from unet.core import UnetError
     from unet.report import compliance
 
-    compliance.render(run, fmt, sys.stdout, styled=fmt == "text" and app.styled())
+    compliance.render(run, fmt, sys.stdout, styled=fmt == "text" and app.styled(),
+                      pending=pending)
     for target_fmt, target in reports:
         try:
             with Path(target).open("w", encoding="utf-8") as stream:
-                compliance.render(run, target_fmt, stream)
+                compliance.render(run, target_fmt, stream, pending=pending)
         except OSError as exc:
             raise UnetError(f"cannot write report {target}: {exc.strerror}") from None
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from unet.inventory import Inventory
     from unet.source import Snapshot
 
-__all__ = ["indexed_check", "indexed_inventory"]
+__all__ = ["indexed_check", "indexed_inventory", "pending_deploys"]
 
 
 def indexed_check(root: Path, snapshot: Snapshot, options: CheckOptions, *,
@@ -103,3 +103,17 @@ def indexed_inventory(root: Path, snapshot: Snapshot, *,
         index.close()
         if notes is not None:
             notes.extend(index.warnings)
+
+
+def pending_deploys(root: Path, snapshot: Snapshot, names: tuple[str, ...] = (),
+                    ) -> dict[str, list[str]]:
+    """Device -> the rules whose (unwaived) findings on its running configuration a deploy
+    of the intended one would fix, from a check of `names` (all devices when empty)."""
+    outcome = indexed_check(root, snapshot, CheckOptions(names=names, jobs=1))
+    found: dict[str, list[str]] = {}
+    for finding in outcome.findings:
+        if finding.pending is not None and finding.waived is None:
+            rules = found.setdefault(finding.device, [])
+            if finding.rule not in rules:
+                rules.append(finding.rule)
+    return found

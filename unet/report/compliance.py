@@ -1,7 +1,9 @@
 """`unet diff` results as text, json, markdown or junit, each ending with the roll-up.
 
-`render(run, fmt, stream, *, styled=False)` takes a `ComplianceRun` (intended against
-running) or a `RevisionRun` (intended at one revision against another). JSON keys are
+`render(run, fmt, stream, *, styled=False, pending=None)` takes a `ComplianceRun`
+(intended against running) or a `RevisionRun` (intended at one revision against
+another); `pending` names, per device, the rules whose findings on running a deploy would
+fix, and that device's differing features are shown as pending deploy. JSON keys are
 documented in docs/diff.md and stable within `"version": 1`.
 """
 
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -20,7 +22,8 @@ if TYPE_CHECKING:
     from unet.core import Diagnostic
     from unet.templates import ComplianceRun, DeviceChange, DeviceCompliance, RevisionRun
 
-__all__ = ["FORMATS", "JSON_VERSION", "render", "summary"]
+__all__ = ["FORMATS", "JSON_VERSION", "RUNNING", "Pending", "pending_note", "render",
+           "summary"]
 
 JSON_VERSION = 1
 _BOLD, _RED, _GREEN, _YELLOW, _RESET = "\x1b[1m", "\x1b[31m", "\x1b[32m", "\x1b[33m", "\x1b[0m"
@@ -28,10 +31,23 @@ _STATUS_COLOUR = {"compliant": _GREEN, "unchanged": _GREEN, "non-compliant": _RE
                   "error": _RED, "changed": _YELLOW, "added": _YELLOW, "removed": _YELLOW}
 
 
+# device -> rules whose findings on running a deploy would fix (`Gate`'s pending deploys)
+Pending = Mapping[str, Sequence[str]]
+
+
 def render(run: ComplianceRun | RevisionRun, fmt: str, stream: IO[str], *,
-           styled: bool = False) -> None:
-    kind = "revisions" if hasattr(run, "base") else "running"
-    FORMATS[(kind, fmt)](run, stream, styled)
+           styled: bool = False, pending: Pending | None = None) -> None:
+    """`pending`: the features of these devices that differ are shown as pending deploy."""
+    if hasattr(run, "base"):
+        FORMATS[("revisions", fmt)](run, stream, styled)
+    else:
+        RUNNING[fmt](run, stream, styled, pending or {})
+
+
+def pending_note(device: str, pending: Pending) -> str:
+    """`pending deploy (fixes ntp-in-running)` for a differing feature, or ''."""
+    rules = pending.get(device)
+    return f"pending deploy: fixes {', '.join(rules)}" if rules else ""
 
 
 def summary(run: ComplianceRun | RevisionRun) -> str:
@@ -82,18 +98,20 @@ _LEGEND = ("(+ in intended, missing from running; - in running, not intended; "
            "~ other value; ! order differs)")
 
 
-def _text_running(run: ComplianceRun, stream: IO[str], styled: bool) -> None:
+def _text_running(run: ComplianceRun, stream: IO[str], styled: bool, pending: Pending,
+                  ) -> None:
     _text_diagnostics(run.diagnostics, stream)
     if run:
         stream.write(_paint(_BOLD, "Intended vs running, per feature", styled)
                      + f" {_LEGEND}\n\n")
     for device in run.devices:
         if device.status != "compliant":
-            _text_device(device, stream, styled)
+            _text_device(device, stream, styled, pending_note(device.device, pending))
     _text_rollup(run, stream, styled)
 
 
-def _text_device(device: DeviceCompliance, stream: IO[str], styled: bool) -> None:
+def _text_device(device: DeviceCompliance, stream: IO[str], styled: bool, note: str = "",
+                 ) -> None:
     status = _paint(_STATUS_COLOUR.get(device.status, ""), device.status, styled)
     where = f"  ({device.running})" if device.running else ""
     reason = f": {device.skipped}" if device.skipped else ""
@@ -104,7 +122,7 @@ def _text_device(device: DeviceCompliance, stream: IO[str], styled: bool) -> Non
     for feature in device.features:
         if feature.compliant:
             continue
-        stream.write(f"  {feature.name}: {feature.status}\n")
+        stream.write(f"  {feature.name}: {feature.status}{f' ({note})' if note else ''}\n")
         stream.write(_diff_text(feature.diff, styled, "    "))
         if feature.remediation:
             stream.write("    remediation (advisory, review before applying):\n")
@@ -166,13 +184,17 @@ def _plain(plan: Remediation | None) -> list[str]:
     return plan.as_text(marks=False).splitlines() if plan is not None else []
 
 
-def running_json(run: ComplianceRun) -> dict[str, Any]:
+def running_json(run: ComplianceRun, pending: Pending | None = None) -> dict[str, Any]:
     r = run.rollup()
+    pending = pending or {}
     devices = [{
         "device": d.device, "platform": d.platform, "status": d.status, "running": d.running,
         "skipped": d.skipped,
+        "pending": list(pending.get(d.device, ())),
         "features": [{"feature": f.name, "status": f.status, **_changes_json(f.diff),
-                      "remediation": _plain(f.plan)} for f in d.features],
+                      "remediation": _plain(f.plan),
+                      "pending": not f.compliant and bool(pending.get(d.device))}
+                     for f in d.features],
         **({"plan": d.plan.to_json()} if d.plan is not None else {}),
     } for d in run.devices]
     rollup = {"devices": r.devices, "compliant": r.compliant, "non_compliant": r.non_compliant,
@@ -215,14 +237,17 @@ def _md_problems(diagnostics: list[Diagnostic], stream: IO[str]) -> None:
         stream.write("".join(f"- `{p}`\n" for p in diagnostics) + "\n")
 
 
-def _md_running(run: ComplianceRun, stream: IO[str], styled: bool) -> None:
+def _md_running(run: ComplianceRun, stream: IO[str], styled: bool, pending: Pending,
+                ) -> None:
     stream.write(f"## unet diff: intended vs running\n\n**{summary(run)}**\n\n")
     _md_problems(run.diagnostics, stream)
     differing = [d for d in run.devices if d.status != "compliant"]
     if differing:
         stream.write("| device | status | features |\n|---|---|---|\n")
         for d in differing:
-            features = ", ".join(f"`{f.name}` {f.status}" for f in d.features if not f.compliant)
+            note = pending_note(d.device, pending)
+            features = ", ".join(f"`{f.name}` {f.status}{f' ({note})' if note else ''}"
+                                 for f in d.features if not f.compliant)
             stream.write(f"| {d.device} | {_ICON[d.status]} {d.status} | "
                          f"{features or d.skipped or ''} |\n")
         stream.write("\n")
@@ -289,7 +314,8 @@ def _suite(name: str, cases: list[str], stream: IO[str]) -> None:
     stream.write("  </testsuite>\n</testsuites>\n")
 
 
-def _junit_running(run: ComplianceRun, stream: IO[str], styled: bool) -> None:
+def _junit_running(run: ComplianceRun, stream: IO[str], styled: bool, pending: Pending,
+                   ) -> None:
     cases: list[str] = []
     for d in run.devices:
         if d.skipped:
@@ -317,11 +343,13 @@ def _junit_revisions(run: RevisionRun, stream: IO[str], styled: bool) -> None:
 
 
 Renderer = Callable[[Any, IO[str], bool], None]
+RUNNING: dict[str, Callable[[ComplianceRun, IO[str], bool, Pending], None]] = {
+    "text": _text_running,
+    "json": lambda run, stream, styled, pending: _dump(running_json(run, pending), stream),
+    "markdown": _md_running,
+    "junit": _junit_running,
+}
 FORMATS: dict[tuple[str, str], Renderer] = {
-    ("running", "text"): _text_running,
-    ("running", "json"): lambda run, stream, styled: _dump(running_json(run), stream),
-    ("running", "markdown"): _md_running,
-    ("running", "junit"): _junit_running,
     ("revisions", "text"): _text_revisions,
     ("revisions", "json"): lambda run, stream, styled: _dump(revisions_json(run), stream),
     ("revisions", "markdown"): _md_revisions,
