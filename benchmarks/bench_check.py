@@ -87,9 +87,11 @@ CONFIG_RULES = [
 
 def fleet(n: int) -> Path:
     out = HERE / f".fleet-{n}-configs"
-    if not (out / "unet.yaml").exists():
+    # The groups name templates, and check renders them: a fleet without them is broken.
+    if not (out / "unet.yaml").exists() or not (out / "templates").is_dir():
         subprocess.run([sys.executable, str(HERE / "gen_fleet.py"), str(n), "--configs",
-                        "--out", str(out)], check=True, stdout=subprocess.DEVNULL)
+                        "--templates", "--out", str(out)], check=True,
+                       stdout=subprocess.DEVNULL)
     policy = "".join(f'RULE {rid} WHEN {when} THEN ASSERT {then}\n'
                      for rid, when, then in DATA_RULES + CONFIG_RULES)
     (out / "policies").mkdir(exist_ok=True)

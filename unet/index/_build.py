@@ -210,15 +210,18 @@ def _run_devices(policies: PolicySet, devices: list[ResolvedDevice], inventory: 
 
     def work(names: Sequence[str]) -> bytes:
         chunk = [by_name[n] for n in names]
-        result = evaluate(policies.rules, chunk, inventory, configs=source, links=links)
-        per_device: dict[str, DeviceResult] = {n: ([], result.evaluated.get(n, []),
-                                                   running.problems(n)) for n in names}
-        for finding in result.findings:
-            per_device[finding.device][0].append(finding)
-        for problem in result.diagnostics:  # rule-level problems go with the first device
-            per_device[names[0]][2].append(problem)
-        for name in names:
-            per_device[name] = gate.apply(by_name[name], per_device[name])
+        per_device: dict[str, DeviceResult] = {}
+        rules = list(policies.rules)
+        for device in chunk:
+            # One device at a time, so its running config is still parsed (RunningConfigs
+            # keeps the last few) when the gate looks at it again.
+            result = evaluate(rules, [device], inventory, configs=source, links=links)
+            mine: DeviceResult = ([*result.findings], result.evaluated.get(device.name, []),
+                                  running.problems(device.name))
+            per_device[device.name] = gate.apply(device, mine)
+            if result.diagnostics:  # rule-level problems go with the first device
+                per_device[names[0]][2].extend(result.diagnostics)
+                rules = [r for r in rules if not _gave_up(r.id, result.diagnostics)]
         after = _device_keys(dependencies, chunk)
         return marshal.dumps({n: (_encode_result(r), after[n]) for n, r in per_device.items()})
 
@@ -229,6 +232,11 @@ def _run_devices(policies: PolicySet, devices: list[ResolvedDevice], inventory: 
             results[name] = _decode_result(encoded)
             keys[name] = key
     return results, keys
+
+
+def _gave_up(rule: str, problems: Sequence[Diagnostic]) -> bool:
+    """A rule evaluation skipped for the rest of the run (P301), as `evaluate` does."""
+    return any(p.code == "P301" and p.message.startswith(f"rule '{rule}' ") for p in problems)
 
 
 def _waive(snapshot: Snapshot, inventory: Inventory, policies: PolicySet, source: Any,

@@ -195,6 +195,8 @@ class Gate:
         self.on_intended = {r.id for r in rules if reads(r, "intended")}
         self.on_running = {r.id for r in rules if reads(r, "running")} - self.on_intended
         self.unclaimed = str(inventory.settings.get("unclaimed") or "ignore")
+        self.changes = {r.id for r in rules
+                        if any(type(a).__name__ in ("Set", "Apply") for a in r.rule.actions)}
 
     def apply(self, device: ResolvedDevice, result: DeviceResult) -> DeviceResult:
         findings, evaluated, problems = result
@@ -223,9 +225,19 @@ class Gate:
         return [f for f in findings if f.rule not in ids], evaluated, notes
 
     def _pending(self, device: ResolvedDevice, findings: list[Finding]) -> set[str]:
-        """Rules failing on running that the configuration after a deploy satisfies."""
+        """Rules failing on running that hold on the intended configuration and on the
+        configuration after a deploy (intended plus the running lines no template claims:
+        a deploy leaves those alone)."""
         candidates = {f.rule for f in findings if f.rule in self.on_running}
         if not candidates:
+            return set()
+        rendered = self.renders.plain(device)
+        if rendered.tree is None or not rendered.templates or not rendered.ok:
+            return set()
+        # The candidates, and the rules whose SET or APPLY change what later rules see.
+        rules = [r for r in self.rules if r.id in candidates or r.id in self.changes]
+        holding = self._holding(device, rules, candidates, ConfigView.of(rendered.tree))
+        if not holding:
             return set()
         from unet.templates import after_deploy
 
@@ -234,15 +246,20 @@ class Gate:
         if tree is None:
             return set()
         mode = str(device.data.get("unclaimed") or self.unclaimed)
-        after = after_deploy(self.renders.plain(device), tree, keep_unclaimed=mode != "remove")
+        after = after_deploy(rendered, tree, keep_unclaimed=mode != "remove")
         if after is None:
             return set()
-        view = ConfigView(after, tree.path)
+        return self._holding(device, rules, holding, ConfigView(after, tree.path))
+
+    def _holding(self, device: ResolvedDevice, rules: list[CompiledRule], candidates: set[str],
+                 view: ConfigView) -> set[str]:
+        """The candidates whose WHEN matches and whose assertions hold with `view` as the
+        running configuration."""
 
         def source(ctx: Context, which: str) -> ConfigView | None:
             return view if which == "running" else self.renders.intended(ctx)
 
-        again = evaluate(self.rules, [device], self.inventory, configs=source, links=self.links)
+        again = evaluate(rules, [device], self.inventory, configs=source, links=self.links)
         matched = set(again.evaluated.get(device.name, ()))
         failing = {f.rule for f in again.findings}
         return {r for r in candidates if r in matched and r not in failing}
