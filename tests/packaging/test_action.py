@@ -27,6 +27,7 @@ def _run_unet_step(tmp_path: Path, **inputs: str) -> tuple[int, str, str]:
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
            "UNET_CACHE_DIR": str(tmp_path / "cache"), "UNET_REPO": str(EXAMPLES),
            "COMMAND": "check", "ARGS": "", "FORMAT": "github", "SHARD": "", "REPORTS": "",
+           "BASELINE": "",
            **inputs}
     env.pop("GITHUB_STEP_SUMMARY", None)
     # GitHub's `shell: bash` is `bash --noprofile --norc -eo pipefail {0}`.
@@ -67,3 +68,15 @@ def test_run_steps_are_shellcheck_clean(tmp_path: Path) -> None:
         script.write_text("#!/usr/bin/env bash\n" + step["run"])
         result = subprocess.run(["shellcheck", str(script)], capture_output=True, text=True)
         assert result.returncode == 0, result.stdout
+
+
+def test_baseline_input_reports_only_new_findings(tmp_path: Path) -> None:
+    from tests.helpers import git_examples
+
+    net = git_examples(tmp_path / "net")
+    code, stdout, _ = _run_unet_step(tmp_path, UNET_REPO=str(net), BASELINE="HEAD",
+                                     ARGS="--fail-on-pending")
+    assert code == 0, stdout  # everything there was already committed
+    assert "::notice::unet: 0 new since HEAD, 3 existing (not annotated), 0 fixed" in stdout
+    code, stdout, _ = _run_unet_step(tmp_path, UNET_REPO=str(net), BASELINE="config")
+    assert code == 0 and "new since HEAD" in stdout  # unet.yaml has no baseline: HEAD
