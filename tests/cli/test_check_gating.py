@@ -187,3 +187,16 @@ def test_warm_validate_is_answered_from_the_index(net: Path) -> None:
     assert unet(net, "validate", "--format", "json", "--no-cache").stdout == first.stdout
     edit(net, "templates/ios/base.j2", "hostname {{ vars.hostnme }}", "hostname {{ name }}")
     assert unet(net, "validate").exit_code == 0  # the edit is seen: nothing stale
+
+
+def test_the_hook_on_a_repository_without_commits_reports_everything_as_new(
+        tmp_path: Path) -> None:
+    import shutil
+
+    net = tmp_path / "net"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "examples", net)
+    git(net, "init", "-q")
+    result = unet(net, "check", "--baseline", "--format", "concise", "--fail-on-pending")
+    assert result.exit_code == 1
+    assert "no commit yet, so every finding is new" in result.stderr
+    assert "ntp-in-running error (pending deploy): hq-acc-02" in result.stdout

@@ -105,6 +105,9 @@ def check(app: App, targets: tuple[str, ...], where: str | None, changed_since: 
     outcome = indexed_check(root, snapshot, options, use_index=not no_cache,
                             intended=intended_configs)
     ref = _baseline_ref(snapshot) if use_baseline else new_since
+    if ref is not None and use_baseline and not _has_commits(root):
+        app.log("check: no commit yet, so every finding is new")  # a repository's first commit
+        ref = None
     if ref is not None:
         outcome = _against(root, outcome, options, ref, not no_cache)
     for note in outcome.notes:
@@ -125,6 +128,16 @@ def _against(root: Path, outcome: Any, options: Any, ref: str, use_index: bool) 
         return against_baseline(root, outcome, options, ref, use_index=use_index)
     except ValueError as exc:
         raise UnetError(f"--new-since: {exc}") from None
+
+
+def _has_commits(root: Path) -> bool:
+    from unet.source import merge_base
+
+    try:
+        merge_base(root, "HEAD")
+    except ValueError:
+        return False
+    return True
 
 
 def _baseline_ref(snapshot: Any) -> str:
