@@ -21,6 +21,8 @@ def init(app: App, target: str, name: str | None, no_git: bool) -> int:
     editors (schema/, wired up in .vscode/settings.json and in a
     `# yaml-language-server` line of each file), and runs `git init` when PATH
     is not yet in a git repository. Existing files are never overwritten.
+
+    Exit codes: 0 created; 2 unet.yaml already exists there (or PATH cannot be written).
     """
     from pathlib import Path
 

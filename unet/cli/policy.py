@@ -51,6 +51,8 @@ def test_policies(app: App, fmt: str) -> int:
     Each test is a fixture device (resolved with the repository's defaults,
     locations and groups), an optional running config, and per rule whether it
     must fail, pass or not apply. Rules that no test mentions are listed.
+
+    Exit codes: 0 every test passed; 1 a test failed; 2 errors in the policies or tests.
     """
     from unet.cli._errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
     from unet.cli._repo import load_repository

@@ -39,6 +39,8 @@ def render(app: App, devices: tuple[str, ...], where: str | None, template: str 
     The device's templates (from its groups and device file, then policy APPLY) are
     rendered with its resolved data (after policy SET) and joined in order. Errors in
     templates are reported on stderr with the template line; the rest still renders.
+
+    Exit codes: 0 rendered; 2 a template or data error (or a bad option).
     """
     from unet.cli._repo import load_repository
     from unet.policy import select

@@ -27,7 +27,10 @@ __all__ = ["slice_command"]
 @pass_app
 def slice_command(app: App, files: tuple[str, ...], expression: str, platform: str | None,
                   fmt: str, context: int | None) -> int:
-    """Print the lines matching EXPR with their parents and children. FILE `-` is stdin."""
+    """Print the lines matching EXPR with their parents and children. FILE `-` is stdin.
+
+    Exit codes: 0 done (even when nothing matches); 2 an unreadable file or a bad EXPR.
+    """
     from unet.cli.config import load_config
     from unet.config import Match, MatchError, emit, slice
     from unet.core import Diagnostic, Location, Severity, UnetError
