@@ -259,6 +259,39 @@ def _deploy_device(run: _Run, plan: DevicePlan) -> DeviceDeployment:
     return item
 
 
+class _Opening:
+    """A session being opened in the background; `take` waits for it."""
+
+    def __init__(self, opener: Callable[[], Session]) -> None:
+        import threading
+
+        self._session: Session | None = None
+        self._error: DeviceError | None = None
+        self._taken = False
+        self._thread = threading.Thread(target=self._open, args=(opener,), daemon=True,
+                                        name="unet-deploy-verify")
+        self._thread.start()  # a new thread shares the caller's network namespace
+
+    def _open(self, opener: Callable[[], Session]) -> None:
+        try:
+            self._session = opener()
+        except DeviceError as exc:
+            self._error = exc
+
+    def take(self) -> Session:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._session is not None
+        self._taken = True
+        return self._session
+
+    def close(self) -> None:
+        self._thread.join()
+        if self._session is not None and not self._taken:
+            self._session.close()
+
+
 def _timer(seconds: int) -> dict[str, str]:
     return {"minutes": str(max(1, math.ceil(seconds / 60))),
             "timer": time.strftime("%H:%M:%S", time.gmtime(seconds))}
@@ -275,15 +308,22 @@ class _Device:
         self.platform = self.target.platform
         self.sent = 0
         self.names = {"name": run.name, **_timer(run.options.confirm_timeout)}
+        self.spare: _Opening  # the verification's session, opened while the change is made
 
     # --- steps ---------------------------------------------------------------------------
 
     def deploy(self) -> DeviceDeployment:
-        session = self._open()
+        # The verification's session is opened while the change is made: a new login
+        # costs as much as the rest of a small deployment.
+        self.spare = _Opening(self._open)
         try:
-            return self._on(session)
+            session = self._open()
+            try:
+                return self._on(session)
+            finally:
+                session.close()
         finally:
-            session.close()
+            self.spare.close()
 
     def _on(self, session: Session) -> DeviceDeployment:
         name = self.plan.device
@@ -325,7 +365,7 @@ class _Device:
                 line=problem[0], error=problem[1]))
         # A new session, as `unet pull` would open: what only lives in the session that
         # made it (FRR's `line vty` is vtysh's own) does not pass for deployed.
-        after = self._fresh_running("verify")
+        after = self._fresh_running("verify", self.spare.take())
         remaining = self._remaining(after)
         self.run.record.write("verify", device=name, remaining=remaining, ok=not remaining)
         if remaining:
@@ -373,8 +413,8 @@ class _Device:
         _check_config(self.platform, text)
         return clean_config(text, self.platform.name, scrub=False)
 
-    def _fresh_running(self, stage: str) -> str:
-        session = self._open()
+    def _fresh_running(self, stage: str, session: Session | None = None) -> str:
+        session = session or self._open()
         try:
             return self._running(session, stage)
         finally:
