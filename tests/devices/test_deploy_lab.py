@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,8 @@ def net(dlab: Lab, pristine: dict[str, str], tmp_path: Path,
     yield root
     for router in dlab.routers:
         dlab.start_sshd(router.name)
+    if {r.name: dlab.running_config(r.name) for r in dlab.routers} == pristine:
+        return
     spare = write_repository(dlab, tmp_path / "restore")
     assert unet(dlab, spare, "pull").exit_code == 0
     unet(dlab, spare, "deploy", "--yes", "--force")
@@ -329,3 +332,20 @@ def test_a_dry_run_changes_nothing(dlab: Lab, net: Path) -> None:
     assert {r.name: running(dlab, r.name) for r in dlab.routers} == before
     assert {p.name: p.read_text() for p in (net / "configs").glob("*.cfg")} == stored
     assert not (net / "state/deployments").exists()
+
+
+def test_only_the_features_asked_for_are_deployed_and_committed(dlab: Lab, net: Path) -> None:
+    group_vars(net, lambda v: v.update(syslog_level="errors"))
+    device(net, "lab-r1", lambda d: d["vars"]["static_routes"].append(
+        {"prefix": "10.111.0.0/16", "nexthop": "blackhole"}))
+    result = unet(dlab, net, "deploy", "--yes", "--feature", "static", "--commit", "lab-r1")
+    assert result.exit_code == 0, result.output
+    assert "lab-r1: plan (frr/static.j2)" in result.stdout
+    shown = running(dlab, "lab-r1")
+    assert "ip route 10.111.0.0/16 blackhole" in shown and "log syslog errors" not in shown
+    diff = unet(dlab, net, "diff", "lab-r1")
+    assert "frr/base.j2: changed" in diff.stdout and "frr/static.j2" not in \
+        diff.stdout.split("Compliance:")[0]
+    log = subprocess.run(["git", "-C", str(net), "log", "-1", "--name-only", "--format=%s"],
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert log[:4] == ["unet", "deploy:", "lab-r1", "configs/lab-r1.cfg"]

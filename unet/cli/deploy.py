@@ -67,7 +67,7 @@ def deploy(app: App, names: tuple[str, ...], where: str | None, features: tuple[
     from unet.cli._repo import load_repository, warn_if_invalid
     from unet.cli.render import policy_outcomes
     from unet.core import UnetError
-    from unet.devices import DeployOptions, PlanContext, choose, plan_deployment
+    from unet.devices import DeployOptions, DeviceError, PlanContext, choose, plan_deployment
     from unet.devices import deploy as run_deploy
 
     start = time.perf_counter()
@@ -97,12 +97,8 @@ def deploy(app: App, names: tuple[str, ...], where: str | None, features: tuple[
     try:
         result = run_deploy(repo.root, context, plans, options=options,
                             on_event=_progress(app))
-    except Exception as exc:
-        from unet.devices import DeviceError
-
-        if isinstance(exc, DeviceError):
-            raise UnetError(f"{exc.code} {exc.reason}") from None
-        raise
+    except DeviceError as exc:  # the record cannot be written: nothing was sent
+        raise UnetError(f"{exc.code} {exc.reason}") from None
     if commit:
         _commit(repo.root, result)
     render(result, sys.stdout, styled=app.styled())

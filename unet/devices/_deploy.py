@@ -248,12 +248,13 @@ def _without_session(plan: DevicePlan) -> DeviceDeployment | None:
 
 def _deploy_device(run: _Run, plan: DevicePlan) -> DeviceDeployment:
     start = time.perf_counter()
-    outcome = _Device(run, plan)
+    outcome: _Device | None = None
     try:
+        outcome = _Device(run, plan)
         item = outcome.deploy()
-    except DeviceError as exc:
+    except DeviceError as exc:  # before anything was sent (after, each step says so)
         item = DeviceDeployment(plan.device, "failed", exc.reason, exc.code,
-                                outcome.sent)
+                                outcome.sent if outcome is not None else 0)
     item.seconds = time.perf_counter() - start
     run.event(plan.device, "failed" if not item.ok else "done")
     return item
@@ -340,7 +341,12 @@ class _Device:
             if not self.plan.lines:
                 return self._finish(session, before, 0)
         net = self.platform.safety_net
-        self._exec(session, net.prepare, "prepare")
+        problem = self._exec(session, net.prepare, "prepare")
+        if problem is not None:  # no safety net, no change
+            return DeviceDeployment(name, "failed", f"the safety net could not be prepared: "
+                                    f"the device refused `{problem[0]}`: {problem[1]}; "
+                                    "nothing was sent", "D220", line=problem[0],
+                                    error=problem[1])
         lines = self.plan.lines
         responses: list[ConfigResponse] = []
         self.run.event(name, f"sending {len(lines)} lines")
@@ -354,18 +360,25 @@ class _Device:
         refused = next((r for r in responses if r.error), None)
         if refused is not None:
             line = masked(refused.line, self.platform.name)
+            error = masked(refused.error or "", self.platform.name)  # it may echo the line
             # The refused line did not take: the rollback undoes the ones before it.
             return self._undo(session, before, len(responses) - 1, DeviceDeployment(
-                name, "failed", f"the device refused `{line}`: {refused.error}", "D220",
-                line=line, error=refused.error))
-        problem = self._exec(session, (*net.check, *net.apply), "check")
+                name, "failed", f"the device refused `{line}`: {error}", "D220",
+                line=line, error=error))
+        problem = self._exec(session, (*net.check, *net.apply), "check")  # none on FRR
         if problem is not None:
             return self._undo(session, before, len(responses), DeviceDeployment(
                 name, "failed", f"the device refused `{problem[0]}`: {problem[1]}", "D220",
                 line=problem[0], error=problem[1]))
         # A new session, as `unet pull` would open: what only lives in the session that
         # made it (FRR's `line vty` is vtysh's own) does not pass for deployed.
-        after = self._fresh_running("verify", self.spare.take())
+        try:
+            after = self._fresh_running("verify", self.spare.take())
+        except DeviceError as exc:
+            return DeviceDeployment(
+                name, "partial", f"{len(lines)} lines sent, but the verification could not "
+                f"read the device: {exc.code} {exc.reason}; it may be partially configured "
+                f"(`unet pull {name}` shows its true state)", "D224", sent=self.sent)
         remaining = self._remaining(after)
         self.run.record.write("verify", device=name, remaining=remaining, ok=not remaining)
         if remaining:
@@ -465,7 +478,7 @@ class _Device:
         platform = self.platform.name
         self.run.record.write(stage, device=self.plan.device, responses=[
             {"line": masked(r.line, platform), "response": masked(r.response, platform),
-             "error": r.error} for r in responses])
+             "error": masked(r.error, platform) if r.error else None} for r in responses])
 
     def _remaining(self, running: str) -> list[str]:
         """The commands still to send for the deployed scope, were the device's
@@ -495,6 +508,14 @@ class _Device:
     def _undo(self, session: Session, before: str, applied_lines: int,
               failure: DeviceDeployment) -> DeviceDeployment:
         """Roll back, verify the device is as `before`, and say so in the failure."""
+        try:
+            return self._roll_back(session, before, applied_lines, failure)
+        except DeviceError as exc:
+            return self._unrecovered(failure, f"the rollback could not be completed "
+                                              f"({exc.code} {exc.reason})")
+
+    def _roll_back(self, session: Session, before: str, applied_lines: int,
+                   failure: DeviceDeployment) -> DeviceDeployment:
         name = self.plan.device
         net = self.platform.safety_net
         self.run.event(name, "rolling back")
