@@ -212,6 +212,15 @@ def test_twenty_changes_across_routers_land_and_verify(dlab: Lab, net: Path) -> 
         stored = (net / f"configs/{router.name}.cfg").read_text()
         assert stored.strip().splitlines()[0] == "hostname " + router.name
         assert all(line in shown[router.name] for line in stored.splitlines())
+    # The record: each router's plan, pre-flight, every line with its answer, the
+    # verification and the result.
+    events = records(net)
+    for router in dlab.routers:
+        mine = [e for e in events if e.get("device") == router.name]
+        assert [e["event"] for e in mine] == ["plan", "preflight", "apply", "verify", "result"]
+        sent = [c["text"] for c in mine[0]["commands"] if not c["held"]]
+        assert [r["line"] for r in mine[2]["responses"]] == sent
+        assert mine[3]["ok"] and mine[4]["result"] == "verified"
     again = unet(dlab, net, "deploy", "--yes")
     assert again.exit_code == 0 and again.stdout.count("no changes") >= ROUTERS
 
@@ -349,3 +358,20 @@ def test_only_the_features_asked_for_are_deployed_and_committed(dlab: Lab, net: 
     log = subprocess.run(["git", "-C", str(net), "log", "-1", "--name-only", "--format=%s"],
                          capture_output=True, text=True, check=True).stdout.split()
     assert log[:4] == ["unet", "deploy:", "lab-r1", "configs/lab-r1.cfg"]
+
+
+def test_a_change_the_router_keeps_in_another_form_fails_verification_and_is_undone(
+        dlab: Lab, net: Path) -> None:
+    # FRR takes `log syslog debugging` but shows it as `log syslog` (the default level):
+    # the change never matches what was intended, so it is not left on the router.
+    before = running(dlab, "lab-r3")
+    device(net, "lab-r3", lambda d: d["vars"].update(syslog_level="debugging"))
+    result = unet(dlab, net, "deploy", "--yes", "lab-r3")
+    assert result.exit_code == 1
+    assert "D221 verification failed: 1 command(s) still to do after the deploy " \
+           "(e.g. 'log syslog debugging')" in result.stdout
+    assert "rolled back with the computed rollback (1 lines), verified" in result.stdout
+    assert running(dlab, "lab-r3") == before
+    kinds = [e["event"] for e in records(net) if e.get("device") == "lab-r3"]
+    assert kinds == ["plan", "preflight", "apply", "verify", "rollback", "rollback-verify",
+                     "result"]

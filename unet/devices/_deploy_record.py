@@ -2,7 +2,7 @@
 goes (a run that dies half-way still leaves what it did), every device text masked
 with the dialect's secret table.
 
-    state/deployments/20261202T130501Z-4f2a.jsonl
+    state/deployments/20261202T130501.413207Z-4f2a.jsonl
 
 Each line is one event: `run` (options, devices), then per device `plan`,
 `preflight`, `apply` (each line sent and the device's answer), `verify`, `rollback`
@@ -37,7 +37,7 @@ class Record:
     """Appends events to the run's file; thread-safe (devices deploy in parallel)."""
 
     def __init__(self, root: Path, *, now: datetime | None = None) -> None:
-        stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+        stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S.%fZ")  # sorts by run
         self.path = root / RECORD_DIR / f"{stamp}-{secrets.token_hex(2)}.jsonl"
         self.relative = self.path.relative_to(root).as_posix()
         self._lock = threading.Lock()
