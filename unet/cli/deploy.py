@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -95,8 +95,8 @@ def deploy(app: App, names: tuple[str, ...], where: str | None, features: tuple[
     options = DeployOptions(force=force, jobs=jobs, batch_size=batch_size, canary=canary,
                             confirm_timeout=confirm_timeout, scrub=scrub)
     try:
-        result = run_deploy(repo.root, context, plans, options=options,
-                            on_event=_progress(app))
+        with _Progress(app, len(to_send)) as on_event:
+            result = run_deploy(repo.root, context, plans, options=options, on_event=on_event)
     except DeviceError as exc:  # the record cannot be written: nothing was sent
         raise UnetError(f"{exc.code} {exc.reason}") from None
     if commit:
@@ -152,11 +152,42 @@ def _show_plans(app: App, plans: list[DevicePlan], stream: IO[str]) -> None:
                 app.log(str(diagnostic))
 
 
-def _progress(app: App) -> Callable[[str, str], None]:
-    def on_event(device: str, what: str) -> None:
-        app.log(f"deploy: {device}: {what}", level=1)
+class _Progress:
+    """A progress bar on stderr when it is a terminal (as `unet pull` has); with -v,
+    one line per step of each device instead."""
 
-    return on_event
+    def __init__(self, app: App, total: int) -> None:
+        self.app = app
+        self.total = total
+        self.bar: Any = None
+
+    def __enter__(self) -> Callable[[str, str], None]:
+        app = self.app
+        if app.verbosity >= 1 or not sys.stderr.isatty() or app.color == "never" \
+                or app.verbosity < 0:
+            def log(device: str, what: str) -> None:
+                app.log(f"deploy: {device}: {what}", level=1)
+
+            return log
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.bar = Progress(TextColumn("deploy"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("{task.description}"), transient=True,
+                            console=app.console("stderr"))
+        self.bar.start()
+        task = self.bar.add_task("", total=self.total)
+
+        def show(device: str, what: str) -> None:
+            if what in ("done", "failed"):
+                self.bar.advance(task)
+            else:
+                self.bar.update(task, description=f"{device}: {what}")
+
+        return show
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def _commit(root: object, result: DeployResult) -> None:

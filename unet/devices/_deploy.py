@@ -293,6 +293,10 @@ class _Opening:
             self._session.close()
 
 
+def _lines(count: int) -> str:
+    return f"{count} line" if count == 1 else f"{count} lines"
+
+
 def _timer(seconds: int) -> dict[str, str]:
     return {"minutes": str(max(1, math.ceil(seconds / 60))),
             "timer": time.strftime("%H:%M:%S", time.gmtime(seconds))}
@@ -376,7 +380,7 @@ class _Device:
             after = self._fresh_running("verify", self.spare.take())
         except DeviceError as exc:
             return DeviceDeployment(
-                name, "partial", f"{len(lines)} lines sent, but the verification could not "
+                name, "partial", f"{_lines(len(lines))} sent, but the verification could not "
                 f"read the device: {exc.code} {exc.reason}; it may be partially configured "
                 f"(`unet pull {name}` shows its true state)", "D224", sent=self.sent)
         remaining = self._remaining(after)
@@ -392,7 +396,7 @@ class _Device:
         net = self.platform.safety_net
         self._exec(session, (*net.confirm, *net.cleanup), "confirm")
         written = self._store(after)
-        return DeviceDeployment(self.plan.device, "verified", f"{lines} lines sent, verified",
+        return DeviceDeployment(self.plan.device, "verified", f"{_lines(lines)} sent, verified",
                                 sent=self.sent, written=written)
 
     def _replan(self, running: str) -> None:
@@ -535,7 +539,7 @@ class _Device:
             finally:
                 self.sent += len(responses)
                 self._record_apply(responses, "rollback")
-            how = f"the computed rollback ({len(lines)} lines)"
+            how = f"the computed rollback ({_lines(len(lines))})"
         now = self._fresh_running("verify rollback")
         back = self._stored_form(now) == self._stored_form(before)
         self.run.record.write("rollback-verify", device=name, ok=back)
