@@ -65,3 +65,13 @@ def test_a_device_without_a_running_config_cannot_be_planned(make_repo) -> None:
     assert result.exit_code == 1
     assert "r1: refused: D201 cannot plan: C303 device r1: no running configuration" in \
         result.stdout
+
+
+def test_the_plan_shown_has_its_secrets_masked(make_repo) -> None:
+    root = make_repo({**IOS, "groups/ios.yaml": "name: ios\nplatform: frr\ntemplates: "
+                      "[ios/base.j2]\n",
+                      "templates/ios/base.j2": "hostname {{ name }}\npassword s3cret-zebra\n",
+                      "configs/r1.cfg": "hostname r1\n", "configs/r2.cfg": "hostname r2\n"})
+    result = invoke(root, "--dry-run", "r1")
+    assert result.exit_code == 0, result.output
+    assert "  password ********" in result.stdout and "s3cret-zebra" not in result.output

@@ -130,6 +130,8 @@ def _planned_exit(app: App, plans: list[DevicePlan]) -> int:
 
 
 def _show_plans(app: App, plans: list[DevicePlan], stream: IO[str]) -> None:
+    from unet.config import mask_secrets
+
     for plan in plans:
         if plan.refused is not None:
             stream.write(f"{plan.device}: refused: {plan.refused[0]} {plan.refused[1]}\n")
@@ -142,7 +144,8 @@ def _show_plans(app: App, plans: list[DevicePlan], stream: IO[str]) -> None:
             continue
         features = f" ({', '.join(plan.features)})" if plan.features else ""
         stream.write(f"{plan.device}: plan{features}\n")
-        for line in plan.text.splitlines():
+        # What is sent has the secrets; what is shown has them masked, as the record.
+        for line in mask_secrets(plan.text, plan.platform).splitlines():
             stream.write(f"  {line}\n")
     from unet.core import Severity
 

@@ -447,8 +447,9 @@ class _Device:
         if current == base:
             return None
         before, after = Counter(base.splitlines()), Counter(current.splitlines())
-        added = [f"+{line.strip()}" for line in after - before]
-        removed = [f"-{line.strip()}" for line in before - after]
+        platform = self.platform.name
+        added = [f"+{masked(line.strip(), platform)}" for line in after - before]
+        removed = [f"-{masked(line.strip(), platform)}" for line in before - after]
         if not added and not removed:
             return f"the device's configuration is in another order than {self.plan.base_path}"
         sample = ", ".join(repr(x) for x in (added + removed)[:3])
