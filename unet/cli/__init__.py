@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "config": "unet.cli.config:config",
     "render": "unet.cli.render:render",
     "pull": "unet.cli.pull:pull",
+    "deploy": "unet.cli.deploy:deploy",
     "serve": "unet.cli.serve:serve",
     "auth": "unet.cli.auth:auth",
     "completion": "unet.cli.completion:completion",

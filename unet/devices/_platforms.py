@@ -66,6 +66,9 @@ class Platform:
     safety_net: SafetyNet
     config_end: str | None = r"^end$"  # the last line of a complete configuration
     lldp_note: str | None = None  # why LLDP is not collected, when it is not
+    # `unet deploy` applies changes only where its whole path (apply, error patterns,
+    # safety net, rollback) has been tested against a real device of the platform.
+    deploy_tested: bool = False
 
 
 # Responses Cisco-like CLIs give to a line they refuse.
@@ -213,7 +216,8 @@ PLATFORMS: dict[str, Platform] = {
         safety_net=SafetyNet(
             "computed-rollback", "vtysh applies each line at once and has no commit: on "
             "failure unet sends the computed rollback of exactly what it sent"),
-        lldp_note="FRRouting has no LLDP; lldp_neighbors is null (not collected)"),
+        lldp_note="FRRouting has no LLDP; lldp_neighbors is null (not collected)",
+        deploy_tested=True),
 }
 
 

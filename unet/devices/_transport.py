@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -36,10 +36,14 @@ class Session(Protocol):
         """The output of an exec-mode command (prompt and echo removed)."""
 
     def configure(self, lines: Sequence[str], *, stop_on_error: bool = True,
-                  enter: str | None = None) -> list[ConfigResponse]:
+                  enter: str | None = None,
+                  on_response: Callable[[ConfigResponse], None] | None = None,
+                  ) -> list[ConfigResponse]:
         """Send configuration lines one by one in configuration mode (entered with
         `enter`, default the platform's) and return each response; stops after the first
-        refused line unless told otherwise. The session is back in exec mode after."""
+        refused line unless told otherwise. The session is back in exec mode after.
+        `on_response` sees each response as it arrives (what was answered before a
+        dropped connection is known to the caller)."""
 
     def close(self) -> None: ...
 
@@ -87,7 +91,9 @@ class NetmikoSession:
         return output
 
     def configure(self, lines: Sequence[str], *, stop_on_error: bool = True,
-                  enter: str | None = None) -> list[ConfigResponse]:
+                  enter: str | None = None,
+                  on_response: Callable[[ConfigResponse], None] | None = None,
+                  ) -> list[ConfigResponse]:
         platform = self._target.platform
         responses: list[ConfigResponse] = []
         with self._boundary("entering configuration mode"):
@@ -101,6 +107,8 @@ class NetmikoSession:
                         strip_command=True, read_timeout=self._target.timeout)
                 error = rejection(platform, answer)
                 responses.append(ConfigResponse(line, answer, error))
+                if on_response is not None:
+                    on_response(responses[-1])
                 if error and stop_on_error:
                     break
         finally:

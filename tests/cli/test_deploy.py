@@ -1,0 +1,77 @@
+"""`unet deploy` before any device is touched: bad input exits 2, a platform without a
+tested apply path is refused, a device that cannot be planned is named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from unet.cli import cli
+
+IOS = {
+    "groups/ios.yaml": "name: ios\nplatform: ios\nvendor: cisco\ntemplates: [ios/base.j2]\n",
+    "templates/ios/base.j2": "hostname {{ name }}\n",
+    "configs/r1.cfg": "hostname old-name\n",
+    "configs/r2.cfg": "hostname r2\n",
+}
+
+
+def invoke(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--repo", str(root), "deploy", *args])
+
+
+def test_an_unknown_device_or_feature_is_bad_input(make_repo) -> None:
+    root = make_repo(IOS)
+    unknown = invoke(root, "r9", "--yes")
+    assert unknown.exit_code == 2 and "no device named 'r9'" in unknown.output
+    feature = invoke(root, "--feature", "bsae", "--yes")
+    assert feature.exit_code == 2
+    assert "no feature 'bsae'" in feature.output and "did you mean 'base'" in feature.output
+
+
+def test_nothing_selected_is_not_an_error(make_repo) -> None:
+    result = invoke(make_repo(IOS), "--where", 'node.role == "nope"')
+    assert result.exit_code == 0 and "no devices selected" in result.stderr
+
+
+def test_a_platform_without_a_tested_apply_path_is_refused_not_tried(make_repo) -> None:
+    root = make_repo(IOS)
+    result = invoke(root, "--yes")
+    assert result.exit_code == 2
+    assert ("r1: refused: D200 Cisco IOS has no tested apply path in unet deploy (its safety "
+            "net would be: the running config is saved to flash first") in result.stdout
+    assert "apply `unet diff --remediation` by hand" in result.stdout
+    assert "DEVICE" not in result.stdout  # no device was connected to
+    assert not (root / "state/deployments").exists()
+
+
+def test_the_plan_is_the_remediation_diff_shows(make_repo) -> None:
+    root = make_repo({**IOS, "groups/ios.yaml": "name: ios\nplatform: frr\ntemplates: "
+                      "[ios/base.j2]\n", "configs/r1.cfg": "hostname old-name\n",
+                      "configs/r2.cfg": "hostname r2\n"})
+    result = invoke(root, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:4] == [
+        "r1: plan (ios/base.j2)", "  hostname r1", "  ! 1 command, 0 removals, 0 held back",
+        "r2: no changes"]
+    assert not (root / "state/deployments").exists()
+
+
+def test_a_device_without_a_running_config_cannot_be_planned(make_repo) -> None:
+    root = make_repo({**IOS, "groups/ios.yaml": "name: ios\nplatform: frr\ntemplates: "
+                      "[ios/base.j2]\n", "configs/r1.cfg": None})
+    result = invoke(root, "--dry-run")
+    assert result.exit_code == 1
+    assert "r1: refused: D201 cannot plan: C303 device r1: no running configuration" in \
+        result.stdout
+
+
+def test_the_plan_shown_has_its_secrets_masked(make_repo) -> None:
+    root = make_repo({**IOS, "groups/ios.yaml": "name: ios\nplatform: frr\ntemplates: "
+                      "[ios/base.j2]\n",
+                      "templates/ios/base.j2": "hostname {{ name }}\npassword s3cret-zebra\n",
+                      "configs/r1.cfg": "hostname r1\n", "configs/r2.cfg": "hostname r2\n"})
+    result = invoke(root, "--dry-run", "r1")
+    assert result.exit_code == 0, result.output
+    assert "  password ********" in result.stdout and "s3cret-zebra" not in result.output
