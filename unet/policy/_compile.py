@@ -29,6 +29,7 @@ from unet.policy._fields import (
     CONFIG_ROOTS,
     FIELDS,
     FUNCTIONS,
+    ORIGINAL_FIELDS,
     element_kind,
     field_kind,
 )
@@ -83,16 +84,21 @@ class Compiler:
     def __init__(self) -> None:
         self.diagnostics: list[Diagnostic] = []
         self._scope: dict[str, str] = {}  # loop variable -> kind
+        self._aliased: set[str] = set()  # original field names already noted
+        self._error_count = 0
 
     # ---- entry points ------------------------------------------------------------------
     def rule(self, rule: ast.Rule) -> CompiledRule | None:
-        before = len(self.diagnostics)
+        before = self._errors()
         when: Test | None = self._guard(lambda: self.condition(rule.when))
         actions = [self._guard(functools.partial(self._action, action, rule))
                    for action in rule.actions]
-        if len(self.diagnostics) > before or when is None or None in actions:
+        if self._errors() > before or when is None or None in actions:
             return None
         return CompiledRule(rule, when, tuple(a for a in actions if a is not None))
+
+    def _errors(self) -> int:
+        return self._error_count
 
     def lone_condition(self, node: ast.Condition) -> Test | None:
         """A condition outside a rule (`--where`, waivers); None when it has errors."""
@@ -108,6 +114,7 @@ class Compiler:
         try:
             return build()
         except _Unknown as exc:
+            self._error_count += 1
             self.diagnostics.append(Diagnostic(exc.at, exc.code, Severity.ERROR, exc.message))
             return None
 
@@ -137,7 +144,7 @@ class Compiler:
         return run
 
     def _set(self, action: ast.Set) -> Action:
-        target = _data_path(action.target)
+        target = self._original(action.target)
         if target is None:
             raise _Unknown(action.target.at, "P206",
                            f"SET can change the device's data (node.<field> or "
@@ -319,7 +326,37 @@ class Compiler:
             return self._path(node)
         if isinstance(node, ast.Call):
             return self._call(node)
+        if isinstance(node, ast.Index):
+            return self._index(node)
         return self._expr(node), "any"
+
+    def _index(self, node: ast.Index) -> tuple[Value, str]:
+        """`node.vars.approved[node.model]`, `running.lines("x")[-1]`: a lookup by value."""
+        base, kind = self._operand(node.base)
+        key, _ = self._operand(node.key)
+        if isinstance(node.key, ast.Literal) and isinstance(node.key.value, str):
+            following = field_kind(kind, node.key.value)
+            if following is None:
+                names = FIELDS.get(kind, {})
+                hint = did_you_mean(node.key.value, names)
+                raise _Unknown(node.key.at, "P201", f"unknown field '{node.key.value}'{hint}; "
+                               f"{_kind_name(kind)} fields are: {', '.join(sorted(names))}")
+            kind = following
+        else:
+            kind = element_kind(kind) if kind in ("interfaces", "links", "sections") else "any"
+
+        def get(ctx: Context) -> Any:
+            mark = len(ctx.touched)
+            value = base(ctx)
+            whole = ctx.touched[-1] if len(ctx.touched) > mark else None
+            at = key(ctx)
+            found = _lookup(value, at)
+            if value is not None and isinstance(whole, tuple) and isinstance(at, str | int) and \
+                    not isinstance(at, bool) and whole[:1] != ("links",):
+                ctx.touched.append((*whole, at))  # blame the element
+            return found
+
+        return get, kind
 
     def _expr(self, node: ast.Expr) -> Value:
         if isinstance(node, ast.Literal):
@@ -348,13 +385,29 @@ class Compiler:
             return (lambda ctx: ctx.config(which)), "config"
         if root == "derived":
             return self._derived(node)
-        parts = _data_path(node)
+        parts = self._original(node)
         if parts is None:
             choices = [*FIELDS["device"], "node", "custom_data", *CONFIG_ROOTS, *self._scope]
             hint = did_you_mean(str(root), choices)
             raise _Unknown(node.at, "P201", f"unknown field '{root}'{hint}")
         kind = self._check_fields(parts, "device", node, prefix="node")
         return _data_getter(parts), kind
+
+    def _original(self, node: ast.Path) -> tuple[Any, ...] | None:
+        """The data path, with the original μNet's field names (`node.version`) mapped to
+        unet's (`os_version`), noted once per name."""
+        parts = _data_path(node)
+        if not parts or node.parts[0] != "node" or parts[0] not in ORIGINAL_FIELDS:
+            return parts
+        name = str(parts[0])
+        mapped = ORIGINAL_FIELDS[name]
+        if name not in self._aliased:
+            self._aliased.add(name)
+            self.diagnostics.append(Diagnostic(
+                node.at, "P215", Severity.INFO,
+                f"'node.{name}' is the original μNet name of 'node.{'.'.join(mapped)}'; "
+                f"write node.{'.'.join(mapped)}"))
+        return (*mapped, *parts[1:])
 
     def _derived(self, node: ast.Path) -> tuple[Value, str]:
         """`derived.x`: the device's facts from `unet pull` (state/<device>.yaml)."""
@@ -495,6 +548,14 @@ def _walk(value: Any, parts: tuple[Any, ...]) -> Any:
         if value is None:
             return None
     return value
+
+
+def _lookup(value: Any, key: Any) -> Any:
+    if isinstance(value, dict) and isinstance(key, str | int) and not isinstance(key, bool):
+        return value.get(key)
+    if isinstance(value, list | str) and isinstance(key, int) and not isinstance(key, bool):
+        return value[key] if -len(value) <= key < len(value) else None
+    return None
 
 
 def _data_getter(parts: tuple[Any, ...]) -> Value:

@@ -9,11 +9,24 @@ from __future__ import annotations
 
 from unet.inventory import DEVICE_FIELDS, INTERFACE_FIELDS, LLDP_FIELDS, STATE_FIELDS
 
-__all__ = ["CONFIG_METHODS", "CONFIG_ROOTS", "FIELDS", "FUNCTIONS", "element_kind", "field_kind"]
+__all__ = ["CONFIG_METHODS", "CONFIG_ROOTS", "FIELDS", "FUNCTIONS", "ORIGINAL_FIELDS",
+           "element_kind", "field_kind"]
 
 CONFIG_ROOTS = ("running", "intended")
 CONFIG_METHODS = ("sections", "lines", "value")
 FUNCTIONS = ("version", "len", "lower", "upper")
+
+# The original μNet's node fields -> where unet keeps the same data. Fields unet's model has
+# no place for are read from `vars` (where a migrated repository keeps them).
+ORIGINAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "id": ("name",),
+    "version": ("os_version",),
+    "location_id": ("location",),
+    "serial_number": ("serial",),
+    "domain": ("vars", "domain"),
+    "fqdn": ("vars", "fqdn"),
+    "asset_tag": ("vars", "asset_tag"),
+}
 
 _DEVICE_FIELDS = dict.fromkeys(DEVICE_FIELDS, "any")
 _DEVICE_FIELDS.update(interfaces="interfaces", links="links", vars="any", all_groups="any")
