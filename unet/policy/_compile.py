@@ -97,6 +97,9 @@ class Compiler:
             return None
         return CompiledRule(rule, when, tuple(a for a in actions if a is not None))
 
+    def _warn(self, at: Location, code: str, message: str) -> None:
+        self.diagnostics.append(Diagnostic(at, code, Severity.WARNING, message))
+
     def _errors(self) -> int:
         return self._error_count
 
@@ -128,6 +131,14 @@ class Compiler:
 
     def _assert(self, action: ast.Assert, rule: ast.Rule) -> Action:
         test = self.condition(action.condition)
+        if not _reads_anything(action.condition) and not _is_boolean(action.condition):
+            try:
+                outcome = f"always {'passes' if test(_NO_CONTEXT) else 'fails'}"
+            except Exception:  # a constant that only fails at run time (a bad regex...)
+                outcome = "gives the same result on every device"
+            self._warn(action.condition.at, "P216",
+                       f"ASSERT {action.text} does not depend on the device: it {outcome}; "
+                       "assert a condition on node, running or intended")
         render = self._message(rule.message, _loop_variables(rule)) if rule.message else None
         text = action.text
 
@@ -228,6 +239,7 @@ class Compiler:
             return self._has(node)
         if node.op in ("==", "!=") and _is_null(node.right):
             return self._c_isnull(ast.IsNull(node.left, node.op == "!=", node.at))
+        self._lint_compare(node)
         left, _ = self._operand(node.left)
         right = self._pattern(node.right) if node.op == "MATCHES" else self._operand(node.right)[0]
         test = OPERATORS[node.op]
@@ -241,6 +253,24 @@ class Compiler:
             return a is not None and b is not None and not test(a, b)
 
         return negated
+
+    def _lint_compare(self, node: ast.Compare) -> None:
+        """Comparisons that are always false, or not what they seem, said at compile time."""
+        left, right = _literal_kind(node.left), _literal_kind(node.right)
+        ordered = node.op in ("<", "<=", ">", ">=")
+        if left and right and left != right and (ordered or node.op in ("==", "!=")):
+            self._warn(node.at, "P217", f"{node.op} compares {_a(left)} with {_a(right)}: "
+                       f"values of different types are never equal or ordered, so this is "
+                       f"always {'true' if node.op == '!=' else 'false'}")
+        elif ordered and not _is_version_call(node.left) and not _is_version_call(node.right):
+            for side in (node.right, node.left):
+                if isinstance(side, ast.Literal) and isinstance(side.value, str) and \
+                        _VERSION_LIKE.fullmatch(side.value):
+                    self._warn(side.at, "P219", f"'{side.value}' looks like a release number, "
+                               f"but {node.op} compares strings letter by letter "
+                               f"(\"16.9\" > \"16.12\"); write version(...) {node.op} "
+                               f"\"{side.value}\"")
+                    break
 
     def _pattern(self, node: ast.Expr) -> Value:
         """The right side of MATCHES: a /regex/ or a string, compiled (and checked) once."""
@@ -385,6 +415,9 @@ class Compiler:
             return (lambda ctx: ctx.config(which)), "config"
         if root == "derived":
             return self._derived(node)
+        if node.parts == ("node",):
+            raise _Unknown(node.at, "P201", "'node' alone is the whole device, which always "
+                           "exists; name one of its fields (node.management_ip IS NULL)")
         parts = self._original(node)
         if parts is None:
             choices = [*FIELDS["device"], "node", "custom_data", *CONFIG_ROOTS, *self._scope]
@@ -479,6 +512,11 @@ class Compiler:
         if len(node.args) != 1:
             raise _Unknown(node.at, "P203", f"{name}() takes exactly one argument")
         arg, _ = self._operand(node.args[0])
+        if name == "version" and isinstance(node.args[0], ast.Literal) and (
+                Version.of(node.args[0].value) is None or not _VERSION_START.match(
+                    str(node.args[0].value))):
+            self._warn(node.args[0].at, "P218", f"{json.dumps(node.args[0].value)} is not a "
+                       "release number (one starts with a digit: \"17.9.4\", \"15.2(7)E9\")")
         if name == "version":
             return (lambda ctx: Version.of(arg(ctx))), "any"
         if name == "len":
@@ -518,6 +556,65 @@ class Compiler:
 
 
 # ---- helpers ----------------------------------------------------------------------------
+
+_VERSION_LIKE = re.compile(r"\d+(\.\d+)+[\w().-]*")
+_VERSION_START = re.compile(r"v?\d")
+
+
+def _literal_kind(node: ast.Expr) -> str | None:
+    """The type of a literal operand (None for anything computed)."""
+    if isinstance(node, ast.Literal) and node.value is not None:
+        value = node.value
+        return ("bool" if isinstance(value, bool) else "number" if isinstance(value, int | float)
+                else "string")
+    if isinstance(node, ast.ListLit):
+        return "list"
+    if isinstance(node, ast.ObjectLit):
+        return "mapping"
+    return None
+
+
+def _a(kind: str) -> str:
+    return {"number": "a number", "string": "a string", "bool": "true/false",
+            "list": "a list", "mapping": "a mapping"}[kind]
+
+
+def _is_version_call(node: ast.Expr) -> bool:
+    return isinstance(node, ast.Call) and node.callee.parts == ("version",)
+
+
+def _is_boolean(node: ast.Condition) -> bool:
+    """`ASSERT true` / `ASSERT false`: written on purpose (a rule that only sets, or always
+    reports)."""
+    return isinstance(node, ast.Truthy) and isinstance(node.operand, ast.Literal) and \
+        isinstance(node.operand.value, bool)
+
+
+def _reads_anything(node: Any) -> bool:
+    """Whether a condition looks at anything but literals (a field, a config, a variable)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ast.Path):
+            return True
+        if isinstance(item, tuple | list):
+            stack.extend(item)
+        elif hasattr(item, "__slots__") and not isinstance(item, Location | str):
+            stack.extend(getattr(item, name) for name in item.__slots__)
+    return False
+
+
+class _NoContext:
+    """What a constant condition is evaluated with at compile time."""
+
+    def __init__(self) -> None:
+        self.touched: list[Any] = []
+        self.scope: dict[str, Any] = {}
+        self.reason: str | None = None
+        self.witness: dict[str, Any] = {}
+
+
+_NO_CONTEXT: Any = _NoContext()
 
 def _is_null(node: ast.Expr) -> bool:
     return isinstance(node, ast.Literal) and node.value is None
