@@ -209,8 +209,8 @@ def _run_devices(policies: PolicySet, devices: list[ResolvedDevice], inventory: 
                                                    running.problems(n)) for n in names}
         for finding in result.findings:
             per_device[finding.device][0].append(finding)
-        for problem in result.diagnostics:  # rule-level problems go with the first device
-            per_device[names[0]][2].append(problem)
+        for name, problems in result.device_diagnostics.items():  # P301, P305: per device
+            per_device[name][2].extend(problems)
         after = _device_keys(dependencies, chunk)
         return marshal.dumps({n: (_encode_result(r), after[n]) for n, r in per_device.items()})
 

@@ -33,10 +33,16 @@ from unet.policy._fields import (
     element_kind,
     field_kind,
 )
-from unet.policy._values import OPERATORS, SafeRegex, truthy
+from unet.policy._functions import FUNCTIONS_TABLE
+from unet.policy._setcheck import set_check
+from unet.policy._values import OPERATORS, EvaluationBudgetExceeded, SafeRegex, truthy
 from unet.policy._version import Version
 
 __all__ = ["CompiledRule", "Compiler", "Failure"]
+
+# Quantifier steps one rule may take on one device before it is stopped (P305): enough for
+# every interface against every line of a large configuration, not for cubes of lists.
+MAX_STEPS = 2_000_000
 
 Value = Callable[[Context], Any]
 Test = Callable[[Context], bool]
@@ -163,9 +169,22 @@ class Compiler:
         self._path(action.target)  # unknown fields are errors here too
         value = self._expr(action.value)
         origin = action.at
+        check = set_check(target)
+        if check is not None and not _reads_anything(action.value):
+            problem = check(value(_NO_CONTEXT), None)
+            if problem is not None:
+                raise _Unknown(action.value.at, "P220", f"SET {action.target.text}: {problem}")
+        key = "SET " + dotted_path(target)
 
-        def run(ctx: Context) -> None:
-            ctx.set(target, value(ctx), origin)
+        def run(ctx: Context) -> Failure | None:
+            new = value(ctx)
+            if check is not None:
+                problem = check(new, ctx.choices)
+                if problem is not None:  # the device keeps its value
+                    return Failure(f"SET {action.target.text} was not done: {problem}",
+                                   origin, key, origin)
+            ctx.set(target, new, origin)
+            return None
 
         return run
 
@@ -330,8 +349,15 @@ class Compiler:
             base = whole if whole is not None else None
             outcome = quantifier != "ANY"
             for element in _elements(collection, base, ctx):
+                ctx.steps += 1
+                if ctx.steps > MAX_STEPS:
+                    raise EvaluationBudgetExceeded(
+                        f"it took more than {MAX_STEPS:,} steps (quantifiers over large "
+                        "collections, nested)")
                 ctx.scope[variable] = element
+                step = len(ctx.touched)
                 if where is not None and not where(ctx):
+                    del ctx.touched[step:]  # what a skipped element touched blames nothing
                     continue
                 if test(ctx):
                     if quantifier != "ALL":
@@ -343,6 +369,7 @@ class Compiler:
                     outcome = False
                     ctx.witness[variable] = element[0]  # the element that failed
                     break
+                del ctx.touched[step:]  # the loop goes on: this element decided nothing
             ctx.scope.pop(variable, None)
             if not outcome and quantifier != "ALL" and whole is not None:
                 ctx.touched.append(whole)  # blame the collection, not its last element
@@ -509,6 +536,8 @@ class Compiler:
                        f"functions: {', '.join(choices)}")
 
     def _function(self, name: str, node: ast.Call) -> tuple[Value, str]:
+        if name in FUNCTIONS_TABLE:
+            return self._table_function(name, node)
         if len(node.args) != 1:
             raise _Unknown(node.at, "P203", f"{name}() takes exactly one argument")
         arg, _ = self._operand(node.args[0])
@@ -523,6 +552,27 @@ class Compiler:
             return (lambda ctx: _length(arg(ctx))), "any"
         method = str.lower if name == "lower" else str.upper
         return (lambda ctx: method(v) if isinstance(v := arg(ctx), str) else None), "any"
+
+    def _table_function(self, name: str, node: ast.Call) -> tuple[Value, str]:
+        function, low, high = FUNCTIONS_TABLE[name]
+        if not low <= len(node.args) <= high:
+            count = str(low) if low == high else f"{low} to {high}"
+            raise _Unknown(node.at, "P203", f"{name}() takes {count} arguments, "
+                           f"not {len(node.args)}")
+        args = [self._pattern(arg) if name == "capture" and index == 1
+                else self._operand(arg)[0] for index, arg in enumerate(node.args)]
+        if name == "capture":
+            pattern = args[1]
+
+            def compiled(ctx: Context) -> Any:  # a string pattern is compiled per value
+                value = pattern(ctx)
+                return value if isinstance(value, SafeRegex) else _dynamic_regex(value)
+
+            args[1] = compiled
+        if len(args) == 1:
+            only = args[0]
+            return (lambda ctx: function(only(ctx))), "any"
+        return (lambda ctx: function(*(a(ctx) for a in args))), "any"
 
     def _method(self, name: str, target: Value, node: ast.Call) -> tuple[Value, str]:
         if len(node.args) != 1:
@@ -615,6 +665,15 @@ class _NoContext:
 
 
 _NO_CONTEXT: Any = _NoContext()
+
+def _dynamic_regex(value: Any) -> SafeRegex | None:
+    if not isinstance(value, str) or len(value) > 10_000:
+        return None
+    try:
+        return SafeRegex(value)
+    except (regex.error, OverflowError, RecursionError, MemoryError):
+        return None
+
 
 def _is_null(node: ast.Expr) -> bool:
     return isinstance(node, ast.Literal) and node.value is None

@@ -25,12 +25,13 @@ Touched = tuple[Any, ...] | Location
 class Context:
     """One device under evaluation: its data (changed by SET), configs and blame trail."""
 
-    __slots__ = ("_configs", "_derived", "_links", "applied", "config_source", "data",
+    __slots__ = ("_configs", "_derived", "_links", "applied", "choices", "config_source", "data",
                  "derived_source", "device", "link_source", "reason", "scope", "set_origins",
-                 "touched", "witness")
+                 "steps", "touched", "witness")
 
     def __init__(self, device: ResolvedDevice, *, configs: ConfigSource,
-                 links: LinkSource, derived: DerivedSource | None = None) -> None:
+                 links: LinkSource, derived: DerivedSource | None = None,
+                 choices: dict[str, list[str]] | None = None) -> None:
         self.device = device
         self.data: dict[str, Any] = device.data
         self.scope: dict[str, tuple[Any, Touched | None]] = {}
@@ -45,6 +46,8 @@ class Context:
         self._links: list[tuple[dict[str, Any], Location]] | None = None
         self.derived_source = derived
         self._derived: Any = False  # not looked up yet
+        self.choices = choices  # allowed roles and lifecycles (unet.yaml), for SET
+        self.steps = 0  # quantifier steps of the rule being evaluated (the budget)
 
     def config(self, which: str) -> ConfigView | None:
         if which not in self._configs:

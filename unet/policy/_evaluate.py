@@ -10,6 +10,7 @@ from unet.core import Diagnostic, Finding, Location, Severity
 from unet.inventory import Inventory, ResolvedDevice
 from unet.policy._compile import CompiledRule
 from unet.policy._context import ConfigSource, Context, DerivedSource
+from unet.policy._setcheck import CHOICES
 from unet.policy._values import PolicyEvaluationError
 
 __all__ = ["CheckResult", "DeviceOutcome", "LazyLinks", "derived_source", "evaluate",
@@ -32,6 +33,8 @@ class CheckResult:
     evaluated: dict[str, list[str]] = field(default_factory=dict)
     outcomes: dict[str, DeviceOutcome] = field(default_factory=dict)
     rules: list[str] = field(default_factory=list)
+    # device -> the problems met evaluating it (also in `diagnostics`)
+    device_diagnostics: dict[str, list[Diagnostic]] = field(default_factory=dict)
 
     @property
     def checks(self) -> int:
@@ -91,28 +94,33 @@ def evaluate(rules: list[CompiledRule], devices: Iterable[ResolvedDevice], inven
     """
     links = LazyLinks(inventory) if links is None else links
     result = CheckResult(rules=[r.id for r in rules])
-    broken: set[str] = set()
+    choices = {key: list(inventory.settings.get(setting) or [])
+               for key, setting in CHOICES.items() if setting in inventory.settings}
     for device in devices:
         ctx = Context(device, configs=configs, links=lambda name: links.get(name, []),
-                      derived=derived_source(inventory))
+                      derived=derived_source(inventory), choices=choices)
         matched = result.evaluated.setdefault(device.name, [])
+        problems = result.device_diagnostics.setdefault(device.name, [])
         for rule in rules:
-            if rule.id in broken:
-                continue
+            # Each device on its own: what a rule does on one never depends on the others.
+            mark = len(result.findings)
             try:
                 _run(rule, ctx, matched, result.findings)
             except PolicyEvaluationError as exc:
-                broken.add(rule.id)
-                result.diagnostics.append(Diagnostic(
-                    rule.rule.at, "P301", Severity.ERROR,
+                del result.findings[mark:]  # a rule stopped half-way says nothing
+                ctx.scope.clear()
+                problems.append(Diagnostic(
+                    rule.rule.at, exc.code, Severity.ERROR,
                     f"rule '{rule.id}' could not be evaluated on {device.name}: {exc}; "
-                    "it was skipped for the rest of the run"))
+                    "its other devices and the other rules were checked", (device.source,)))
+        result.diagnostics.extend(problems)
         result.outcomes[device.name] = DeviceOutcome(ctx.data, tuple(ctx.applied))
     return result
 
 
 def _run(rule: CompiledRule, ctx: Context, matched: list[str], findings: list[Finding]) -> None:
     ctx.touched.clear()
+    ctx.steps = 0
     if not rule.when(ctx):
         return
     matched.append(rule.id)

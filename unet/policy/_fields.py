@@ -14,7 +14,8 @@ __all__ = ["CONFIG_METHODS", "CONFIG_ROOTS", "FIELDS", "FUNCTIONS", "ORIGINAL_FI
 
 CONFIG_ROOTS = ("running", "intended")
 CONFIG_METHODS = ("sections", "lines", "value")
-FUNCTIONS = ("version", "len", "lower", "upper")
+FUNCTIONS = ("version", "len", "lower", "upper", "split", "trim", "replace", "concat", "join",
+             "int", "address", "network", "prefixlen", "in_subnet", "capture", "escape")
 
 # The original μNet's node fields -> where unet keeps the same data. Fields unet's model has
 # no place for are read from `vars` (where a migrated repository keeps them).
