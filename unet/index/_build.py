@@ -92,10 +92,10 @@ def _evaluate(index: Index | None, snapshot: Snapshot, inventory: Inventory,
         return outcome
     running = RunningConfigs(snapshot)
     source = config_source(running, intended(snapshot) if intended else None)
-    devices = _selected(snapshot, inventory, options, source)
+    devices = _selected(snapshot, inventory, options, source, policies.reaches_other_devices)
     outcome.devices = [d.name for d in devices]
     dependencies = Dependencies(inventory, snapshot)
-    keys = _device_keys(dependencies, devices)
+    keys = _device_keys(dependencies, devices, policies.reaches_other_devices)
     stored = _stored_results(index, keys)
     todo = [d for d in devices if d.name not in stored]
     links = LazyLinks(inventory)
@@ -127,10 +127,12 @@ def _evaluate(index: Index | None, snapshot: Snapshot, inventory: Inventory,
 
 
 def _selected(snapshot: Snapshot, inventory: Inventory, options: CheckOptions,
-              source: Any) -> list[ResolvedDevice]:
+              source: Any, fleet_wide: bool = False) -> list[ResolvedDevice]:
     names = list(options.names)
     if options.seeds:
         affected = affected_devices(Dependencies(inventory, snapshot), options.seeds)
+        if fleet_wide and affected:  # rules read other devices: any change can matter anywhere
+            affected = set(inventory.devices)
         names = sorted(affected | set(names)) if names or affected else []
         if not names:
             return []
@@ -142,8 +144,13 @@ def _selected(snapshot: Snapshot, inventory: Inventory, options: CheckOptions,
 
 
 def _device_keys(dependencies: Dependencies, devices: Sequence[ResolvedDevice],
-                 ) -> dict[str, str]:
+                 fleet_wide: bool = False) -> dict[str, str]:
     shared = _shared_key(dependencies.snapshot)
+    if fleet_wide:  # rules read other devices' data: every device's inputs count for each
+        every = dependencies.inventory.devices
+        shared = hashlib.sha256("\0".join([shared, *(dependencies.key(every[name], "")
+                                                      for name in sorted(every))]).encode()
+                                ).hexdigest()
     return {d.name: dependencies.key(d, shared) for d in devices}
 
 

@@ -28,6 +28,7 @@ from unet.policy._fields import (
     CONFIG_METHODS,
     CONFIG_ROOTS,
     FIELDS,
+    FLEET_ROOT,
     FUNCTIONS,
     ORIGINAL_FIELDS,
     element_kind,
@@ -46,7 +47,10 @@ MAX_STEPS = 2_000_000
 
 Value = Callable[[Context], Any]
 Test = Callable[[Context], bool]
-Action = Callable[[Context], "Failure | None"]
+Action = Callable[[Context], "Failure | list[Failure] | None"]
+
+# Findings one ALL (or NONE) assertion gives on one device, one per failing element.
+MAX_ELEMENT_FINDINGS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +96,8 @@ class Compiler:
         self._scope: dict[str, str] = {}  # loop variable -> kind
         self._aliased: set[str] = set()  # original field names already noted
         self._error_count = 0
+        # What rules read beyond their own device: "peers" (l.peer_node), "fleet".
+        self.reach: set[str] = set()
 
     # ---- entry points ------------------------------------------------------------------
     def rule(self, rule: ast.Rule) -> CompiledRule | None:
@@ -147,16 +153,31 @@ class Compiler:
                        "assert a condition on node, running or intended")
         render = self._message(rule.message, _loop_variables(rule)) if rule.message else None
         text = action.text
+        # `ASSERT ALL i IN ... SATISFIES ...`: a finding for every element that fails.
+        each = isinstance(action.condition, ast.Quantifier) and \
+            action.condition.kind in ("ALL", "NONE")
 
-        def run(ctx: Context) -> Failure | None:
-            ctx.touched.clear()
-            ctx.reason = None
-            ctx.witness.clear()
-            if test(ctx):
-                return None
+        def failure(ctx: Context) -> Failure:
             location, key, detail = _blame(ctx)
             message = render(ctx) if render else f"expected {text}{detail}{_witness(ctx)}"
             return Failure(message, location, key, action.at)
+
+        def run(ctx: Context) -> Failure | list[Failure] | None:
+            ctx.touched.clear()
+            ctx.reason = None
+            ctx.witness.clear()
+            collected: list[Any] = []
+            ctx.each = collected if each else None
+            if test(ctx):
+                return None
+            ctx.each = None
+            if not collected:
+                return failure(ctx)
+            found = []
+            for touched, reason, witness in collected[:MAX_ELEMENT_FINDINGS]:
+                ctx.touched, ctx.reason, ctx.witness = touched, reason, witness
+                found.append(failure(ctx))
+            return _counted(found, len(collected))
 
         return run
 
@@ -343,6 +364,7 @@ class Compiler:
         variable, quantifier = node.variable, node.kind
 
         def run(ctx: Context) -> bool:
+            collect, ctx.each = ctx.each, None  # only the assertion's own quantifier collects
             mark = len(ctx.touched)
             collection = items(ctx)
             whole = ctx.touched[mark] if len(ctx.touched) > mark else None
@@ -359,7 +381,16 @@ class Compiler:
                 if where is not None and not where(ctx):
                     del ctx.touched[step:]  # what a skipped element touched blames nothing
                     continue
-                if test(ctx):
+                passed = test(ctx)
+                if collect is not None and passed == (quantifier == "NONE"):
+                    outcome = False  # one finding per failing element: note it, go on
+                    if len(collect) <= MAX_ELEMENT_FINDINGS:
+                        collect.append(([*ctx.touched[:mark], *ctx.touched[step:]],
+                                        ctx.reason, {**ctx.witness, variable: element[0]}))
+                    else:
+                        collect.append(((), None, {}))  # counted, not shown
+                    ctx.reason = None
+                elif passed:
                     if quantifier != "ALL":
                         outcome = quantifier == "ANY"
                         if quantifier == "NONE":  # the element that should not exist
@@ -442,12 +473,17 @@ class Compiler:
             return (lambda ctx: ctx.config(which)), "config"
         if root == "derived":
             return self._derived(node)
+        if root == FLEET_ROOT and FLEET_ROOT not in FIELDS["device"]:
+            self.reach.add("fleet")
+            kind = self._check_fields(rest, "fleet", node, prefix=FLEET_ROOT)
+            return (lambda ctx: _walk(ctx.fleet(), rest) if rest else ctx.fleet()), kind
         if node.parts == ("node",):
             raise _Unknown(node.at, "P201", "'node' alone is the whole device, which always "
                            "exists; name one of its fields (node.management_ip IS NULL)")
         parts = self._original(node)
         if parts is None:
-            choices = [*FIELDS["device"], "node", "custom_data", *CONFIG_ROOTS, *self._scope]
+            choices = [*FIELDS["device"], "node", "custom_data", *CONFIG_ROOTS, FLEET_ROOT,
+                       *self._scope]
             hint = did_you_mean(str(root), choices)
             raise _Unknown(node.at, "P201", f"unknown field '{root}'{hint}")
         kind = self._check_fields(parts, "device", node, prefix="node")
@@ -494,6 +530,8 @@ class Compiler:
                       prefix: str) -> str:
         seen = prefix
         for part in parts:
+            if kind == "link" and part == "peer_node":
+                self.reach.add("peers")
             following = field_kind(kind, part)
             if following is None:
                 names = FIELDS.get(kind, {})
@@ -816,11 +854,28 @@ def _witnessed(names: tuple[str, ...]) -> Value:
     return get
 
 
+def _counted(found: list[Failure], total: int) -> list[Failure]:
+    """Findings of one assertion's elements: distinct keys, and how many there were."""
+    keys = [f.key for f in found]
+    result = []
+    for number, item in enumerate(found, 1):
+        key = item.key if keys.count(item.key) == 1 else f"{item.key}\0{item.message}"
+        message = item.message
+        if total > 1:
+            message += f" ({number} of {total})"
+        if number == len(found) and total > len(found):
+            message += f"; {total - len(found)} more not shown"
+        result.append(Failure(message, item.location, key, item.related))
+    return result
+
+
 def _witness(ctx: Context) -> str:
     """`; failed for server = "10.0.0.2"`: the element a quantifier stopped at."""
     shown = []
     for variable, value in ctx.witness.items():
-        if isinstance(value, dict) and "name" in value:
+        if isinstance(value, dict) and "peer" in value and "interface" in value:  # a link
+            value = f"{value['interface']} to {value['peer']} {value.get('peer_interface')}"
+        elif isinstance(value, dict) and "name" in value:
             value = value["name"]
         elif not isinstance(value, str | int | float | bool):
             value = getattr(value, "text", value)

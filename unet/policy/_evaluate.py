@@ -51,15 +51,19 @@ class CheckResult:
 
 
 def link_index(inventory: Inventory) -> dict[str, list[tuple[dict[str, Any], Location]]]:
-    """Each device's links as policy elements: interface, peer, peer_interface, ..."""
+    """Each device's links as policy elements: interface, peer, peer_interface, peer_node
+    (the peer's data), ..."""
     index: dict[str, list[tuple[dict[str, Any], Location]]] = {}
+    devices = inventory.devices
     for link in inventory.links:
         shared = {k: v for k, v in link.data.items() if k != "endpoints"}
         where = link.location()
         for (device, interface), (peer, peer_interface) in (link.endpoints,
                                                             link.endpoints[::-1]):
+            other = devices.get(peer)
             element = {**shared, "interface": interface, "peer": peer,
-                       "peer_interface": peer_interface}
+                       "peer_interface": peer_interface,
+                       "peer_node": other.data if other is not None else None}
             index.setdefault(device, []).append((element, where))
     return index
 
@@ -76,6 +80,20 @@ class LazyLinks:
         if self._index is None:
             self._index = link_index(self.inventory)
         return self._index.get(device, default)
+
+
+class Fleet:
+    """`fleet`: every device's data in name order, listed the first time a rule asks."""
+
+    def __init__(self, inventory: Inventory) -> None:
+        self.inventory = inventory
+        self._devices: list[dict[str, Any]] | None = None
+
+    def __call__(self) -> list[dict[str, Any]]:
+        if self._devices is None:
+            devices = self.inventory.devices
+            self._devices = [devices[name].data for name in sorted(devices)]
+        return self._devices
 
 
 def derived_source(inventory: Inventory) -> DerivedSource | None:
@@ -96,9 +114,10 @@ def evaluate(rules: list[CompiledRule], devices: Iterable[ResolvedDevice], inven
     result = CheckResult(rules=[r.id for r in rules])
     choices = {key: list(inventory.settings.get(setting) or [])
                for key, setting in CHOICES.items() if setting in inventory.settings}
+    fleet = Fleet(inventory)
     for device in devices:
         ctx = Context(device, configs=configs, links=lambda name: links.get(name, []),
-                      derived=derived_source(inventory), choices=choices)
+                      derived=derived_source(inventory), choices=choices, fleet=fleet)
         matched = result.evaluated.setdefault(device.name, [])
         problems = result.device_diagnostics.setdefault(device.name, [])
         for rule in rules:
@@ -125,10 +144,11 @@ def _run(rule: CompiledRule, ctx: Context, matched: list[str], findings: list[Fi
         return
     matched.append(rule.id)
     for action in rule.actions:
-        failure = action(ctx)
-        if failure is None:
+        outcome = action(ctx)
+        if outcome is None:
             continue
-        findings.append(Finding(
-            rule=rule.id, severity=rule.rule.severity, device=ctx.device.name,
-            message=failure.message, location=failure.location, related=(failure.related,),
-            fingerprint=rule.fingerprint(ctx.device.name, failure.key)))
+        for failure in outcome if isinstance(outcome, list) else (outcome,):
+            findings.append(Finding(
+                rule=rule.id, severity=rule.rule.severity, device=ctx.device.name,
+                message=failure.message, location=failure.location, related=(failure.related,),
+                fingerprint=rule.fingerprint(ctx.device.name, failure.key)))

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from unet.inventory import DEVICE_FIELDS, INTERFACE_FIELDS, LLDP_FIELDS, STATE_FIELDS
 
-__all__ = ["CONFIG_METHODS", "CONFIG_ROOTS", "FIELDS", "FUNCTIONS", "ORIGINAL_FIELDS",
+__all__ = ["CONFIG_METHODS", "CONFIG_ROOTS", "FIELDS", "FLEET_ROOT", "FUNCTIONS", "ORIGINAL_FIELDS",
            "element_kind", "field_kind"]
 
 CONFIG_ROOTS = ("running", "intended")
+FLEET_ROOT = "fleet"  # every device of the repository, for rules across devices
 CONFIG_METHODS = ("sections", "lines", "value")
 FUNCTIONS = ("version", "len", "lower", "upper", "split", "trim", "replace", "concat", "join",
              "int", "address", "network", "prefixlen", "in_subnet", "capture", "escape")
@@ -35,6 +36,7 @@ _INTERFACE_FIELDS = dict.fromkeys(INTERFACE_FIELDS, "any")
 _INTERFACE_FIELDS["name"] = "any"
 _LINK_FIELDS = dict.fromkeys(("interface", "peer", "peer_interface", "description", "type",
                               "speed", "mtu", "vars"), "any")
+_LINK_FIELDS["peer_node"] = "device"  # the device at the other end
 _SECTION_FIELDS = {"text": "any", "line": "any"}
 # `derived.*`: the facts `unet pull` writes to state/<device>.yaml.
 _DERIVED_FIELDS = dict.fromkeys(STATE_FIELDS, "any")
@@ -49,7 +51,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "lldp_neighbor": dict.fromkeys(LLDP_FIELDS, "any"),
 }
 _ELEMENTS = {"interfaces": "interface", "links": "link", "sections": "section",
-             "lldp_neighbors": "lldp_neighbor"}
+             "lldp_neighbors": "lldp_neighbor", "fleet": "device"}
 
 
 def field_kind(kind: str, name: str | int) -> str | None:
