@@ -894,7 +894,9 @@ def _blame(ctx: Context) -> tuple[Location, str, str]:
             return ctx.where(("templates",)), f"{last.path}:{ctx.reason}", detail
         return last, f"{last.path}:{ctx.reason}", detail
     value = _walk(ctx.data, last) if last[:1] != ("links",) else None
-    shown = "is missing" if value is None else f"is {json.dumps(value, default=str)}"
+    text = json.dumps(value, default=str)
+    text = text if len(text) <= 120 else text[:117] + "..."
+    shown = "is missing" if value is None else f"is {text}"
     name = "node." + dotted_path(last)
     detail = f"; {name} {shown}" if last[:1] != ("links",) else ""
     return ctx.where(last), dotted_path(last), detail
