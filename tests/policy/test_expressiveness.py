@@ -83,3 +83,22 @@ def test_all_stops_listing_at_its_limit_and_says_how_many_more() -> None:
                                  "SATISFIES x < 0") if f.device == "r1"]
     assert len(found) == 50
     assert found[-1].message.endswith("(50 of 80); 30 more not shown")
+
+
+def test_one_inheritance_layer_is_compared_with_the_merged_value() -> None:
+    files = {"locations/hq.yaml": "name: hq\nvars: {ntp_servers: [10.0.0.1, 10.0.0.2]}\n",
+             "devices/r2.yaml": "name: r2\ngroups: [ios]\nlocation: hq\n"
+                                "vars: {ntp_servers: [10.0.0.1, 10.0.0.9]}\n"}
+    found = findings("RULE site-ntp WHEN node.inherited.location.vars.ntp_servers IS NOT NULL "
+                     "THEN ASSERT ALL s IN node.inherited.location.vars.ntp_servers "
+                     "SATISFIES node.vars.ntp_servers CONTAINS s, "
+                     "ASSERT ALL s IN node.vars.ntp_servers "
+                     "SATISFIES node.inherited.location.vars.ntp_servers CONTAINS s "
+                     'MESSAGE "{s} is not in both lists"', files)
+    assert sorted((f.device, f.message) for f in found) == [
+        ("r2", "10.0.0.2 is not in both lists"), ("r2", "10.0.0.9 is not in both lists")]
+    # The location layer alone, not the merged value: the device's own list differs.
+    assert failing('node.inherited.location.vars.ntp_servers == ["10.0.0.1", "10.0.0.2"]',
+                   files) == ["r1"]  # r1 has no location: null
+    assert failing('node.inherited.device.vars.ntp_servers == ["10.0.0.1", "10.0.0.9"]',
+                   files) == ["r1"]

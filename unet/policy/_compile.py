@@ -35,6 +35,7 @@ from unet.policy._fields import (
     field_kind,
 )
 from unet.policy._functions import FUNCTIONS_TABLE
+from unet.policy._layers import layer_value
 from unet.policy._setcheck import set_check
 from unet.policy._values import OPERATORS, EvaluationBudgetExceeded, SafeRegex, truthy
 from unet.policy._version import Version
@@ -744,6 +745,23 @@ def _walk(value: Any, parts: tuple[Any, ...]) -> Any:
     return value
 
 
+def _inherited(parts: tuple[Any, ...]) -> Value:
+    """`node.inherited.location.vars.ntp_servers`: one layer's value, blamed where written."""
+    if not parts:
+        return lambda ctx: None
+    layer, rest = str(parts[0]), parts[1:]
+
+    def get(ctx: Context) -> Any:
+        if ctx.layers is None:
+            return None
+        value, where = layer_value(ctx.layers(ctx.device, layer), rest)
+        if where is not None:
+            ctx.touched.append(where)
+        return value
+
+    return get
+
+
 def _lookup(value: Any, key: Any) -> Any:
     if isinstance(value, dict) and isinstance(key, str | int) and not isinstance(key, bool):
         return value.get(key)
@@ -764,6 +782,8 @@ def _data_getter(parts: tuple[Any, ...]) -> Value:
         return links
     if parts[0] == "all_groups":
         return lambda ctx: list(ctx.device.applied_groups)
+    if parts[0] == "inherited":
+        return _inherited(parts[1:])
 
     def get(ctx: Context) -> Any:
         ctx.touched.append(parts)

@@ -26,13 +26,15 @@ class Context:
     """One device under evaluation: its data (changed by SET), configs and blame trail."""
 
     __slots__ = ("_configs", "_derived", "_links", "applied", "choices", "config_source", "data",
-                 "derived_source", "device", "each", "fleet_source", "link_source", "reason",
+                 "derived_source", "device", "each", "fleet_source", "layers", "link_source", "reason",
                  "scope", "set_origins", "steps", "touched", "witness")
 
     def __init__(self, device: ResolvedDevice, *, configs: ConfigSource,
                  links: LinkSource, derived: DerivedSource | None = None,
                  choices: dict[str, list[str]] | None = None,
-                 fleet: Callable[[], list[dict[str, Any]]] | None = None) -> None:
+                 fleet: Callable[[], list[dict[str, Any]]] | None = None,
+                 layers: Callable[[ResolvedDevice, str], list[tuple[dict[str, Any], Any]]]
+                 | None = None) -> None:
         self.device = device
         self.data: dict[str, Any] = device.data
         self.scope: dict[str, tuple[Any, Touched | None]] = {}
@@ -50,6 +52,7 @@ class Context:
         self.choices = choices  # allowed roles and lifecycles (unet.yaml), for SET
         self.steps = 0  # quantifier steps of the rule being evaluated (the budget)
         self.fleet_source = fleet
+        self.layers = layers  # node.inherited.<layer>: (data, document) sources
         # Set by an ASSERT on ALL/NONE: (touched, reason, witness) of each failing element.
         self.each: list[tuple[Any, str | None, dict[str, Any]]] | None = None
 

@@ -10,6 +10,7 @@ from unet.core import Diagnostic, Finding, Location, Severity
 from unet.inventory import Inventory, ResolvedDevice
 from unet.policy._compile import CompiledRule
 from unet.policy._context import ConfigSource, Context, DerivedSource
+from unet.policy._layers import Layers
 from unet.policy._setcheck import CHOICES
 from unet.policy._values import PolicyEvaluationError
 
@@ -114,10 +115,11 @@ def evaluate(rules: list[CompiledRule], devices: Iterable[ResolvedDevice], inven
     result = CheckResult(rules=[r.id for r in rules])
     choices = {key: list(inventory.settings.get(setting) or [])
                for key, setting in CHOICES.items() if setting in inventory.settings}
-    fleet = Fleet(inventory)
+    fleet, layers = Fleet(inventory), Layers(inventory)
     for device in devices:
         ctx = Context(device, configs=configs, links=lambda name: links.get(name, []),
-                      derived=derived_source(inventory), choices=choices, fleet=fleet)
+                      derived=derived_source(inventory), choices=choices, fleet=fleet,
+                      layers=layers)
         matched = result.evaluated.setdefault(device.name, [])
         problems = result.device_diagnostics.setdefault(device.name, [])
         for rule in rules:

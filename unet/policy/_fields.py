@@ -31,7 +31,8 @@ ORIGINAL_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 _DEVICE_FIELDS = dict.fromkeys(DEVICE_FIELDS, "any")
-_DEVICE_FIELDS.update(interfaces="interfaces", links="links", vars="any", all_groups="any")
+_DEVICE_FIELDS.update(interfaces="interfaces", links="links", vars="any", all_groups="any",
+                      inherited="inherited")
 _INTERFACE_FIELDS = dict.fromkeys(INTERFACE_FIELDS, "any")
 _INTERFACE_FIELDS["name"] = "any"
 _LINK_FIELDS = dict.fromkeys(("interface", "peer", "peer_interface", "description", "type",
@@ -49,6 +50,8 @@ FIELDS: dict[str, dict[str, str]] = {
     "section": _SECTION_FIELDS,
     "derived": _DERIVED_FIELDS,
     "lldp_neighbor": dict.fromkeys(LLDP_FIELDS, "any"),
+    # node.inherited.<layer>: one inheritance layer alone (policy/_layers.py)
+    "inherited": dict.fromkeys(("defaults", "location", "groups", "device"), "device"),
 }
 _ELEMENTS = {"interfaces": "interface", "links": "link", "sections": "section",
              "lldp_neighbors": "lldp_neighbor", "fleet": "device"}
