@@ -26,8 +26,8 @@ class Context:
     """One device under evaluation: its data (changed by SET), configs and blame trail."""
 
     __slots__ = ("_configs", "_derived", "_links", "applied", "choices", "config_source", "data",
-                 "derived_source", "device", "each", "fleet_source", "layers", "link_source", "reason",
-                 "scope", "set_origins", "steps", "touched", "witness")
+                 "derived_source", "device", "each", "fleet_source", "layers", "link_source",
+                 "reason", "scope", "set_origins", "steps", "touched", "witness")
 
     def __init__(self, device: ResolvedDevice, *, configs: ConfigSource,
                  links: LinkSource, derived: DerivedSource | None = None,
