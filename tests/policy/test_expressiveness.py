@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
-from tests.policy.helpers import BASE, check, failing, findings
+from tests.helpers import git_examples
+from tests.policy.helpers import BASE, check, failing, findings, report
 
 PEERS = {
     "devices/r2.yaml": "name: r2\ngroups: [ios]\nvars: {router_id: 10.0.0.9}\n"
@@ -102,3 +106,15 @@ def test_one_inheritance_layer_is_compared_with_the_merged_value() -> None:
                    files) == ["r1"]  # r1 has no location: null
     assert failing('node.inherited.device.vars.ntp_servers == ["10.0.0.1", "10.0.0.9"]',
                    files) == ["r1"]
+
+
+def test_a_fleet_rule_sees_a_change_to_another_device_from_a_warm_index(tmp_path: Path) -> None:
+    root = git_examples(tmp_path / "net")
+    first = json.loads(report(root, cache=True))
+    assert not [f for f in first["findings"] if f["rule"] == "router-id-unique"]
+    leaf = root / "devices" / "dc1" / "dc1-leaf-02.yaml"
+    leaf.write_text(leaf.read_text().replace("router_id: 10.3.255.12", "router_id: 10.3.255.11"))
+    warm, fresh = report(root, cache=True), report(root, cache=False)
+    assert warm == fresh
+    assert sorted(f["device"] for f in json.loads(fresh)["findings"]
+                  if f["rule"] == "router-id-unique") == ["dc1-leaf-01", "dc1-leaf-02"]

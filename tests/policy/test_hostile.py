@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 from tests.helpers import GIT_IDENTITY, git, git_examples
-from tests.policy.helpers import check
-from unet.index import CheckOptions, indexed_check, intended_configs
-from unet.report import outcome_report
-from unet.report.json import to_json
-from unet.source import worktree_snapshot
+from tests.policy.helpers import check, report
 
 LONG = "a" * 30000 + "!"
 
@@ -71,13 +66,6 @@ def test_computed_set_values_that_do_not_fit_are_findings_at_the_set() -> None:
     assert run.result.outcomes["r1"].data["lifecycle"] == "live"
 
 
-def _report(root: Path, *, cache: bool) -> str:
-    outcome = indexed_check(root, worktree_snapshot(root),
-                            CheckOptions(today=date(2026, 11, 27)), use_index=cache,
-                            intended=intended_configs)
-    return json.dumps(to_json(outcome_report(outcome)), indent=1)
-
-
 def test_a_timed_out_regex_gives_the_same_results_warm_and_without_the_index(
         tmp_path: Path) -> None:
     root = git_examples(tmp_path / "net")
@@ -91,16 +79,16 @@ def test_a_timed_out_regex_gives_the_same_results_warm_and_without_the_index(
         " SATISFIES l MATCHES /^snmp-server contact (a+)+$/\n")
     git(root, "add", "-A")
     git(root, *GIT_IDENTITY, "commit", "-qm", "contacts")
-    cold = _report(root, cache=True)
+    cold = report(root, cache=True)
     with (root / "configs" / "hq-acc-02.cfg").open("a") as config:
         config.write("!\n")  # only hq-acc-02 is evaluated again
-    warm, fresh = _report(root, cache=True), _report(root, cache=False)
+    warm, fresh = report(root, cache=True), report(root, cache=False)
     assert warm == fresh
-    report = json.loads(fresh)
-    assert [d["path"] for d in report["diagnostics"] if d.get("code") == "P301"] == [
+    result = json.loads(fresh)
+    assert [d["path"] for d in result["diagnostics"] if d.get("code") == "P301"] == [
         "policies/contact.unet"]
-    assert [f["device"] for f in report["findings"] if f["rule"] == "contact"] == ["hq-acc-02"]
-    assert json.loads(cold)["findings"] == report["findings"]
+    assert [f["device"] for f in result["findings"] if f["rule"] == "contact"] == ["hq-acc-02"]
+    assert json.loads(cold)["findings"] == result["findings"]
 
 
 def test_match_expressions_with_nested_quantifiers_are_refused() -> None:
