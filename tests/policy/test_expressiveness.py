@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import git_examples
 from tests.policy.helpers import BASE, check, failing, findings, report
+from unet.index import CheckOptions, indexed_check, intended_configs
+from unet.source import worktree_snapshot
 
 PEERS = {
     "devices/r2.yaml": "name: r2\ngroups: [ios]\nvars: {router_id: 10.0.0.9}\n"
@@ -118,3 +121,7 @@ def test_a_fleet_rule_sees_a_change_to_another_device_from_a_warm_index(tmp_path
     assert warm == fresh
     assert sorted(f["device"] for f in json.loads(fresh)["findings"]
                   if f["rule"] == "router-id-unique") == ["dc1-leaf-01", "dc1-leaf-02"]
+    # With nothing changed, the next run is answered whole from the index.
+    options = CheckOptions(today=date(2026, 11, 27))
+    assert indexed_check(root, worktree_snapshot(root), options,
+                         intended=intended_configs).stats["warm"] == 1

@@ -218,7 +218,7 @@ def _run_devices(policies: PolicySet, devices: list[ResolvedDevice], inventory: 
             per_device[finding.device][0].append(finding)
         for name, problems in result.device_diagnostics.items():  # P301, P305: per device
             per_device[name][2].extend(problems)
-        after = _device_keys(dependencies, chunk)
+        after = _device_keys(dependencies, chunk, policies.reaches_other_devices)
         return marshal.dumps({n: (_encode_result(r), after[n]) for n, r in per_device.items()})
 
     results: dict[str, DeviceResult] = {}
