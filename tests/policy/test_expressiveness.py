@@ -25,6 +25,10 @@ def test_a_link_reaches_the_peer_device_and_its_interface() -> None:
     assert failing("ALL l IN node.links SATISFIES "
                    "l.peer_node.interfaces[l.peer_interface].mtu == node.interfaces[l.interface].mtu",
                    PEERS) == ["r1", "r2"]  # r1 Gi1 (9000) -- r2 Gi1 (1500)
+    # `l.peer` is the peer's name; followed by a field it is the peer device too.
+    assert failing("ALL l IN node.links SATISFIES l.peer STARTSWITH \"r\" AND "
+                   "l.peer.interfaces[l.peer_interface].mtu == node.interfaces[l.interface].mtu",
+                   PEERS) == ["r1", "r2"]
 
 
 def test_uniqueness_across_the_fleet_reports_every_offending_device_at_its_line() -> None:

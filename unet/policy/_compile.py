@@ -340,6 +340,7 @@ class Compiler:
                 ctx.reason = "there is no configuration to look into"
                 return False
             expression = match(ctx)
+            _spend(ctx, len(view.root.children))  # a search reads every line of its level
             sections = view.sections(expression) if negate else None
             found = bool(sections) if negate else view.has(expression)
             if not found and not negate:
@@ -372,11 +373,7 @@ class Compiler:
             base = whole if whole is not None else None
             outcome = quantifier != "ANY"
             for element in _elements(collection, base, ctx):
-                ctx.steps += 1
-                if ctx.steps > MAX_STEPS:
-                    raise EvaluationBudgetExceeded(
-                        f"it took more than {MAX_STEPS:,} steps (quantifiers over large "
-                        "collections, nested)")
+                _spend(ctx, 1)
                 ctx.scope[variable] = element
                 step = len(ctx.touched)
                 if where is not None and not where(ctx):
@@ -545,6 +542,8 @@ class Compiler:
 
     def _walk_variable(self, name: str, rest: tuple[Any, ...], node: ast.Path,
                        ) -> tuple[Value, str]:
+        if self._scope[name] == "link" and rest[:1] == ("peer",) and len(rest) > 1:
+            rest = ("peer_node", *rest[1:])  # l.peer.interfaces: the peer device's data
         kind = self._check_fields(rest, self._scope[name], node, prefix=name)
         section_attr = self._scope[name] == "section" and rest
 
@@ -624,6 +623,7 @@ class Compiler:
             if view is None:
                 return None
             ctx.touched.append(view.location)  # a quantifier over the result blames the config
+            _spend(ctx, len(view.root.children))
             return getattr(view, name)(match(ctx))
 
         return call, "sections" if name == "sections" else "any"
@@ -760,6 +760,15 @@ def _inherited(parts: tuple[Any, ...]) -> Value:
         return value
 
     return get
+
+
+def _spend(ctx: Context, steps: int) -> None:
+    """Count evaluation work against the rule's budget on this device (P305)."""
+    ctx.steps += steps
+    if ctx.steps > MAX_STEPS:
+        raise EvaluationBudgetExceeded(
+            f"it took more than {MAX_STEPS:,} steps (quantifiers over large collections or "
+            "configuration searches, nested)")
 
 
 def _lookup(value: Any, key: Any) -> Any:
