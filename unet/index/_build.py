@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import marshal
 from collections.abc import Sequence
 from datetime import date
@@ -146,12 +147,18 @@ def _selected(snapshot: Snapshot, inventory: Inventory, options: CheckOptions,
 def _device_keys(dependencies: Dependencies, devices: Sequence[ResolvedDevice],
                  fleet_wide: bool = False) -> dict[str, str]:
     shared = _shared_key(dependencies.snapshot)
-    if fleet_wide:  # rules read other devices' data: every device's inputs count for each
-        every = dependencies.inventory.devices
-        shared = hashlib.sha256("\0".join([shared, *(dependencies.key(every[name], "")
-                                                      for name in sorted(every))]).encode()
-                                ).hexdigest()
+    if fleet_wide:  # rules read other devices' data: every device's data counts for each
+        shared = _fleet_key(dependencies.inventory, shared)
     return {d.name: dependencies.key(d, shared) for d in devices}
+
+
+def _fleet_key(inventory: Inventory, shared: str) -> str:
+    """`shared` plus every device's resolved data (not its file: a comment changes nothing)."""
+    digest = hashlib.sha256(shared.encode())
+    for name in sorted(inventory.devices):
+        data = json.dumps(inventory.devices[name].data, sort_keys=True, default=str)
+        digest.update(f"\0{name}\0{data}".encode())
+    return digest.hexdigest()
 
 
 def _shared_key(snapshot: Snapshot) -> str:
