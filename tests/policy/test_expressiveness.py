@@ -81,11 +81,17 @@ def test_all_reports_every_failing_element_with_a_count() -> None:
                      " SATISFIES node.vars.ntp_servers CONTAINS s "
                      'MESSAGE "lacks NTP server {s}"')
     assert sorted((f.device, f.message) for f in found) == [
-        ("r1", "lacks NTP server 10.0.0.3"),
-        ("r2", "lacks NTP server 10.0.0.1 (1 of 3)"),
-        ("r2", "lacks NTP server 10.0.0.2 (2 of 3)"),
-        ("r2", "lacks NTP server 10.0.0.3 (3 of 3)")]
+        ("r1", "lacks NTP server 10.0.0.3"), ("r2", "lacks NTP server 10.0.0.1"),
+        ("r2", "lacks NTP server 10.0.0.2"), ("r2", "lacks NTP server 10.0.0.3")]
     assert len({f.fingerprint for f in found}) == 4
+    # Without a MESSAGE, each says which element failed, and how many did.
+    found = findings('RULE ntp WHEN true THEN ASSERT ALL s IN ["10.0.0.1", "10.0.0.3"]'
+                     " SATISFIES node.vars.ntp_servers CONTAINS s")
+    assert [f.message for f in found if f.device == "r2"] == [
+        'expected ALL s IN ["10.0.0.1", "10.0.0.3"] SATISFIES node.vars.ntp_servers CONTAINS s;'
+        ' node.vars.ntp_servers is ["10.9.9.9"]; failed for s = "10.0.0.1" (1 of 2)',
+        'expected ALL s IN ["10.0.0.1", "10.0.0.3"] SATISFIES node.vars.ntp_servers CONTAINS s;'
+        ' node.vars.ntp_servers is ["10.9.9.9"]; failed for s = "10.0.0.3" (2 of 2)']
 
 
 def test_all_stops_listing_at_its_limit_and_says_how_many_more() -> None:

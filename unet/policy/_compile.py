@@ -178,7 +178,7 @@ class Compiler:
             for touched, reason, witness in collected[:MAX_ELEMENT_FINDINGS]:
                 ctx.touched, ctx.reason, ctx.witness = touched, reason, witness
                 found.append(failure(ctx))
-            return _counted(found, len(collected))
+            return _counted(found, len(collected), numbered=render is None)
 
         return run
 
@@ -883,14 +883,15 @@ def _witnessed(names: tuple[str, ...]) -> Value:
     return get
 
 
-def _counted(found: list[Failure], total: int) -> list[Failure]:
-    """Findings of one assertion's elements: distinct keys, and how many there were."""
+def _counted(found: list[Failure], total: int, *, numbered: bool) -> list[Failure]:
+    """Findings of one assertion's elements: distinct keys, and how many there were (a
+    MESSAGE the rule wrote is kept as written, but for the last's "N more")."""
     keys = [f.key for f in found]
     result = []
     for number, item in enumerate(found, 1):
         key = item.key if keys.count(item.key) == 1 else f"{item.key}\0{item.message}"
         message = item.message
-        if total > 1:
+        if total > 1 and numbered:
             message += f" ({number} of {total})"
         if number == len(found) and total > len(found):
             message += f"; {total - len(found)} more not shown"
