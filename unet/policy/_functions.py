@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from unet.policy._values import SafeRegex, regex_search
@@ -84,8 +85,11 @@ def _int(value: Any) -> int | None:
 
 def _interface(value: Any) -> ipaddress.IPv4Interface | ipaddress.IPv6Interface | None:
     text = _text(value)
-    if text is None:
-        return None
+    return None if text is None else _parse_interface(text)
+
+
+@lru_cache(maxsize=8192)  # fleet rules compare the same addresses many times
+def _parse_interface(text: str) -> ipaddress.IPv4Interface | ipaddress.IPv6Interface | None:
     try:
         return ipaddress.ip_interface(text.strip())
     except ValueError:
