@@ -314,7 +314,7 @@ class _Parser:
     def _deeper(self, what: str) -> None:
         self.depth += 1
         if self.depth > MAX_NESTING:
-            raise _TooDeep(self.i, what)
+            raise _TooDeep(self.i - 1, what)  # at the bracket or word that went too deep
 
     # -- rules
     def rules(self) -> list[ast.Rule]:
