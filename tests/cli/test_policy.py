@@ -21,7 +21,7 @@ def test_validate_reports_every_error_with_a_caret(make_repo) -> None:
         " 1 | WHEN node.role = 1 THEN ASSERT true",
         "   |                ^",
         "policies/b.unet:1:6: P201 error: unknown field 'node.vendr' (did you mean 'node.vendor'?); "
-        "device fields are: all_groups, connection, description, groups, interfaces, lifecycle, links, "
+        "device fields are: all_groups, connection, description, groups, inherited, interfaces, lifecycle, links, "
         "location, management_ip, model, name, os_version, platform, role, serial, tags, "
         "templates, unclaimed, vars, vendor",
         " 1 | WHEN node.vendr == 1 THEN ASSERT true",

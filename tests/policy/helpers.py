@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 from unet.core import Finding
+from unet.index import CheckOptions, indexed_check, intended_configs
 from unet.inventory import load_inventory
 from unet.policy import CheckRun, run_check
-from unet.source import MemorySnapshot
+from unet.report import outcome_report
+from unet.report.json import to_json
+from unet.source import MemorySnapshot, worktree_snapshot
 
 BASE = {
     "unet.yaml": "name: t\n",
@@ -58,3 +63,11 @@ def matching(condition: str) -> list[str]:
     run = check(f"RULE t WHEN {condition} THEN ASSERT true")
     assert [str(d) for d in run.policies.diagnostics] == []
     return sorted(d for d, ids in run.result.evaluated.items() if ids)
+
+
+def report(root: Path, *, cache: bool) -> str:
+    """`unet check` on a repository on disk as its JSON report, with or without the index."""
+    outcome = indexed_check(root, worktree_snapshot(root),
+                            CheckOptions(today=date(2026, 11, 27)), use_index=cache,
+                            intended=intended_configs)
+    return json.dumps(to_json(outcome_report(outcome)), indent=1)

@@ -106,3 +106,13 @@ def test_lone_condition_errors_point_into_the_condition() -> None:
     condition, problems = parse_condition('node.role == "core" AND', "--where")
     assert condition is None
     assert str(problems[0]).startswith("--where:1:24: P101 error: the rule ends too early")
+
+
+def test_not_and_quantifiers_count_towards_the_nesting_limit() -> None:
+    _, problems = parse_policy("WHEN " + "NOT " * 500 + "false THEN ASSERT true", "p.unet")
+    assert [(p.code, p.location.col) for p in problems] == [("P103", 6 + 4 * 100)]  # the 101st NOT
+    condition, problems = parse_condition("NOT " * 500 + "false", "--where")
+    assert condition is None and [p.code for p in problems] == ["P103"]
+    nested = "ALL a IN node.vars.x SATISFIES " * 200 + "true"
+    _, problems = parse_policy(f"WHEN true THEN ASSERT {nested}", "p.unet")
+    assert [p.code for p in problems] == ["P103"]

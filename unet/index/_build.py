@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import marshal
 from collections.abc import Sequence
 from datetime import date
@@ -96,10 +97,10 @@ def _evaluate(index: Index | None, snapshot: Snapshot, inventory: Inventory,
     # their template errors are part of every check's result.
     renders = Renders(snapshot)
     source = config_source(running, renders.intended)
-    devices = _selected(snapshot, inventory, options, source)
+    devices = _selected(snapshot, inventory, options, source, policies.reaches_other_devices)
     outcome.devices = [d.name for d in devices]
     dependencies = Dependencies(inventory, snapshot)
-    keys = _device_keys(dependencies, devices)
+    keys = _device_keys(dependencies, devices, policies.reaches_other_devices)
     stored = _stored_results(index, keys)
     todo = [d for d in devices if d.name not in stored]
     links = LazyLinks(inventory)
@@ -132,10 +133,12 @@ def _evaluate(index: Index | None, snapshot: Snapshot, inventory: Inventory,
 
 
 def _selected(snapshot: Snapshot, inventory: Inventory, options: CheckOptions,
-              source: Any) -> list[ResolvedDevice]:
+              source: Any, fleet_wide: bool = False) -> list[ResolvedDevice]:
     names = list(options.names)
     if options.seeds:
         affected = affected_devices(Dependencies(inventory, snapshot), options.seeds)
+        if fleet_wide and affected:  # rules read other devices: any change can matter anywhere
+            affected = set(inventory.devices)
         names = sorted(affected | set(names)) if names or affected else []
         if not names:
             return []
@@ -147,9 +150,20 @@ def _selected(snapshot: Snapshot, inventory: Inventory, options: CheckOptions,
 
 
 def _device_keys(dependencies: Dependencies, devices: Sequence[ResolvedDevice],
-                 ) -> dict[str, str]:
+                 fleet_wide: bool = False) -> dict[str, str]:
     shared = _shared_key(dependencies.snapshot)
+    if fleet_wide:  # rules read other devices' data: every device's data counts for each
+        shared = _fleet_key(dependencies.inventory, shared)
     return {d.name: dependencies.key(d, shared) for d in devices}
+
+
+def _fleet_key(inventory: Inventory, shared: str) -> str:
+    """`shared` plus every device's resolved data (not its file: a comment changes nothing)."""
+    digest = hashlib.sha256(shared.encode())
+    for name in sorted(inventory.devices):
+        data = json.dumps(inventory.devices[name].data, sort_keys=True, default=str)
+        digest.update(f"\0{name}\0{data}".encode())
+    return digest.hexdigest()
 
 
 def _shared_key(snapshot: Snapshot) -> str:
@@ -211,18 +225,15 @@ def _run_devices(policies: PolicySet, devices: list[ResolvedDevice], inventory: 
     def work(names: Sequence[str]) -> bytes:
         chunk = [by_name[n] for n in names]
         per_device: dict[str, DeviceResult] = {}
-        rules = list(policies.rules)
         for device in chunk:
             # One device at a time, so its running config is still parsed (RunningConfigs
             # keeps the last few) when the gate looks at it again.
-            result = evaluate(rules, [device], inventory, configs=source, links=links)
+            result = evaluate(policies.rules, [device], inventory, configs=source, links=links)
             mine: DeviceResult = ([*result.findings], result.evaluated.get(device.name, []),
-                                  running.problems(device.name))
+                                  [*running.problems(device.name),
+                                   *result.device_diagnostics.get(device.name, [])])
             per_device[device.name] = gate.apply(device, mine)
-            if result.diagnostics:  # rule-level problems go with the first device
-                per_device[names[0]][2].extend(result.diagnostics)
-                rules = [r for r in rules if not _gave_up(r.id, result.diagnostics)]
-        after = _device_keys(dependencies, chunk)
+        after = _device_keys(dependencies, chunk, policies.reaches_other_devices)
         return marshal.dumps({n: (_encode_result(r), after[n]) for n, r in per_device.items()})
 
     results: dict[str, DeviceResult] = {}
@@ -232,11 +243,6 @@ def _run_devices(policies: PolicySet, devices: list[ResolvedDevice], inventory: 
             results[name] = _decode_result(encoded)
             keys[name] = key
     return results, keys
-
-
-def _gave_up(rule: str, problems: Sequence[Diagnostic]) -> bool:
-    """A rule evaluation skipped for the rest of the run (P301), as `evaluate` does."""
-    return any(p.code == "P301" and p.message.startswith(f"rule '{rule}' ") for p in problems)
 
 
 def _waive(snapshot: Snapshot, inventory: Inventory, policies: PolicySet, source: Any,

@@ -16,6 +16,7 @@ __all__ = [
     "Compare",
     "Condition",
     "Expr",
+    "Index",
     "IsNull",
     "ListLit",
     "Literal",
@@ -70,7 +71,16 @@ class ObjectLit:
     at: Location
 
 
-Expr = Literal | Regex | Path | Call | ListLit | ObjectLit
+@dataclass(frozen=True, slots=True)
+class Index:
+    """`base[key]` where the key is an expression, or the base a call: `lines("x")[-1]`."""
+
+    base: Expr
+    key: Expr
+    at: Location
+
+
+Expr = Literal | Regex | Path | Call | ListLit | ObjectLit | Index
 
 
 @dataclass(frozen=True, slots=True)

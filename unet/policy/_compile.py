@@ -28,18 +28,32 @@ from unet.policy._fields import (
     CONFIG_METHODS,
     CONFIG_ROOTS,
     FIELDS,
+    FLEET_ROOT,
     FUNCTIONS,
+    ORIGINAL_FIELDS,
     element_kind,
     field_kind,
 )
-from unet.policy._values import OPERATORS, SafeRegex, truthy
+from unet.policy._functions import FUNCTIONS_TABLE
+from unet.policy._layers import layer_value
+from unet.policy._setcheck import set_check
+from unet.policy._values import OPERATORS, EvaluationBudgetExceeded, SafeRegex, truthy
 from unet.policy._version import Version
 
 __all__ = ["CompiledRule", "Compiler", "Failure"]
 
+# Steps one rule may take on one device before it is stopped (P305; about 2 s): an element
+# a quantifier walks is one, a search of a configuration level one per 16 lines. Enough for
+# 500 interfaces against 4,000 lines each, or 2,000 searches of a 15,000-line level; not
+# for cubes of lists.
+MAX_STEPS = 2_000_000
+
 Value = Callable[[Context], Any]
 Test = Callable[[Context], bool]
-Action = Callable[[Context], "Failure | None"]
+Action = Callable[[Context], "Failure | list[Failure] | None"]
+
+# Findings one ALL (or NONE) assertion gives on one device, one per failing element.
+MAX_ELEMENT_FINDINGS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,16 +97,26 @@ class Compiler:
     def __init__(self) -> None:
         self.diagnostics: list[Diagnostic] = []
         self._scope: dict[str, str] = {}  # loop variable -> kind
+        self._aliased: set[str] = set()  # original field names already noted
+        self._error_count = 0
+        # What rules read beyond their own device: "peers" (l.peer_node), "fleet".
+        self.reach: set[str] = set()
 
     # ---- entry points ------------------------------------------------------------------
     def rule(self, rule: ast.Rule) -> CompiledRule | None:
-        before = len(self.diagnostics)
+        before = self._errors()
         when: Test | None = self._guard(lambda: self.condition(rule.when))
         actions = [self._guard(functools.partial(self._action, action, rule))
                    for action in rule.actions]
-        if len(self.diagnostics) > before or when is None or None in actions:
+        if self._errors() > before or when is None or None in actions:
             return None
         return CompiledRule(rule, when, tuple(a for a in actions if a is not None))
+
+    def _warn(self, at: Location, code: str, message: str) -> None:
+        self.diagnostics.append(Diagnostic(at, code, Severity.WARNING, message))
+
+    def _errors(self) -> int:
+        return self._error_count
 
     def lone_condition(self, node: ast.Condition) -> Test | None:
         """A condition outside a rule (`--where`, waivers); None when it has errors."""
@@ -108,6 +132,7 @@ class Compiler:
         try:
             return build()
         except _Unknown as exc:
+            self._error_count += 1
             self.diagnostics.append(Diagnostic(exc.at, exc.code, Severity.ERROR, exc.message))
             return None
 
@@ -121,23 +146,46 @@ class Compiler:
 
     def _assert(self, action: ast.Assert, rule: ast.Rule) -> Action:
         test = self.condition(action.condition)
+        if not _reads_anything(action.condition) and not _is_boolean(action.condition):
+            try:
+                outcome = f"always {'passes' if test(_NO_CONTEXT) else 'fails'}"
+            except Exception:  # a constant that only fails at run time (a bad regex...)
+                outcome = "gives the same result on every device"
+            self._warn(action.condition.at, "P216",
+                       f"ASSERT {action.text} does not depend on the device: it {outcome}; "
+                       "assert a condition on node, running or intended")
         render = self._message(rule.message, _loop_variables(rule)) if rule.message else None
         text = action.text
+        # `ASSERT ALL i IN ... SATISFIES ...`: a finding for every element that fails.
+        each = isinstance(action.condition, ast.Quantifier) and \
+            action.condition.kind in ("ALL", "NONE")
 
-        def run(ctx: Context) -> Failure | None:
-            ctx.touched.clear()
-            ctx.reason = None
-            ctx.witness.clear()
-            if test(ctx):
-                return None
+        def failure(ctx: Context) -> Failure:
             location, key, detail = _blame(ctx)
             message = render(ctx) if render else f"expected {text}{detail}{_witness(ctx)}"
             return Failure(message, location, key, action.at)
 
+        def run(ctx: Context) -> Failure | list[Failure] | None:
+            ctx.touched.clear()
+            ctx.reason = None
+            ctx.witness.clear()
+            collected: list[Any] = []
+            ctx.each = collected if each else None
+            if test(ctx):
+                return None
+            ctx.each = None
+            if not collected:
+                return failure(ctx)
+            found = []
+            for touched, reason, witness in collected[:MAX_ELEMENT_FINDINGS]:
+                ctx.touched, ctx.reason, ctx.witness = touched, reason, witness
+                found.append(failure(ctx))
+            return _counted(found, len(collected), numbered=render is None)
+
         return run
 
     def _set(self, action: ast.Set) -> Action:
-        target = _data_path(action.target)
+        target = self._original(action.target)
         if target is None:
             raise _Unknown(action.target.at, "P206",
                            f"SET can change the device's data (node.<field> or "
@@ -145,9 +193,22 @@ class Compiler:
         self._path(action.target)  # unknown fields are errors here too
         value = self._expr(action.value)
         origin = action.at
+        check = set_check(target)
+        if check is not None and not _reads_anything(action.value):
+            problem = check(value(_NO_CONTEXT), None)
+            if problem is not None:
+                raise _Unknown(action.value.at, "P220", f"SET {action.target.text}: {problem}")
+        key = "SET " + dotted_path(target)
 
-        def run(ctx: Context) -> None:
-            ctx.set(target, value(ctx), origin)
+        def run(ctx: Context) -> Failure | None:
+            new = value(ctx)
+            if check is not None:
+                problem = check(new, ctx.choices)
+                if problem is not None:  # the device keeps its value
+                    return Failure(f"SET {action.target.text} was not done: {problem}",
+                                   origin, key, origin)
+            ctx.set(target, new, origin)
+            return None
 
         return run
 
@@ -221,6 +282,7 @@ class Compiler:
             return self._has(node)
         if node.op in ("==", "!=") and _is_null(node.right):
             return self._c_isnull(ast.IsNull(node.left, node.op == "!=", node.at))
+        self._lint_compare(node)
         left, _ = self._operand(node.left)
         right = self._pattern(node.right) if node.op == "MATCHES" else self._operand(node.right)[0]
         test = OPERATORS[node.op]
@@ -234,6 +296,24 @@ class Compiler:
             return a is not None and b is not None and not test(a, b)
 
         return negated
+
+    def _lint_compare(self, node: ast.Compare) -> None:
+        """Comparisons that are always false, or not what they seem, said at compile time."""
+        left, right = _literal_kind(node.left), _literal_kind(node.right)
+        ordered = node.op in ("<", "<=", ">", ">=")
+        if left and right and left != right and (ordered or node.op in ("==", "!=")):
+            self._warn(node.at, "P217", f"{node.op} compares {_a(left)} with {_a(right)}: "
+                       f"values of different types are never equal or ordered, so this is "
+                       f"always {'true' if node.op == '!=' else 'false'}")
+        elif ordered and not _is_version_call(node.left) and not _is_version_call(node.right):
+            for side in (node.right, node.left):
+                if isinstance(side, ast.Literal) and isinstance(side.value, str) and \
+                        _VERSION_LIKE.fullmatch(side.value):
+                    self._warn(side.at, "P219", f"'{side.value}' looks like a release number, "
+                               f"but {node.op} compares strings letter by letter "
+                               f"(\"16.9\" > \"16.12\"); write version(...) {node.op} "
+                               f"\"{side.value}\"")
+                    break
 
     def _pattern(self, node: ast.Expr) -> Value:
         """The right side of MATCHES: a /regex/ or a string, compiled (and checked) once."""
@@ -262,6 +342,7 @@ class Compiler:
                 ctx.reason = "there is no configuration to look into"
                 return False
             expression = match(ctx)
+            _spend(ctx, _search_cost(view))
             sections = view.sections(expression) if negate else None
             found = bool(sections) if negate else view.has(expression)
             if not found and not negate:
@@ -287,16 +368,29 @@ class Compiler:
         variable, quantifier = node.variable, node.kind
 
         def run(ctx: Context) -> bool:
+            collect, ctx.each = ctx.each, None  # only the assertion's own quantifier collects
             mark = len(ctx.touched)
             collection = items(ctx)
             whole = ctx.touched[mark] if len(ctx.touched) > mark else None
             base = whole if whole is not None else None
             outcome = quantifier != "ANY"
             for element in _elements(collection, base, ctx):
+                _spend(ctx, 1)
                 ctx.scope[variable] = element
+                step = len(ctx.touched)
                 if where is not None and not where(ctx):
+                    del ctx.touched[step:]  # what a skipped element touched blames nothing
                     continue
-                if test(ctx):
+                passed = test(ctx)
+                if collect is not None and passed == (quantifier == "NONE"):
+                    outcome = False  # one finding per failing element: note it, go on
+                    if len(collect) <= MAX_ELEMENT_FINDINGS:
+                        collect.append(([*ctx.touched[:mark], *ctx.touched[step:]],
+                                        ctx.reason, {**ctx.witness, variable: element[0]}))
+                    else:
+                        collect.append(((), None, {}))  # counted, not shown
+                    ctx.reason = None
+                elif passed:
                     if quantifier != "ALL":
                         outcome = quantifier == "ANY"
                         if quantifier == "NONE":  # the element that should not exist
@@ -306,6 +400,7 @@ class Compiler:
                     outcome = False
                     ctx.witness[variable] = element[0]  # the element that failed
                     break
+                del ctx.touched[step:]  # the loop goes on: this element decided nothing
             ctx.scope.pop(variable, None)
             if not outcome and quantifier != "ALL" and whole is not None:
                 ctx.touched.append(whole)  # blame the collection, not its last element
@@ -319,7 +414,37 @@ class Compiler:
             return self._path(node)
         if isinstance(node, ast.Call):
             return self._call(node)
+        if isinstance(node, ast.Index):
+            return self._index(node)
         return self._expr(node), "any"
+
+    def _index(self, node: ast.Index) -> tuple[Value, str]:
+        """`node.vars.approved[node.model]`, `running.lines("x")[-1]`: a lookup by value."""
+        base, kind = self._operand(node.base)
+        key, _ = self._operand(node.key)
+        if isinstance(node.key, ast.Literal) and isinstance(node.key.value, str):
+            following = field_kind(kind, node.key.value)
+            if following is None:
+                names = FIELDS.get(kind, {})
+                hint = did_you_mean(node.key.value, names)
+                raise _Unknown(node.key.at, "P201", f"unknown field '{node.key.value}'{hint}; "
+                               f"{_kind_name(kind)} fields are: {', '.join(sorted(names))}")
+            kind = following
+        else:
+            kind = element_kind(kind) if kind in ("interfaces", "links", "sections") else "any"
+
+        def get(ctx: Context) -> Any:
+            mark = len(ctx.touched)
+            value = base(ctx)
+            whole = ctx.touched[-1] if len(ctx.touched) > mark else None
+            at = key(ctx)
+            found = _lookup(value, at)
+            if value is not None and isinstance(whole, tuple) and isinstance(at, str | int) and \
+                    not isinstance(at, bool) and whole[:1] != ("links",):
+                ctx.touched.append((*whole, at))  # blame the element
+            return found
+
+        return get, kind
 
     def _expr(self, node: ast.Expr) -> Value:
         if isinstance(node, ast.Literal):
@@ -348,13 +473,37 @@ class Compiler:
             return (lambda ctx: ctx.config(which)), "config"
         if root == "derived":
             return self._derived(node)
-        parts = _data_path(node)
+        if root == FLEET_ROOT and FLEET_ROOT not in FIELDS["device"]:
+            self.reach.add("fleet")
+            kind = self._check_fields(rest, "fleet", node, prefix=FLEET_ROOT)
+            return (lambda ctx: _walk(ctx.fleet(), rest) if rest else ctx.fleet()), kind
+        if node.parts == ("node",):
+            raise _Unknown(node.at, "P201", "'node' alone is the whole device, which always "
+                           "exists; name one of its fields (node.management_ip IS NULL)")
+        parts = self._original(node)
         if parts is None:
-            choices = [*FIELDS["device"], "node", "custom_data", *CONFIG_ROOTS, *self._scope]
+            choices = [*FIELDS["device"], "node", "custom_data", *CONFIG_ROOTS, FLEET_ROOT,
+                       *self._scope]
             hint = did_you_mean(str(root), choices)
             raise _Unknown(node.at, "P201", f"unknown field '{root}'{hint}")
         kind = self._check_fields(parts, "device", node, prefix="node")
         return _data_getter(parts), kind
+
+    def _original(self, node: ast.Path) -> tuple[Any, ...] | None:
+        """The data path, with the original μNet's field names (`node.version`) mapped to
+        unet's (`os_version`), noted once per name."""
+        parts = _data_path(node)
+        if not parts or node.parts[0] != "node" or parts[0] not in ORIGINAL_FIELDS:
+            return parts
+        name = str(parts[0])
+        mapped = ORIGINAL_FIELDS[name]
+        if name not in self._aliased:
+            self._aliased.add(name)
+            self.diagnostics.append(Diagnostic(
+                node.at, "P215", Severity.INFO,
+                f"'node.{name}' is the original μNet name of 'node.{'.'.join(mapped)}'; "
+                f"write node.{'.'.join(mapped)}"))
+        return (*mapped, *parts[1:])
 
     def _derived(self, node: ast.Path) -> tuple[Value, str]:
         """`derived.x`: the device's facts from `unet pull` (state/<device>.yaml)."""
@@ -381,6 +530,8 @@ class Compiler:
                       prefix: str) -> str:
         seen = prefix
         for part in parts:
+            if kind == "link" and part == "peer_node":
+                self.reach.add("peers")
             following = field_kind(kind, part)
             if following is None:
                 names = FIELDS.get(kind, {})
@@ -393,6 +544,8 @@ class Compiler:
 
     def _walk_variable(self, name: str, rest: tuple[Any, ...], node: ast.Path,
                        ) -> tuple[Value, str]:
+        if self._scope[name] == "link" and rest[:1] == ("peer",) and len(rest) > 1:
+            rest = ("peer_node", *rest[1:])  # l.peer.interfaces: the peer device's data
         kind = self._check_fields(rest, self._scope[name], node, prefix=name)
         section_attr = self._scope[name] == "section" and rest
 
@@ -423,15 +576,43 @@ class Compiler:
                        f"functions: {', '.join(choices)}")
 
     def _function(self, name: str, node: ast.Call) -> tuple[Value, str]:
+        if name in FUNCTIONS_TABLE:
+            return self._table_function(name, node)
         if len(node.args) != 1:
             raise _Unknown(node.at, "P203", f"{name}() takes exactly one argument")
         arg, _ = self._operand(node.args[0])
+        if name == "version" and isinstance(node.args[0], ast.Literal) and (
+                Version.of(node.args[0].value) is None or not _VERSION_START.match(
+                    str(node.args[0].value))):
+            self._warn(node.args[0].at, "P218", f"{json.dumps(node.args[0].value)} is not a "
+                       "release number (one starts with a digit: \"17.9.4\", \"15.2(7)E9\")")
         if name == "version":
             return (lambda ctx: Version.of(arg(ctx))), "any"
         if name == "len":
             return (lambda ctx: _length(arg(ctx))), "any"
         method = str.lower if name == "lower" else str.upper
         return (lambda ctx: method(v) if isinstance(v := arg(ctx), str) else None), "any"
+
+    def _table_function(self, name: str, node: ast.Call) -> tuple[Value, str]:
+        function, low, high = FUNCTIONS_TABLE[name]
+        if not low <= len(node.args) <= high:
+            count = str(low) if low == high else f"{low} to {high}"
+            raise _Unknown(node.at, "P203", f"{name}() takes {count} arguments, "
+                           f"not {len(node.args)}")
+        args = [self._pattern(arg) if name == "capture" and index == 1
+                else self._operand(arg)[0] for index, arg in enumerate(node.args)]
+        if name == "capture":
+            pattern = args[1]
+
+            def compiled(ctx: Context) -> Any:  # a string pattern is compiled per value
+                value = pattern(ctx)
+                return value if isinstance(value, SafeRegex) else _dynamic_regex(value)
+
+            args[1] = compiled
+        if len(args) == 1:
+            only = args[0]
+            return (lambda ctx: function(only(ctx))), "any"
+        return (lambda ctx: function(*(a(ctx) for a in args))), "any"
 
     def _method(self, name: str, target: Value, node: ast.Call) -> tuple[Value, str]:
         if len(node.args) != 1:
@@ -444,6 +625,7 @@ class Compiler:
             if view is None:
                 return None
             ctx.touched.append(view.location)  # a quantifier over the result blames the config
+            _spend(ctx, _search_cost(view))
             return getattr(view, name)(match(ctx))
 
         return call, "sections" if name == "sections" else "any"
@@ -465,6 +647,74 @@ class Compiler:
 
 
 # ---- helpers ----------------------------------------------------------------------------
+
+_VERSION_LIKE = re.compile(r"\d+(\.\d+)+[\w().-]*")
+_VERSION_START = re.compile(r"v?\d")
+
+
+def _literal_kind(node: ast.Expr) -> str | None:
+    """The type of a literal operand (None for anything computed)."""
+    if isinstance(node, ast.Literal) and node.value is not None:
+        value = node.value
+        return ("bool" if isinstance(value, bool) else "number" if isinstance(value, int | float)
+                else "string")
+    if isinstance(node, ast.ListLit):
+        return "list"
+    if isinstance(node, ast.ObjectLit):
+        return "mapping"
+    return None
+
+
+def _a(kind: str) -> str:
+    return {"number": "a number", "string": "a string", "bool": "true/false",
+            "list": "a list", "mapping": "a mapping"}[kind]
+
+
+def _is_version_call(node: ast.Expr) -> bool:
+    return isinstance(node, ast.Call) and node.callee.parts == ("version",)
+
+
+def _is_boolean(node: ast.Condition) -> bool:
+    """`ASSERT true` / `ASSERT false`: written on purpose (a rule that only sets, or always
+    reports)."""
+    return isinstance(node, ast.Truthy) and isinstance(node.operand, ast.Literal) and \
+        isinstance(node.operand.value, bool)
+
+
+def _reads_anything(node: Any) -> bool:
+    """Whether a condition looks at anything but literals (a field, a config, a variable)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ast.Path):
+            return True
+        if isinstance(item, tuple | list):
+            stack.extend(item)
+        elif hasattr(item, "__slots__") and not isinstance(item, Location | str):
+            stack.extend(getattr(item, name) for name in item.__slots__)
+    return False
+
+
+class _NoContext:
+    """What a constant condition is evaluated with at compile time."""
+
+    def __init__(self) -> None:
+        self.touched: list[Any] = []
+        self.scope: dict[str, Any] = {}
+        self.reason: str | None = None
+        self.witness: dict[str, Any] = {}
+
+
+_NO_CONTEXT: Any = _NoContext()
+
+def _dynamic_regex(value: Any) -> SafeRegex | None:
+    if not isinstance(value, str) or len(value) > 10_000:
+        return None
+    try:
+        return SafeRegex(value)
+    except (regex.error, OverflowError, RecursionError, MemoryError):
+        return None
+
 
 def _is_null(node: ast.Expr) -> bool:
     return isinstance(node, ast.Literal) and node.value is None
@@ -497,6 +747,45 @@ def _walk(value: Any, parts: tuple[Any, ...]) -> Any:
     return value
 
 
+def _inherited(parts: tuple[Any, ...]) -> Value:
+    """`node.inherited.location.vars.ntp_servers`: one layer's value, blamed where written."""
+    if not parts:
+        return lambda ctx: None
+    layer, rest = str(parts[0]), parts[1:]
+
+    def get(ctx: Context) -> Any:
+        if ctx.layers is None:
+            return None
+        value, where = layer_value(ctx.layers(ctx.device, layer), rest)
+        if where is not None:
+            ctx.touched.append(where)
+        return value
+
+    return get
+
+
+def _search_cost(view: ConfigView) -> int:
+    """A search reads every line of its level; a line test costs less than an element."""
+    return 1 + len(view.root.children) // 16
+
+
+def _spend(ctx: Context, steps: int) -> None:
+    """Count evaluation work against the rule's budget on this device (P305)."""
+    ctx.steps += steps
+    if ctx.steps > MAX_STEPS:
+        raise EvaluationBudgetExceeded(
+            f"it took more than {MAX_STEPS:,} steps (quantifiers over large collections or "
+            "configuration searches, nested)")
+
+
+def _lookup(value: Any, key: Any) -> Any:
+    if isinstance(value, dict) and isinstance(key, str | int) and not isinstance(key, bool):
+        return value.get(key)
+    if isinstance(value, list | str) and isinstance(key, int) and not isinstance(key, bool):
+        return value[key] if -len(value) <= key < len(value) else None
+    return None
+
+
 def _data_getter(parts: tuple[Any, ...]) -> Value:
     if parts[0] == "links":
         rest = parts[1:]
@@ -509,6 +798,8 @@ def _data_getter(parts: tuple[Any, ...]) -> Value:
         return links
     if parts[0] == "all_groups":
         return lambda ctx: list(ctx.device.applied_groups)
+    if parts[0] == "inherited":
+        return _inherited(parts[1:])
 
     def get(ctx: Context) -> Any:
         ctx.touched.append(parts)
@@ -599,11 +890,29 @@ def _witnessed(names: tuple[str, ...]) -> Value:
     return get
 
 
+def _counted(found: list[Failure], total: int, *, numbered: bool) -> list[Failure]:
+    """Findings of one assertion's elements: distinct keys, and how many there were (a
+    MESSAGE the rule wrote is kept as written, but for the last's "N more")."""
+    keys = [f.key for f in found]
+    result = []
+    for number, item in enumerate(found, 1):
+        key = item.key if keys.count(item.key) == 1 else f"{item.key}\0{item.message}"
+        message = item.message
+        if total > 1 and numbered:
+            message += f" ({number} of {total})"
+        if number == len(found) and total > len(found):
+            message += f"; {total - len(found)} more not shown"
+        result.append(Failure(message, item.location, key, item.related))
+    return result
+
+
 def _witness(ctx: Context) -> str:
     """`; failed for server = "10.0.0.2"`: the element a quantifier stopped at."""
     shown = []
     for variable, value in ctx.witness.items():
-        if isinstance(value, dict) and "name" in value:
+        if isinstance(value, dict) and "peer" in value and "interface" in value:  # a link
+            value = f"{value['interface']} to {value['peer']} {value.get('peer_interface')}"
+        elif isinstance(value, dict) and "name" in value:
             value = value["name"]
         elif not isinstance(value, str | int | float | bool):
             value = getattr(value, "text", value)
@@ -622,7 +931,9 @@ def _blame(ctx: Context) -> tuple[Location, str, str]:
             return ctx.where(("templates",)), f"{last.path}:{ctx.reason}", detail
         return last, f"{last.path}:{ctx.reason}", detail
     value = _walk(ctx.data, last) if last[:1] != ("links",) else None
-    shown = "is missing" if value is None else f"is {json.dumps(value, default=str)}"
+    text = json.dumps(value, default=str)
+    text = text if len(text) <= 120 else text[:117] + "..."
+    shown = "is missing" if value is None else f"is {text}"
     name = "node." + dotted_path(last)
     detail = f"; {name} {shown}" if last[:1] != ("links",) else ""
     return ctx.where(last), dotted_path(last), detail

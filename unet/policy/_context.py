@@ -25,12 +25,16 @@ Touched = tuple[Any, ...] | Location
 class Context:
     """One device under evaluation: its data (changed by SET), configs and blame trail."""
 
-    __slots__ = ("_configs", "_derived", "_links", "applied", "config_source", "data",
-                 "derived_source", "device", "link_source", "reason", "scope", "set_origins",
-                 "touched", "witness")
+    __slots__ = ("_configs", "_derived", "_links", "applied", "choices", "config_source", "data",
+                 "derived_source", "device", "each", "fleet_source", "layers", "link_source",
+                 "reason", "scope", "set_origins", "steps", "touched", "witness")
 
     def __init__(self, device: ResolvedDevice, *, configs: ConfigSource,
-                 links: LinkSource, derived: DerivedSource | None = None) -> None:
+                 links: LinkSource, derived: DerivedSource | None = None,
+                 choices: dict[str, list[str]] | None = None,
+                 fleet: Callable[[], list[dict[str, Any]]] | None = None,
+                 layers: Callable[[ResolvedDevice, str], list[tuple[dict[str, Any], Any]]]
+                 | None = None) -> None:
         self.device = device
         self.data: dict[str, Any] = device.data
         self.scope: dict[str, tuple[Any, Touched | None]] = {}
@@ -45,6 +49,12 @@ class Context:
         self._links: list[tuple[dict[str, Any], Location]] | None = None
         self.derived_source = derived
         self._derived: Any = False  # not looked up yet
+        self.choices = choices  # allowed roles and lifecycles (unet.yaml), for SET
+        self.steps = 0  # quantifier steps of the rule being evaluated (the budget)
+        self.fleet_source = fleet
+        self.layers = layers  # node.inherited.<layer>: (data, document) sources
+        # Set by an ASSERT on ALL/NONE: (touched, reason, witness) of each failing element.
+        self.each: list[tuple[Any, str | None, dict[str, Any]]] | None = None
 
     def config(self, which: str) -> ConfigView | None:
         if which not in self._configs:
@@ -57,6 +67,10 @@ class Context:
             source = self.derived_source
             self._derived = source(self.device.name) if source is not None else None
         return self._derived
+
+    def fleet(self) -> list[dict[str, Any]]:
+        """Every device's data (as resolved from the files, before any SET), by name."""
+        return self.fleet_source() if self.fleet_source is not None else []
 
     def links(self) -> list[tuple[dict[str, Any], Location]]:
         if self._links is None:

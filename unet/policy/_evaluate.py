@@ -10,6 +10,8 @@ from unet.core import Diagnostic, Finding, Location, Severity
 from unet.inventory import Inventory, ResolvedDevice
 from unet.policy._compile import CompiledRule
 from unet.policy._context import ConfigSource, Context, DerivedSource
+from unet.policy._layers import Layers
+from unet.policy._setcheck import CHOICES
 from unet.policy._values import PolicyEvaluationError
 
 __all__ = ["CheckResult", "DeviceOutcome", "LazyLinks", "derived_source", "evaluate",
@@ -32,6 +34,8 @@ class CheckResult:
     evaluated: dict[str, list[str]] = field(default_factory=dict)
     outcomes: dict[str, DeviceOutcome] = field(default_factory=dict)
     rules: list[str] = field(default_factory=list)
+    # device -> the problems met evaluating it (also in `diagnostics`)
+    device_diagnostics: dict[str, list[Diagnostic]] = field(default_factory=dict)
 
     @property
     def checks(self) -> int:
@@ -48,15 +52,19 @@ class CheckResult:
 
 
 def link_index(inventory: Inventory) -> dict[str, list[tuple[dict[str, Any], Location]]]:
-    """Each device's links as policy elements: interface, peer, peer_interface, ..."""
+    """Each device's links as policy elements: interface, peer, peer_interface, peer_node
+    (the peer's data), ..."""
     index: dict[str, list[tuple[dict[str, Any], Location]]] = {}
+    devices = inventory.devices
     for link in inventory.links:
         shared = {k: v for k, v in link.data.items() if k != "endpoints"}
         where = link.location()
         for (device, interface), (peer, peer_interface) in (link.endpoints,
                                                             link.endpoints[::-1]):
+            other = devices.get(peer)
             element = {**shared, "interface": interface, "peer": peer,
-                       "peer_interface": peer_interface}
+                       "peer_interface": peer_interface,
+                       "peer_node": other.data if other is not None else None}
             index.setdefault(device, []).append((element, where))
     return index
 
@@ -75,6 +83,20 @@ class LazyLinks:
         return self._index.get(device, default)
 
 
+class Fleet:
+    """`fleet`: every device's data in name order, listed the first time a rule asks."""
+
+    def __init__(self, inventory: Inventory) -> None:
+        self.inventory = inventory
+        self._devices: list[dict[str, Any]] | None = None
+
+    def __call__(self) -> list[dict[str, Any]]:
+        if self._devices is None:
+            devices = self.inventory.devices
+            self._devices = [devices[name].data for name in sorted(devices)]
+        return self._devices
+
+
 def derived_source(inventory: Inventory) -> DerivedSource | None:
     """Where `derived.*` comes from: the repository's state/ files."""
     state = inventory.state
@@ -91,36 +113,44 @@ def evaluate(rules: list[CompiledRule], devices: Iterable[ResolvedDevice], inven
     """
     links = LazyLinks(inventory) if links is None else links
     result = CheckResult(rules=[r.id for r in rules])
-    broken: set[str] = set()
+    choices = {key: list(inventory.settings.get(setting) or [])
+               for key, setting in CHOICES.items() if setting in inventory.settings}
+    fleet, layers = Fleet(inventory), Layers(inventory)
     for device in devices:
         ctx = Context(device, configs=configs, links=lambda name: links.get(name, []),
-                      derived=derived_source(inventory))
+                      derived=derived_source(inventory), choices=choices, fleet=fleet,
+                      layers=layers)
         matched = result.evaluated.setdefault(device.name, [])
+        problems = result.device_diagnostics.setdefault(device.name, [])
         for rule in rules:
-            if rule.id in broken:
-                continue
+            # Each device on its own: what a rule does on one never depends on the others.
+            mark = len(result.findings)
             try:
                 _run(rule, ctx, matched, result.findings)
             except PolicyEvaluationError as exc:
-                broken.add(rule.id)
-                result.diagnostics.append(Diagnostic(
-                    rule.rule.at, "P301", Severity.ERROR,
+                del result.findings[mark:]  # a rule stopped half-way says nothing
+                ctx.scope.clear()
+                problems.append(Diagnostic(
+                    rule.rule.at, exc.code, Severity.ERROR,
                     f"rule '{rule.id}' could not be evaluated on {device.name}: {exc}; "
-                    "it was skipped for the rest of the run"))
+                    "its other devices and the other rules were checked", (device.source,)))
+        result.diagnostics.extend(problems)
         result.outcomes[device.name] = DeviceOutcome(ctx.data, tuple(ctx.applied))
     return result
 
 
 def _run(rule: CompiledRule, ctx: Context, matched: list[str], findings: list[Finding]) -> None:
     ctx.touched.clear()
+    ctx.steps = 0
     if not rule.when(ctx):
         return
     matched.append(rule.id)
     for action in rule.actions:
-        failure = action(ctx)
-        if failure is None:
+        outcome = action(ctx)
+        if outcome is None:
             continue
-        findings.append(Finding(
-            rule=rule.id, severity=rule.rule.severity, device=ctx.device.name,
-            message=failure.message, location=failure.location, related=(failure.related,),
-            fingerprint=rule.fingerprint(ctx.device.name, failure.key)))
+        for failure in outcome if isinstance(outcome, list) else (outcome,):
+            findings.append(Finding(
+                rule=rule.id, severity=rule.rule.severity, device=ctx.device.name,
+                message=failure.message, location=failure.location, related=(failure.related,),
+                fingerprint=rule.fingerprint(ctx.device.name, failure.key)))

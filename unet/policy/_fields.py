@@ -9,18 +9,35 @@ from __future__ import annotations
 
 from unet.inventory import DEVICE_FIELDS, INTERFACE_FIELDS, LLDP_FIELDS, STATE_FIELDS
 
-__all__ = ["CONFIG_METHODS", "CONFIG_ROOTS", "FIELDS", "FUNCTIONS", "element_kind", "field_kind"]
+__all__ = ["CONFIG_METHODS", "CONFIG_ROOTS", "FIELDS", "FLEET_ROOT", "FUNCTIONS", "ORIGINAL_FIELDS",
+           "element_kind", "field_kind"]
 
 CONFIG_ROOTS = ("running", "intended")
+FLEET_ROOT = "fleet"  # every device of the repository, for rules across devices
 CONFIG_METHODS = ("sections", "lines", "value")
-FUNCTIONS = ("version", "len", "lower", "upper")
+FUNCTIONS = ("version", "len", "lower", "upper", "split", "trim", "replace", "concat", "join",
+             "int", "address", "network", "prefixlen", "in_subnet", "capture", "escape")
+
+# The original μNet's node fields -> where unet keeps the same data. Fields unet's model has
+# no place for are read from `vars` (where a migrated repository keeps them).
+ORIGINAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "id": ("name",),
+    "version": ("os_version",),
+    "location_id": ("location",),
+    "serial_number": ("serial",),
+    "domain": ("vars", "domain"),
+    "fqdn": ("vars", "fqdn"),
+    "asset_tag": ("vars", "asset_tag"),
+}
 
 _DEVICE_FIELDS = dict.fromkeys(DEVICE_FIELDS, "any")
-_DEVICE_FIELDS.update(interfaces="interfaces", links="links", vars="any", all_groups="any")
+_DEVICE_FIELDS.update(interfaces="interfaces", links="links", vars="any", all_groups="any",
+                      inherited="inherited")
 _INTERFACE_FIELDS = dict.fromkeys(INTERFACE_FIELDS, "any")
 _INTERFACE_FIELDS["name"] = "any"
 _LINK_FIELDS = dict.fromkeys(("interface", "peer", "peer_interface", "description", "type",
                               "speed", "mtu", "vars"), "any")
+_LINK_FIELDS["peer_node"] = "device"  # the device at the other end
 _SECTION_FIELDS = {"text": "any", "line": "any"}
 # `derived.*`: the facts `unet pull` writes to state/<device>.yaml.
 _DERIVED_FIELDS = dict.fromkeys(STATE_FIELDS, "any")
@@ -33,9 +50,11 @@ FIELDS: dict[str, dict[str, str]] = {
     "section": _SECTION_FIELDS,
     "derived": _DERIVED_FIELDS,
     "lldp_neighbor": dict.fromkeys(LLDP_FIELDS, "any"),
+    # node.inherited.<layer>: one inheritance layer alone (policy/_layers.py)
+    "inherited": dict.fromkeys(("defaults", "location", "groups", "device"), "device"),
 }
 _ELEMENTS = {"interfaces": "interface", "links": "link", "sections": "section",
-             "lldp_neighbors": "lldp_neighbor"}
+             "lldp_neighbors": "lldp_neighbor", "fleet": "device"}
 
 
 def field_kind(kind: str, name: str | int) -> str | None:

@@ -23,6 +23,9 @@ class PolicySet:
     rules: list[CompiledRule] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    # Rules read other devices' data (`fleet`, a link's `peer_node`): every device's result
+    # then depends on every device file.
+    reaches_other_devices: bool = False
 
     def rule(self, rule_id: str) -> CompiledRule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -59,6 +62,7 @@ def load_policies(snapshot: Snapshot) -> PolicySet:
             if compiled is not None:
                 result.rules.append(compiled)
     result.diagnostics.extend(compiler.diagnostics)
+    result.reaches_other_devices = bool(compiler.reach)
     result.diagnostics.sort(key=lambda d: d.sort_key)
     return result
 

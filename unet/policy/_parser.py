@@ -1,8 +1,28 @@
 """Policy text -> syntax tree, with every syntax error in plain words at file:line:col.
 
-The grammar lives in `grammar.lark` and is compiled once per process. A file is
-split into rules before parsing, so one run reports an error in every broken rule,
-not just the first one of the file.
+A recursive-descent parser over a one-regex lexer (no parser tables to build at start-up,
+about 20 µs a rule). A file is split into rules before parsing, so one run reports an
+error in every broken rule, not just the first one of the file. The grammar:
+
+    start      := rule*
+    rule       := [header] WHEN condition THEN action ([","] action)* [MESSAGE string]
+    header     := RULE rule-id [SEVERITY (error | warning | info)] [string]
+    action     := ASSERT condition | SET path TO operand | APPLY string
+    condition  := and (OR and)*
+    and        := not (AND not)*
+    not        := NOT not | "(" condition ")" | quantifier | comparison
+    quantifier := (ANY | ALL | NONE) name IN operand [WHERE condition] (SATISFIES | SATISFY)
+                  condition
+    comparison := operand [op operand | IS [NOT] (NULL | operand) | NOT (word-op | IN) operand]
+    op         := == | != | < | <= | > | >= | word-op | IN
+    word-op    := CONTAINS | MATCHES | STARTSWITH | ENDSWITH | HAS
+    operand    := string | number | /regex/flags | true | false | null
+                | name ("." name | "[" operand "]")* ["(" [operand ("," operand)*] ")"]
+                  ("." name | "[" operand "]")*
+                | "[" [operand ("," operand)*] [","] "]"
+                | "{" [(name | string) ":" operand ("," ...)*] [","] "}"
+
+Keywords are upper case and whole words: `ANDROID` is a name, `WHENnode` is not `WHEN node`.
 """
 
 from __future__ import annotations
@@ -10,67 +30,77 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from functools import cache
-from importlib import resources
-from pathlib import Path, PurePosixPath
-from typing import Any
-
-from lark import Lark, Token, Transformer, Tree, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from bisect import bisect_right
+from pathlib import PurePosixPath
+from typing import Any, NoReturn
 
 from unet.core import Diagnostic, Location, Severity
 from unet.policy import _ast as ast
 
-__all__ = ["MAX_POLICY_BYTES", "parse_condition", "parse_policy"]
+__all__ = ["KEYWORDS", "MAX_POLICY_BYTES", "parse_condition", "parse_policy"]
 
 MAX_POLICY_BYTES = 1024 * 1024
 MAX_NESTING = 100
 
 KEYWORDS = ("WHEN", "THEN", "AND", "OR", "NOT", "ASSERT", "SET", "TO", "APPLY", "IS", "NULL",
             "IN", "RULE", "SEVERITY", "MESSAGE", "ANY", "ALL", "NONE", "WHERE", "SATISFIES",
-            "CONTAINS", "MATCHES", "STARTSWITH", "ENDSWITH", "HAS")
+            "SATISFY", "CONTAINS", "MATCHES", "STARTSWITH", "ENDSWITH", "HAS")
+_KEYWORDS = frozenset(KEYWORDS)
+_LITERAL_WORDS = {"true": True, "false": False, "null": None}
 
-# What the parser calls a terminal -> what a network engineer calls it.
+# What the parser calls a token -> what a network engineer calls it.
 _HUMAN = {
     "COMPARE": "a comparison (==, !=, <, <=, >, >=)",
     "NAME": "a field name",
     "RULE_ID": "a rule id",
     "SEVERITY_NAME": "a severity (error, warning, info)",
-    "DQ_STRING": "a string",
-    "SQ_STRING": "a string",
+    "STRING": "a string",
     "NUMBER": "a number",
     "REGEX": "a /regex/",
-    "LPAR": "'('", "RPAR": "')'", "LSQB": "'['", "RSQB": "']'", "LBRACE": "'{'",
-    "RBRACE": "'}'", "COMMA": "','", "DOT": "'.'", "COLON": "':'",
-    "TRUE": "true", "FALSE": "false", "NULL": "NULL", "__ANON_0": "null",
+    "(": "'('", ")": "')'", "[": "'['", "]": "']'", "{": "'{'", "}": "'}'", ",": "','",
+    ".": "'.'", ":": "':'",
     "$END": "the end of the file",
 }
 _OPERATOR_WORDS = ("CONTAINS", "MATCHES", "STARTSWITH", "ENDSWITH", "HAS", "IN", "IS")
+_WORD_OPS = frozenset(("CONTAINS", "MATCHES", "STARTSWITH", "ENDSWITH", "HAS"))
+_QUANTIFIERS = frozenset(("ANY", "ALL", "NONE"))
+_ACTIONS = frozenset(("ASSERT", "SET", "APPLY"))
+_SEVERITIES = frozenset(("error", "warning", "info"))
+_OPERAND_START = frozenset(("STRING", "NUMBER", "REGEX", "true", "false", "null", "NAME", "[",
+                            "{"))
+_CONDITION_START = _OPERAND_START | {"NOT", "(", *_QUANTIFIERS}
+_AFTER_OPERAND = frozenset(("COMPARE", "IS", "NOT", "IN", *_WORD_OPS))
+_SEGMENT = frozenset((".", "[", "("))
+
+# One match per token: what to skip (spaces, comments), then the token.
+_TOKEN = re.compile(r"""
+    (?>(?:[ \t\f\r\n]+|//[^\n]*|\#[^\n]*|/\*(?s:.*?)\*/)*)
+    (?:(?P<word>[A-Za-z_][A-Za-z0-9_]*)
+      |(?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+      |(?P<number>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
+      |(?P<compare>==|!=|<=|>=|<|>)
+      |(?P<regex>/(?![/*])(?:[^/\\\n]|\\.)+/[imsx]*)
+      |(?P<punct>[()\[\]{},.:]))
+""", re.VERBOSE)
+_SPACE = r"(?:[ \t\f\r\n]+|//[^\n]*|#[^\n]*|/\*(?s:.*?)\*/)*"  # Lark's WS: ASCII only
+_SKIP = re.compile(_SPACE)
+_RULE_ID = re.compile(rf"(?>{_SPACE})([A-Za-z0-9][A-Za-z0-9_.:\-]*)")
+_KINDS = {"string": "STRING", "number": "NUMBER", "compare": "COMPARE", "regex": "REGEX"}
 
 
-@cache
-def _lark() -> Lark:
-    grammar = resources.files("unet.policy").joinpath("grammar.lark").read_text("utf-8")
-    options: dict[str, Any] = {
-        "parser": "lalr", "lexer": "contextual", "propagate_positions": True,
-        "maybe_placeholders": False, "start": ["start", "condition"]}
-    try:
-        # Building the LALR tables costs ~0.2 s a process; Lark keeps them in a file
-        # named after the grammar, the options and its own version.
-        return Lark(grammar, cache=str(_grammar_cache(grammar)), **options)
-    except OSError:  # an unwritable cache directory only costs the time
-        return Lark(grammar, **options)
+class _SyntaxProblem(Exception):
+    def __init__(self, index: int, expected: set[str], shown: set[str]) -> None:
+        super().__init__()
+        self.index = index
+        self.expected = expected
+        self.shown = shown
 
 
-def _grammar_cache(grammar: str) -> Path:
-    import lark
-
-    from unet.paths import cache_dir
-
-    digest = hashlib.sha256(f"{grammar}{lark.__version__}".encode()).hexdigest()[:16]
-    directory = cache_dir() / "grammar"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory / f"policy-{digest}.lark"
+class _TooDeep(Exception):
+    def __init__(self, index: int, what: str) -> None:
+        super().__init__()
+        self.index = index
+        self.what = what
 
 
 def parse_policy(text: str, path: str) -> tuple[list[ast.Rule], list[Diagnostic]]:
@@ -81,42 +111,27 @@ def parse_policy(text: str, path: str) -> tuple[list[ast.Rule], list[Diagnostic]
     problems: list[Diagnostic] = []
     stem = PurePosixPath(path).stem
     for offset, chunk in _chunks(text):
-        nesting = _nesting_problem(chunk, path, offset)
-        if nesting is not None:
-            problems.append(nesting)
-            continue
+        parser = _Parser(chunk, path, offset, stem)
         try:
-            tree = _lark().parse(chunk, start="start")
-        except UnexpectedInput as exc:
-            problems.append(_syntax_error(exc, chunk, path, offset))
-            continue
-        except RecursionError:
-            problems.append(_error(Location(path, offset + 1, 1), "P103",
-                                   "this rule is nested too deeply"))
-            continue
-        builder = _Builder(chunk, path, offset, stem)
-        rules.extend(builder.transform(tree).children)
+            rules.extend(parser.rules())
+        except (_SyntaxProblem, _TooDeep) as exc:
+            problems.append(parser.diagnostic(exc))
     return rules, problems
 
 
 def parse_condition(text: str, source: str = "<condition>") -> tuple[ast.Condition | None,
                                                                      list[Diagnostic]]:
     """A lone condition (for `--where` and waivers), with errors at `source`:1:col."""
-    nesting = _nesting_problem(text, source, 0)
-    if nesting is not None:
-        return None, [nesting]
+    parser = _Parser(text, source, 0, source)
     try:
-        tree = _lark().parse(text, start="condition")
-    except UnexpectedInput as exc:
-        return None, [_syntax_error(exc, text, source, 0)]
-    except RecursionError:
-        return None, [_error(Location(source, 1, 1), "P103", "the condition is nested too deeply")]
-    condition, _ = _Builder(text, source, 0, source).transform(tree)
-    return condition, []
+        return parser.lone_condition(), []
+    except (_SyntaxProblem, _TooDeep) as exc:
+        return None, [parser.diagnostic(exc)]
 
 
 _STRIP = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|//.*|#.*')
 _STARTS = re.compile(r"^\s*(RULE|WHEN)\b")
+_WHEN = re.compile(r"\bWHEN\b")
 
 
 def _chunks(text: str) -> list[tuple[int, str]]:
@@ -127,13 +142,17 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     seen_when = False
     for number, line in enumerate(lines):
         opened = in_comment  # a line that starts inside /* ... */ cannot start a rule
-        visible, in_comment = _visible(line, in_comment)
+        if not in_comment and "/*" not in line:
+            visible = _STRIP.sub(" ", line) if ('"' in line or "'" in line or "/" in line
+                                                or "#" in line) else line
+        else:
+            visible, in_comment = _visible(line, in_comment)
         start = None if opened else _STARTS.match(visible)
         if start and (start.group(1) == "RULE" or seen_when) and chunks[-1][1]:
             chunks.append((number, []))
             seen_when = False
         chunks[-1][1].append(line)
-        seen_when = seen_when or re.search(r"\bWHEN\b", visible) is not None
+        seen_when = seen_when or ("WHEN" in visible and _WHEN.search(visible) is not None)
     return [(offset, "".join(body)) for offset, body in chunks if "".join(body).strip()]
 
 
@@ -157,43 +176,461 @@ def _visible(line: str, in_comment: bool) -> tuple[str, bool]:
     return out, in_comment
 
 
-def _nesting_problem(chunk: str, path: str, offset: int) -> Diagnostic | None:
-    depth = 0
-    for number, line in enumerate(chunk.splitlines()):
-        for column, char in enumerate(line):
-            depth += char in "([{"
-            depth -= char in ")]}"
-            if depth > MAX_NESTING:
-                return _error(Location(path, offset + number + 1, column + 1), "P103",
-                              f"brackets nested more than {MAX_NESTING} deep")
-    return None
-
-
 def _error(location: Location, code: str, message: str) -> Diagnostic:
     return Diagnostic(location, code, Severity.ERROR, message)
 
 
-# ---- syntax errors ---------------------------------------------------------------------
+# ---- the lexer -----------------------------------------------------------------------------
 
-def _syntax_error(exc: UnexpectedInput, chunk: str, path: str, offset: int) -> Diagnostic:
-    line, column = getattr(exc, "line", 1) or 1, getattr(exc, "column", 1) or 1
-    if isinstance(exc, UnexpectedCharacters):
-        message = _unexpected_character(chunk, exc)
-    elif isinstance(exc, UnexpectedToken):
-        message = _unexpected_token(exc)
-        if exc.token.type == "$END":
-            line, column = _end_position(chunk)
-    elif isinstance(exc, UnexpectedEOF):
-        line, column = _end_position(chunk)
-        message = f"the rule ends too early: expected {_expected(exc.expected)}"
-    else:
-        message = str(exc)
-    return _error(Location(path, offset + line, column), "P101", message)
+def _lex(text: str) -> tuple[list[str], list[str], list[int], list[int]]:
+    """Kinds, texts, start and end offsets of every token; an ERROR token where no token
+    fits (the parser reports it when it gets there), then $END."""
+    kinds: list[str] = []
+    values: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    match = _TOKEN.match
+    pos, size = 0, len(text)
+    while True:
+        found = match(text, pos)
+        if found is None:
+            pos = _SKIP.match(text, pos).end()  # type: ignore[union-attr]
+            if pos < size:
+                kinds.append("ERROR")
+                values.append(text[pos])
+                starts.append(pos)
+                ends.append(pos + 1)
+            break
+        group = found.lastgroup
+        value = found.group(group)  # type: ignore[arg-type]
+        start, pos = found.start(group), found.end()  # type: ignore[arg-type]
+        if group == "word":
+            kind = value if value in _KEYWORDS else _LITERAL_KIND.get(value, "NAME")
+        elif group == "punct":
+            kind = value
+        else:
+            kind = _KINDS[group]  # type: ignore[index]
+        kinds.append(kind)
+        values.append(value)
+        starts.append(start)
+        ends.append(pos)
+        if kind == "RULE":  # a rule id may hold - . : and start with a digit
+            rule_id = _RULE_ID.match(text, pos)
+            if rule_id is not None:
+                kinds.append("RULE_ID")
+                values.append(rule_id.group(1))
+                starts.append(rule_id.start(1))
+                ends.append(pos := rule_id.end())
+    kinds.append("$END")
+    values.append("")
+    starts.append(size)
+    ends.append(size)
+    return kinds, values, starts, ends
 
 
-def _unexpected_character(chunk: str, exc: UnexpectedCharacters) -> str:
-    char = exc.char
-    position = exc.pos_in_stream or 0
+_LITERAL_KIND = {"true": "true", "false": "false", "null": "null"}
+
+
+# ---- the parser ----------------------------------------------------------------------------
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "/": "/", "\\": "\\",
+            '"': '"', "'": "'"}
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)")
+
+
+def _unescape(body: str) -> str:
+    if "\\" not in body:
+        return body
+
+    def replace(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code.startswith("u"):
+            return chr(int(code[1:], 16))
+        return _ESCAPES.get(code, "\\" + code)
+
+    return _ESCAPE.sub(replace, body)
+
+
+Span = tuple[Any, int, int]  # a node, the index of its first token and of its last
+
+
+class _Parser:
+    """One chunk of policy text: tokens, a cursor, and what was expected at the cursor."""
+
+    def __init__(self, chunk: str, path: str, offset: int, stem: str) -> None:
+        self.chunk = chunk
+        self.file = path
+        self.offset = offset
+        self.stem = stem
+        self.kinds, self.values, self.starts, self.ends = _lex(chunk)
+        self.i = 0
+        self.depth = 0
+        # What was tried at token `i`; `cut` marks where the last finished action's part
+        # starts (after an action, the message lists what may follow the action).
+        self.expected: list[str] = []
+        self.cut: tuple[int, int] = (-1, 0)
+        self.lines = [0, *(m.end() for m in re.finditer("\n", chunk))]
+        self.inner: dict[int, tuple[int, int]] = {}  # bracketed condition -> its own span
+
+    # -- helpers
+    def _at(self, index: int) -> Location:
+        pos = self.starts[index]
+        line = bisect_right(self.lines, pos)
+        return Location(self.file, self.offset + line, pos - self.lines[line - 1] + 1)
+
+    def _own_text(self, node: Any, first: int, last: int) -> str:
+        first, last = self.inner.get(id(node), (first, last))
+        return self._text(first, last)
+
+    def _text(self, first: int, last: int) -> str:
+        return " ".join(self.chunk[self.starts[first]: self.ends[last]].split())
+
+    def _take(self) -> int:
+        index = self.i
+        self.i = index + 1
+        self.expected.clear()
+        return index
+
+    def _accept(self, kind: str) -> bool:
+        if self.kinds[self.i] == kind:
+            self._take()
+            return True
+        self.expected.append(kind)
+        return False
+
+    def _expect(self, kind: str) -> int:
+        if self.kinds[self.i] != kind:
+            self.expected.append(kind)
+            self._fail()
+        return self._take()
+
+    def _fail(self, *more: str) -> NoReturn:
+        self.expected.extend(more)
+        full = set(self.expected)
+        cut_index, cut_at = self.cut
+        shown = set(self.expected[cut_at:]) if cut_index == self.i else full
+        raise _SyntaxProblem(self.i, full, shown)
+
+    def _deeper(self, what: str) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise _TooDeep(self.i - 1, what)  # at the bracket or word that went too deep
+
+    # -- rules
+    def rules(self) -> list[ast.Rule]:
+        found = []
+        while self.kinds[self.i] != "$END":
+            found.append(self.rule())
+        return found
+
+    def lone_condition(self) -> ast.Condition:
+        node, _, _ = self.condition()
+        self._expect("$END")
+        return node  # type: ignore[no-any-return]
+
+    def rule(self) -> ast.Rule:
+        first = self.i
+        rule_id, named, severity, title = "", False, "error", ""
+        if self._accept("RULE"):
+            if self.kinds[self.i] != "RULE_ID" or self.values[self.i] in _KEYWORDS:
+                self._fail("RULE_ID")
+            rule_id, named = self.values[self._take()], True
+            if self._accept("SEVERITY"):
+                if self.kinds[self.i] != "NAME" or self.values[self.i] not in _SEVERITIES:
+                    self.expected.clear()
+                    self._fail("SEVERITY_NAME")
+                severity = self.values[self._take()]
+            if self.kinds[self.i] == "STRING":
+                title = self._string(self._take())
+        self._expect("WHEN")
+        when, when_first, when_last = self.condition()
+        self._expect("THEN")
+        actions = [self.action()]
+        while True:
+            self.cut = (self.i, len(self.expected))
+            kind = self.kinds[self.i]
+            if kind == ",":
+                self._take()
+            elif kind not in _ACTIONS:
+                self.expected.extend((",", *_ACTIONS))
+                break
+            actions.append(self.action())
+        message = None
+        if self._accept("MESSAGE"):
+            at = self._at(self.i - 1)
+            message = (self._string(self._expect("STRING")), at)
+        else:
+            self.expected.extend(("RULE", "WHEN", "$END"))
+            if self.kinds[self.i] not in ("RULE", "WHEN", "$END"):
+                self._fail()
+        last = self.i - 1
+        if not named:
+            # Stable while the rule's text is unchanged, wherever it moves in the file.
+            digest = hashlib.sha1(self._text(first, last).encode(),
+                                  usedforsecurity=False).hexdigest()
+            rule_id = f"{self.stem}-{digest[:6]}"
+        return ast.Rule(id=rule_id, named=named, severity=Severity.parse(severity),
+                        title=title, when=when,
+                        when_text=self._own_text(when, when_first, when_last),
+                        actions=tuple(actions), message=message, at=self._at(first))
+
+    def action(self) -> ast.Action:
+        first = self.i
+        kind = self.kinds[first]
+        if kind == "ASSERT":
+            self._take()
+            condition, start, last = self.condition()
+            return ast.Assert(condition, self._own_text(condition, start, last), self._at(first))
+        if kind == "SET":
+            self._take()
+            if self.kinds[self.i] != "NAME":
+                self._fail("NAME")
+            target, _, _ = self._operand_path()
+            if not isinstance(target, ast.Path):
+                raise _SyntaxProblem(self.i, {"TO"}, {"TO"})
+            self._expect("TO")
+            value, _, _ = self.operand()
+            return ast.Set(target, value, self._at(first))
+        if kind == "APPLY":
+            self._take()
+            return ast.Apply(self._string(self._expect("STRING")), self._at(first))
+        self._fail(*_ACTIONS)
+
+    # -- conditions
+    def condition(self) -> Span:
+        node, first, last = self.and_()
+        if self.kinds[self.i] != "OR":
+            self.expected.append("OR")
+            return node, first, last
+        operands = [node]
+        while self._accept("OR"):
+            node, _, last = self.and_()
+            operands.append(node)
+        return ast.Or(tuple(operands), self._at(first)), first, last
+
+    def and_(self) -> Span:
+        start = self.i
+        node, first, last = self.not_()
+        if self.kinds[self.i] != "AND":
+            self.expected.append("AND")
+            return node, first, last
+        operands = [node]
+        while self._accept("AND"):
+            node, _, last = self.not_()
+            operands.append(node)
+        return ast.And(tuple(operands), self._at(start)), start, last
+
+    def not_(self) -> Span:
+        first = self.i
+        kind = self.kinds[first]
+        if kind == "NOT":
+            self._take()
+            self._deeper("conditions nested (NOT, quantifiers, brackets)")
+            node, _, last = self.not_()
+            self.depth -= 1
+            return ast.Not(node, self._at(first)), first, last
+        if kind == "(":
+            self._take()
+            self._deeper("brackets nested")
+            node, start, last = self.condition()
+            close = self._expect(")")
+            self.depth -= 1
+            # `ASSERT (a == 1)` reads as written inside the brackets; a parent's text
+            # (`NOT (a == 1)`) includes them.
+            self.inner.setdefault(id(node), (start, last))
+            return node, first, close
+        if kind in _QUANTIFIERS:
+            return self.quantifier()
+        if kind not in _OPERAND_START:
+            self._fail(*_CONDITION_START)
+        return self.comparison()
+
+    def quantifier(self) -> Span:
+        first = self._take()
+        self._deeper("conditions nested (NOT, quantifiers, brackets)")
+        variable = self.values[self._expect("NAME")]
+        self._expect("IN")
+        collection, _, _ = self.operand()
+        where = None
+        if self._accept("WHERE"):
+            where, _, _ = self.condition()
+        if not (self._accept("SATISFIES") or self._accept("SATISFY")):
+            self._fail()
+        body, _, last = self.condition()
+        self.depth -= 1
+        return (ast.Quantifier(self.values[first], variable, collection, where, body,
+                               self._at(first)), first, last)
+
+    def comparison(self) -> Span:
+        first = self.i
+        left, _, _ = self.operand()
+        kind = self.kinds[self.i]
+        at = self._at(first)
+        if kind == "COMPARE":
+            op = self.values[self._take()]
+            right, _, last = self.operand()
+            return ast.Compare(op, left, right, False, at), first, last
+        if kind in _WORD_OPS or kind == "IN":
+            self._take()
+            right, _, last = self.operand()
+            return ast.Compare(kind, left, right, False, at), first, last
+        if kind == "IS":
+            self._take()
+            negate = self._accept("NOT")
+            if self._accept("NULL"):
+                return ast.IsNull(left, negate, at), first, self.i - 1
+            right, _, last = self.operand()
+            return ast.Compare("IS", left, right, negate, at), first, last
+        if kind == "NOT":
+            self._take()
+            op = self.kinds[self.i]
+            if op not in _WORD_OPS and op != "IN":
+                self._fail(*_WORD_OPS, "IN")
+            self._take()
+            right, _, last = self.operand()
+            return ast.Compare(op, left, right, True, at), first, last
+        self.expected.extend(_AFTER_OPERAND)
+        return ast.Truthy(left, at), first, self.i - 1
+
+    # -- operands
+    def operand(self) -> Span:
+        first = self.i
+        kind = self.kinds[first]
+        value = self.values[first]
+        if kind == "STRING":
+            self._take()
+            return ast.Literal(self._string(first), self._at(first)), first, first
+        if kind == "NAME":
+            return self._operand_path()
+        if kind == "NUMBER":
+            self._take()
+            number: float = float(value) if ("." in value or "e" in value or "E" in value) \
+                else int(value)
+            return ast.Literal(number, self._at(first)), first, first
+        if kind in _LITERAL_KIND:
+            self._take()
+            return ast.Literal(_LITERAL_WORDS[kind], self._at(first)), first, first
+        if kind == "REGEX":
+            self._take()
+            end = value.rfind("/")
+            return ast.Regex(value[1:end], value[end + 1:], self._at(first)), first, first
+        if kind == "[":
+            return self._list()
+        if kind == "{":
+            return self._object()
+        self._fail(*_OPERAND_START)
+
+    def _operand_path(self) -> Span:
+        """`node.interfaces["Gi1"].mtu`, `running.lines("...")[-1]`, `split(x, ",")[0]`."""
+        first = self._take()
+        parts: list[str | int] = [self.values[first]]
+        node: ast.Expr | None = None  # set once the path is called or indexed by an expression
+        last = first
+        kinds = self.kinds
+        while True:
+            kind = kinds[self.i]
+            if kind == ".":
+                self._take()
+                if not (kinds[self.i] in ("NAME", *_LITERAL_KIND) or kinds[self.i] in _KEYWORDS):
+                    self._fail("NAME")
+                last = self._take()
+                name = self.values[last]
+                if node is None:
+                    parts.append(name)
+                else:
+                    node = ast.Index(node, ast.Literal(name, self._at(last)), node.at)
+            elif kind == "[":
+                self._take()
+                self._deeper("brackets nested")
+                key, _, _ = self.operand()
+                before, last = last, self._expect("]")
+                self.depth -= 1
+                if node is None and isinstance(key, ast.Literal) and (
+                        isinstance(key.value, str) or (isinstance(key.value, int | float)
+                                                       and not isinstance(key.value, bool))):
+                    parts.append(key.value if isinstance(key.value, str) else int(key.value))
+                else:
+                    base = node if node is not None else self._path(parts, first, before)
+                    node = ast.Index(base, key, base.at)
+            elif kind == "(" and node is None:
+                self._take()
+                self._deeper("brackets nested")
+                args: list[ast.Expr] = []
+                if kinds[self.i] != ")":
+                    self.expected.append(")")
+                    args.append(self.operand()[0])
+                    while self._accept(","):
+                        args.append(self.operand()[0])
+                callee = self._path(parts, first, last)
+                last = self._expect(")")
+                self.depth -= 1
+                node = ast.Call(callee, tuple(args), self._at(first))
+            else:
+                self.expected.extend(_SEGMENT)
+                break
+        if node is None:
+            return self._path(parts, first, last), first, last
+        return node, first, last
+
+    def _path(self, parts: list[str | int], first: int, last: int) -> ast.Path:
+        return ast.Path(tuple(parts), self._at(first), self._text(first, last))
+
+    def _list(self) -> Span:
+        first = self._take()
+        self._deeper("brackets nested")
+        items: list[ast.Expr] = []
+        while not self._accept("]"):
+            items.append(self.operand()[0])
+            if not self._accept(","):
+                self._expect("]")
+                break
+        self.depth -= 1
+        return ast.ListLit(tuple(items), self._at(first)), first, self.i - 1
+
+    def _object(self) -> Span:
+        first = self._take()
+        self._deeper("brackets nested")
+        pairs: list[tuple[str, ast.Expr]] = []
+        while not self._accept("}"):
+            kind = self.kinds[self.i]
+            if kind == "STRING":
+                key = self._string(self._take())
+            elif kind == "NAME" or kind in _KEYWORDS or kind in _LITERAL_KIND:
+                key = self.values[self._take()]
+            else:
+                self._fail("NAME", "STRING")
+            self._expect(":")
+            pairs.append((key, self.operand()[0]))
+            if not self._accept(","):
+                self._expect("}")
+                break
+        self.depth -= 1
+        return ast.ObjectLit(tuple(pairs), self._at(first)), first, self.i - 1
+
+    def _string(self, index: int) -> str:
+        return _unescape(self.values[index][1:-1])
+
+    # -- errors
+    def diagnostic(self, exc: _SyntaxProblem | _TooDeep) -> Diagnostic:
+        if isinstance(exc, _TooDeep):
+            return _error(self._at(exc.index), "P103", f"{exc.what} more than {MAX_NESTING} deep")
+        kind, value = self.kinds[exc.index], self.values[exc.index]
+        if kind == "$END":
+            line, column = _end_position(self.chunk)
+            location = Location(self.file, self.offset + line, column)
+        else:
+            location = self._at(exc.index)
+        if kind == "ERROR":
+            message = _unexpected_character(self.chunk, self.starts[exc.index], exc.shown)
+        else:
+            message = _unexpected_token(kind, value, exc.expected, exc.shown)
+        return _error(location, "P101", message)
+
+
+# ---- syntax errors in words --------------------------------------------------------------
+
+def _unexpected_character(chunk: str, position: int, allowed: set[str]) -> str:
+    char = chunk[position]
     following = chunk[position + 1: position + 2]
     if char == "=" and following != "=":
         return "'=' is not a comparison; use '==' (or IS) to compare"
@@ -204,24 +641,36 @@ def _unexpected_character(chunk: str, exc: UnexpectedCharacters) -> str:
     if char in "\"'":
         return "unclosed string: add the closing quote before the end of the line"
     if char == "/":
+        if chunk.startswith("/*", position):
+            return "unclosed comment: add the closing '*/'"
         return "unclosed regex: add the closing '/' (a regex is written /pattern/flags)"
-    allowed = {a for a in exc.allowed or () if not a.endswith("COMMENT") and a != "WS"}
-    word = re.match(r"[A-Za-z_][\w-]*", chunk[position:])
-    if word and allowed == {"SEVERITY_NAME"}:
-        return f"unknown severity '{word.group()}'; use error, warning or info"
-    if word:
-        known = _known_word(word.group(), allowed)
-        if known:
-            return known
-    shown = repr(word.group()) if word else repr(char)
-    return f"unexpected {shown}; expected {_expected(allowed)}"
+    return f"unexpected {char!r}; expected {_expected(allowed)}"
+
+
+# Words that were operators in other languages or the original's drafts.
+_WORD_HINTS = {
+    "IS_SET": "write IS NOT NULL",
+    "IS_NOT_SET": "write IS NULL",
+    "ISNULL": "write IS NULL (keywords are separate words)",
+    "ISNOTNULL": "write IS NOT NULL (keywords are separate words)",
+    "NOTNULL": "write IS NOT NULL",
+}
 
 
 def _known_word(word: str, expected: set[str]) -> str | None:
     """Messages for a word where the grammar wanted something else."""
-    if word.upper() in KEYWORDS and word != word.upper():
+    if word in _KEYWORDS:
+        return None
+    if word.upper() in _KEYWORDS:
         return f"'{word}' must be written in capitals: {word.upper()}"
-    keywords = [name for name in expected if name in KEYWORDS]
+    if word in _WORD_HINTS:
+        return f"'{word}' is not an operator; {_WORD_HINTS[word]}"
+    keywords = [name for name in expected if name in _KEYWORDS]
+    glued = next((k for k in sorted(keywords, key=len, reverse=True)
+                  if word.startswith(k) and len(word) > len(k)), None)
+    if glued is not None:
+        return (f"unexpected '{word}': keywords are whole words; write '{glued} "
+                f"{word[len(glued):]}' if {glued} was meant")
     close = difflib.get_close_matches(word.upper(), keywords, n=1)
     if close:
         return f"unexpected '{word}' (did you mean {close[0]}?)"
@@ -233,28 +682,32 @@ def _known_word(word: str, expected: set[str]) -> str | None:
     return None
 
 
-def _unexpected_token(exc: UnexpectedToken) -> str:
-    token, expected = exc.token, set(exc.expected)
-    found = f"'{token}'"
+def _unexpected_token(kind: str, value: str, expected: set[str], shown: set[str]) -> str:
+    found = f"'{value}'"
     if expected == {"SEVERITY_NAME"}:
-        return f"unknown severity '{token}'; use error, warning or info"
-    if "THEN" in expected and token.type in ("ASSERT", "SET", "APPLY"):
-        return f"missing THEN before {token}"
-    if "THEN" in expected and token.type == "$END":
+        return f"unknown severity '{value}'; use error, warning or info"
+    if "THEN" in expected and kind in _ACTIONS:
+        return f"missing THEN before {value}"
+    if "THEN" in expected and kind == "$END":
         return "the rule has no THEN: write WHEN <condition> THEN <action>"
-    if token.type == "$END":
-        return f"the rule ends too early: expected {_expected(expected)}"
-    if re.fullmatch(r"[A-Za-z_][\w-]*", str(token)):  # lexed as NAME, RULE_ID, ...
-        known = _known_word(str(token), expected)
+    if kind == "$END":
+        return f"the rule ends too early: expected {_expected(shown)}"
+    if "RULE_ID" in expected:
+        return f"RULE needs an id before {found}, e.g. RULE ssh-only"
+    if re.fullmatch(r"[A-Za-z_][\w-]*", value):
+        known = _known_word(value, expected)
         if known:
             return known
-    if expected <= {"WHEN", "RULE", "SEVERITY", "DQ_STRING", "SQ_STRING"} and "WHEN" in expected:
+    if "NULL" in expected and kind == "NAME" and value.lower() == "null":
+        return "write NULL in capitals after IS"
+    starts = shown - {"$END"}
+    if starts <= {"WHEN", "RULE", "SEVERITY", "STRING"} and "WHEN" in starts:
         return f"unexpected {found}; a rule starts with WHEN (or RULE <id>)"
-    return f"unexpected {found}; expected {_expected(expected)}"
+    return f"unexpected {found}; expected {_expected(shown)}"
 
 
 def _expected(names: Any) -> str:
-    human = sorted({_HUMAN.get(n, n) for n in names if not n.endswith("COMMENT")})
+    human = sorted({_HUMAN.get(n, n) for n in names})
     if len(human) > 6:
         human = [*human[:6], "..."]
     return " or ".join(human) if len(human) <= 2 else ", ".join(human)
@@ -263,227 +716,3 @@ def _expected(names: Any) -> str:
 def _end_position(chunk: str) -> tuple[int, int]:
     lines = chunk.rstrip().splitlines() or [""]
     return len(lines), len(lines[-1]) + 1
-
-
-# ---- tree -> AST -------------------------------------------------------------------------
-
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "/": "/", "\\": "\\",
-            '"': '"', "'": "'"}
-
-
-def _unescape(body: str) -> str:
-    def replace(match: re.Match[str]) -> str:
-        code = match.group(1)
-        if code.startswith("u"):
-            return chr(int(code[1:], 16))
-        return _ESCAPES.get(code, "\\" + code)
-
-    return re.sub(r"\\(u[0-9a-fA-F]{4}|.)", replace, body)
-
-
-class _Builder(Transformer[Token, Any]):
-    """Turn Lark's tree into the AST of `_ast.py`, keeping positions and source text."""
-
-    def __init__(self, chunk: str, path: str, offset: int, stem: str) -> None:
-        super().__init__()
-        self.chunk = chunk
-        self.file = path  # not `path`: Transformer looks rules up by attribute name
-        self.offset = offset
-        self.stem = stem
-
-    def _at(self, meta: Any) -> Location:
-        return Location(self.file, self.offset + meta.line, meta.column)
-
-    def _text(self, meta: Any) -> str:
-        return " ".join(self.chunk[meta.start_pos: meta.end_pos].split())
-
-    # -- rules
-    @v_args(meta=True)
-    def rule(self, meta: Any, children: list[Any]) -> ast.Rule:
-        header = children[0] if isinstance(children[0], dict) else {}
-        rest = children[1:] if header else children
-        when, actions = rest[0], rest[1]
-        message = rest[2] if len(rest) > 2 else None
-        when_text = self._text(when[1])
-        rule_id = header.get("id") or self._anonymous_id(meta)
-        return ast.Rule(
-            id=rule_id, named="id" in header,
-            severity=Severity.parse(header.get("severity", "error")),
-            title=header.get("title", ""), when=when[0], when_text=when_text,
-            actions=tuple(actions), message=message, at=self._at(meta))
-
-    def _anonymous_id(self, meta: Any) -> str:
-        # Stable while the rule's text is unchanged, wherever it moves in the file.
-        digest = hashlib.sha1(self._text(meta).encode(), usedforsecurity=False).hexdigest()
-        return f"{self.stem}-{digest[:6]}"
-
-    def start(self, children: list[Any]) -> Tree[Any]:
-        return Tree("start", children)
-
-    def header(self, children: list[Any]) -> dict[str, str]:
-        found: dict[str, str] = {"id": str(children[0])}
-        for child in children[1:]:
-            found.update(child)
-        return found
-
-    def severity(self, children: list[Token]) -> dict[str, str]:
-        return {"severity": str(children[0])}
-
-    def title(self, children: list[ast.Literal]) -> dict[str, str]:
-        return {"title": children[0].value}
-
-    @v_args(meta=True)
-    def message(self, meta: Any, children: list[ast.Literal]) -> tuple[str, Location]:
-        return children[0].value, self._at(meta)
-
-    def actions(self, children: list[ast.Action]) -> list[ast.Action]:
-        return children
-
-    @v_args(meta=True)
-    def assert_action(self, meta: Any, children: list[Any]) -> ast.Assert:
-        condition, cond_meta = children[0]
-        return ast.Assert(condition, self._text(cond_meta), self._at(meta))
-
-    @v_args(meta=True)
-    def set_action(self, meta: Any, children: list[Any]) -> ast.Set:
-        return ast.Set(children[0], children[1], self._at(meta))
-
-    @v_args(meta=True)
-    def apply_action(self, meta: Any, children: list[ast.Literal]) -> ast.Apply:
-        return ast.Apply(children[0].value, self._at(meta))
-
-    # -- conditions: each returns (node, meta) so parents can quote the source text
-    def __default__(self, data: Any, children: list[Any], meta: Any) -> Any:
-        raise NotImplementedError(f"grammar rule without a builder: {data}")  # pragma: no cover
-
-    def _cond(self, node: ast.Condition, meta: Any) -> tuple[ast.Condition, Any]:
-        return node, meta
-
-    @v_args(meta=True)
-    def or_(self, meta: Any, children: list[Any]) -> tuple[ast.Condition, Any]:
-        if len(children) == 1:
-            return children[0]  # type: ignore[no-any-return]
-        return ast.Or(tuple(c[0] for c in children), self._at(meta)), meta
-
-    @v_args(meta=True)
-    def and_(self, meta: Any, children: list[Any]) -> tuple[ast.Condition, Any]:
-        if len(children) == 1:
-            return children[0]  # type: ignore[no-any-return]
-        return ast.And(tuple(c[0] for c in children), self._at(meta)), meta
-
-    @v_args(meta=True)
-    def not_(self, meta: Any, children: list[Any]) -> tuple[ast.Condition, Any]:
-        return ast.Not(children[0][0], self._at(meta)), meta
-
-    @v_args(meta=True)
-    def truthy(self, meta: Any, children: list[Any]) -> tuple[ast.Condition, Any]:
-        return ast.Truthy(children[0], self._at(meta)), meta
-
-    @v_args(meta=True)
-    def compare(self, meta: Any, children: list[Any]) -> tuple[ast.Condition, Any]:
-        left, op, right = children
-        return ast.Compare(str(op), left, right, False, self._at(meta)), meta
-
-    @v_args(meta=True)
-    def not_compare(self, meta: Any, children: list[Any]) -> tuple[ast.Condition, Any]:
-        left, op, right = children
-        return ast.Compare(str(op), left, right, True, self._at(meta)), meta
-
-    @v_args(meta=True)
-    def in_(self, meta: Any, children: list[Any]) -> tuple[ast.Condition, Any]:
-        return ast.Compare("IN", children[0], children[1], False, self._at(meta)), meta
-
-    @v_args(meta=True)
-    def not_in(self, meta: Any, children: list[Any]) -> tuple[ast.Condition, Any]:
-        return ast.Compare("IN", children[0], children[1], True, self._at(meta)), meta
-
-    @v_args(meta=True)
-    def is_value(self, meta: Any, children: list[Any]) -> tuple[ast.Condition, Any]:
-        return ast.Compare("IS", children[0], children[1], False, self._at(meta)), meta
-
-    @v_args(meta=True)
-    def is_not_value(self, meta: Any, children: list[Any]) -> tuple[ast.Condition, Any]:
-        return ast.Compare("IS", children[0], children[1], True, self._at(meta)), meta
-
-    @v_args(meta=True)
-    def is_null(self, meta: Any, children: list[Any]) -> tuple[ast.Condition, Any]:
-        return ast.IsNull(children[0], False, self._at(meta)), meta
-
-    @v_args(meta=True)
-    def is_not_null(self, meta: Any, children: list[Any]) -> tuple[ast.Condition, Any]:
-        return ast.IsNull(children[0], True, self._at(meta)), meta
-
-    def word_op(self, children: list[Token]) -> str:
-        return str(children[0])
-
-    def quant(self, children: list[Token]) -> str:
-        return str(children[0])
-
-    def where(self, children: list[Any]) -> Any:
-        return ("where", children[0][0])
-
-    @v_args(meta=True)
-    def quantifier(self, meta: Any, children: list[Any]) -> tuple[ast.Condition, Any]:
-        kind, variable, collection = children[0], str(children[1]), children[2]
-        where = children[3][1] if len(children) == 5 else None
-        condition = children[-1][0]
-        return ast.Quantifier(kind, variable, collection, where, condition, self._at(meta)), meta
-
-    # -- operands
-    @v_args(meta=True)
-    def path(self, meta: Any, children: list[Any]) -> ast.Path:
-        parts = (str(children[0]), *children[1:])
-        return ast.Path(parts, self._at(meta), self._text(meta))
-
-    def attr(self, children: list[Token]) -> str:
-        return str(children[0])
-
-    def item(self, children: list[Any]) -> str | int:
-        value = children[0]
-        if isinstance(value, Token):  # NUMBER
-            return int(float(value))
-        return value.value if isinstance(value, ast.Literal) else value  # type: ignore[no-any-return]
-
-    @v_args(meta=True)
-    def call(self, meta: Any, children: list[Any]) -> ast.Call:
-        return ast.Call(children[0], tuple(children[1:]), self._at(meta))
-
-    @v_args(meta=True)
-    def list_literal(self, meta: Any, children: list[Any]) -> ast.ListLit:
-        return ast.ListLit(tuple(children), self._at(meta))
-
-    @v_args(meta=True)
-    def object_literal(self, meta: Any, children: list[Any]) -> ast.ObjectLit:
-        return ast.ObjectLit(tuple(children), self._at(meta))
-
-    def pair(self, children: list[Any]) -> tuple[str, Any]:
-        key = children[0]
-        return (key.value if isinstance(key, ast.Literal) else str(key)), children[1]
-
-    @v_args(meta=True)
-    def string(self, meta: Any, children: list[Token]) -> ast.Literal:
-        return ast.Literal(_unescape(str(children[0])[1:-1]), self._at(meta))
-
-    @v_args(meta=True)
-    def number(self, meta: Any, children: list[Token]) -> ast.Literal:
-        text = str(children[0])
-        value = float(text) if any(c in text for c in ".eE") else int(text)
-        return ast.Literal(value, self._at(meta))
-
-    @v_args(meta=True)
-    def regex(self, meta: Any, children: list[Token]) -> ast.Regex:
-        text = str(children[0])
-        end = text.rfind("/")
-        return ast.Regex(text[1:end], text[end + 1:], self._at(meta))
-
-    @v_args(meta=True)
-    def true(self, meta: Any, children: list[Any]) -> ast.Literal:
-        return ast.Literal(True, self._at(meta))
-
-    @v_args(meta=True)
-    def false(self, meta: Any, children: list[Any]) -> ast.Literal:
-        return ast.Literal(False, self._at(meta))
-
-    @v_args(meta=True)
-    def null(self, meta: Any, children: list[Any]) -> ast.Literal:
-        return ast.Literal(None, self._at(meta))

@@ -17,20 +17,34 @@ import regex
 
 from unet.policy._version import Version
 
-__all__ = ["OPERATORS", "PolicyEvaluationError", "SafeRegex", "equal", "truthy"]
+__all__ = ["OPERATORS", "EvaluationBudgetExceeded", "PolicyEvaluationError", "SafeRegex",
+           "equal", "regex_search", "truthy"]
 
-REGEX_TIMEOUT = 1.0  # seconds for one match; then the pattern is given up on for the run
+REGEX_TIMEOUT = 1.0  # seconds for one match
 _FLAGS = {"i": regex.IGNORECASE, "m": regex.MULTILINE, "s": regex.DOTALL, "x": regex.VERBOSE}
 
 
 class PolicyEvaluationError(Exception):
-    """A rule could not be evaluated (e.g. a regex that takes too long)."""
+    """A rule could not be evaluated on a device (e.g. a regex that takes too long)."""
+
+    code = "P301"
+
+
+class EvaluationBudgetExceeded(PolicyEvaluationError):
+    """A rule took more steps on one device than any real check needs."""
+
+    code = "P305"
 
 
 class SafeRegex:
-    """A compiled regex whose matches are bounded in time."""
+    """A compiled regex whose matches are bounded in time.
 
-    __slots__ = ("hostile", "pattern", "source")
+    A value it timed out on fails again at once (same pattern, same text: same outcome),
+    so a hostile value costs its timeout once, and what a device gets never depends on
+    which devices were evaluated before it.
+    """
+
+    __slots__ = ("pattern", "source", "timed_out")
 
     def __init__(self, source: str, flags: str = "") -> None:
         value = 0
@@ -38,19 +52,32 @@ class SafeRegex:
             value |= _FLAGS[flag]
         self.source = source
         self.pattern = regex.compile(source, value)
-        self.hostile = False
+        self.timed_out: set[str] = set()
 
     def search(self, text: str) -> bool:
-        if self.hostile:
-            raise PolicyEvaluationError(f"regex /{self.source}/ was stopped earlier in this run")
-        try:
-            return self.pattern.search(text, timeout=REGEX_TIMEOUT) is not None
-        except TimeoutError:
-            self.hostile = True
-            raise PolicyEvaluationError(
-                f"regex /{self.source}/ took longer than {REGEX_TIMEOUT:g}s on a "
-                f"{len(text)}-character value (catastrophic backtracking?); rewrite it"
-            ) from None
+        return self.match(text) is not None
+
+    def match(self, text: str) -> Any:
+        """The first match (a regex Match object), or None."""
+        return regex_search(self, text)
+
+
+def regex_search(pattern: SafeRegex, text: str) -> Any:
+    """Every policy regex match goes through here: bounded in time, same answer every time."""
+    if text in pattern.timed_out:
+        raise _too_long(pattern, text)
+    try:
+        return pattern.pattern.search(text, timeout=REGEX_TIMEOUT)
+    except TimeoutError:
+        if len(pattern.timed_out) < 64:
+            pattern.timed_out.add(text)
+        raise _too_long(pattern, text) from None
+
+
+def _too_long(pattern: SafeRegex, text: str) -> PolicyEvaluationError:
+    return PolicyEvaluationError(
+        f"regex /{pattern.source}/ took longer than {REGEX_TIMEOUT:g}s on a "
+        f"{len(text)}-character value (catastrophic backtracking?); rewrite it")
 
 
 def _kind(value: Any) -> str:

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Policy parse + compile time per rule, against `json.loads` of the same rules as JSON.
+
+    python benchmarks/bench_policy.py [--rules N] [--runs R] [--cold]
+
+Times N rules (default 1,000) of the original μNet's benchmark shape,
+`WHEN node.id == "node-i" THEN SET custom_data.field_i TO "value_i"`, through
+`parse_policy` and `Compiler.rule`, and, as the reference measured in the same run,
+`json.loads` of an equivalent JSON document (one object per rule with its condition
+and action). Medians of R runs (default 7). The goal is parse + compile ≤ 60 µs a rule.
+
+With `--cold`, also times `unet check` on examples/ as fresh processes with an empty
+`UNET_CACHE_DIR` (a new CI runner) against a warm one; the goal is cold ≤ 2× warm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from unet.policy import Compiler, parse_policy  # noqa: E402
+
+
+def policy_text(count: int) -> str:
+    return "\n".join(f'WHEN node.id == "node-{i}" THEN SET custom_data.field_{i} TO "value_{i}"'
+                     for i in range(count))
+
+
+def json_text(count: int) -> str:
+    rules = [{"when": {"op": "==", "left": ["node", "id"], "right": f"node-{i}"},
+              "then": [{"set": ["custom_data", f"field_{i}"], "to": f"value_{i}"}]}
+             for i in range(count)]
+    return json.dumps(rules)
+
+
+def median_s(work: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def parse_and_compile(text: str) -> None:
+    rules, problems = parse_policy(text, "policies/bench.rules")
+    assert not problems, problems[:1]
+    compiler = Compiler()
+    compiled = [compiler.rule(rule) for rule in rules]
+    assert all(c is not None for c in compiled), compiler.diagnostics[:1]
+
+
+def check_seconds(cache: str, runs: int) -> float:
+    unet = shutil.which("unet", path=str(Path(sys.executable).parent)) or "unet"
+    env = {**os.environ, "UNET_CACHE_DIR": cache}
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([unet, "--repo", str(ROOT / "examples"), "check"], env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def cold_check_seconds(runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="unet-cold-") as cache:
+            times.append(check_seconds(cache, 1))
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rules", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--cold", action="store_true", help="also time `unet check` cold/warm")
+    args = parser.parse_args()
+    text, document = policy_text(args.rules), json_text(args.rules)
+    parse_and_compile(text)  # imports and first-use caches are not what is measured
+    ours = median_s(lambda: parse_and_compile(text), args.runs)
+    parse_only = median_s(lambda: parse_policy(text, "policies/bench.rules"), args.runs)
+    reference = median_s(lambda: json.loads(document), args.runs)
+    per_rule = ours / args.rules * 1e6
+    print(f"{args.rules} rules, medians of {args.runs} runs")
+    print(f"parse + compile   {per_rule:7.1f} µs/rule   (parse alone "
+          f"{parse_only / args.rules * 1e6:.1f} µs/rule; goal ≤ 60)")
+    print(f"json.loads        {reference / args.rules * 1e6:7.2f} µs/rule   "
+          f"ratio {ours / reference:.1f}x json.loads")
+    if args.cold:
+        with tempfile.TemporaryDirectory(prefix="unet-warm-") as warm:
+            check_seconds(warm, 1)
+            warm_s = check_seconds(warm, args.runs)
+        cold_s = cold_check_seconds(args.runs)
+        print(f"unet check examples/: cold {cold_s * 1000:.0f} ms, warm {warm_s * 1000:.0f} ms, "
+              f"ratio {cold_s / warm_s:.2f}x (goal ≤ 2x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
