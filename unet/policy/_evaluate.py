@@ -97,6 +97,17 @@ class Fleet:
         return self._devices
 
 
+_last_fleet: list[tuple[Inventory, Fleet]] = []
+
+
+def _fleet_of(inventory: Inventory) -> Fleet:
+    """One `Fleet` per inventory: callers evaluate one device at a time, and listing
+    every device for each of them would make a fleet rule quadratic twice over."""
+    if not _last_fleet or _last_fleet[0][0] is not inventory:
+        _last_fleet[:] = [(inventory, Fleet(inventory))]
+    return _last_fleet[0][1]
+
+
 def derived_source(inventory: Inventory) -> DerivedSource | None:
     """Where `derived.*` comes from: the repository's state/ files."""
     state = inventory.state
@@ -115,7 +126,7 @@ def evaluate(rules: list[CompiledRule], devices: Iterable[ResolvedDevice], inven
     result = CheckResult(rules=[r.id for r in rules])
     choices = {key: list(inventory.settings.get(setting) or [])
                for key, setting in CHOICES.items() if setting in inventory.settings}
-    fleet, layers = Fleet(inventory), Layers(inventory)
+    fleet, layers = _fleet_of(inventory), Layers(inventory)
     for device in devices:
         ctx = Context(device, configs=configs, links=lambda name: links.get(name, []),
                       derived=derived_source(inventory), choices=choices, fleet=fleet,
