@@ -1,9 +1,10 @@
 """Match expressions: `level1||level2||...`, one full-line regex per depth, `*` for any line.
 
-Python's `re` has no timeout, so hostile patterns are bounded in two ways:
-patterns with nested unbounded quantifiers (`(a+)+`, `(a*)*`, `(a|b+)*`) are
-rejected when the expression is parsed, and each line is matched on at most
-`MAX_LINE` characters.
+Each level is compiled by `unet.patterns.compile_pattern` (compile-time bombs
+refused, every match bounded in time: `PatternTimeout`). Patterns with nested
+unbounded quantifiers (`(a+)+`, `(a*)*`, `(a|b+)*`) are also rejected early,
+when the expression is parsed, and each line is matched on at most `MAX_LINE`
+characters.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ import re._parser as _sre  # type: ignore[import-not-found]  # stable in 3.11+; 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import regex
+
+from unet.patterns import Pattern, PatternError, compile_pattern
 
 __all__ = ["MAX_LINE", "SEPARATOR", "Match", "MatchError"]
 
@@ -38,7 +43,7 @@ class Match:
     """A compiled match expression; `None` in `patterns` is the `*` wildcard."""
 
     levels: tuple[str, ...]
-    patterns: tuple[re.Pattern[str] | None, ...] = field(compare=False, repr=False)
+    patterns: tuple[Pattern | None, ...] = field(compare=False, repr=False)
     anchored: bool = True
 
     @classmethod
@@ -64,17 +69,17 @@ class Match:
         pattern = self.patterns[depth]
         return pattern is None or pattern.fullmatch(text[:MAX_LINE]) is not None
 
-    def lineage(self, texts: Sequence[str]) -> re.Match[str] | bool:
+    def lineage(self, texts: Sequence[str]) -> regex.Match[str] | bool:
         """Match a whole lineage (ancestors then the line itself), level for level.
 
-        Returns the last level's `re.Match` (for capture groups) or a bool.
+        Returns the last level's `regex.Match` (for capture groups) or a bool.
         """
         count = len(self.patterns)
         if len(texts) != count:
             if self.anchored or len(texts) < count:
                 return False
             texts = texts[len(texts) - count :]
-        found: re.Match[str] | bool = False
+        found: regex.Match[str] | bool = False
         for pattern, text in zip(self.patterns, texts, strict=True):
             if pattern is None:
                 found = True
@@ -85,7 +90,7 @@ class Match:
         return found
 
 
-def _compile(level: str, expression: str, number: int, offset: int) -> re.Pattern[str] | None:
+def _compile(level: str, expression: str, number: int, offset: int) -> Pattern | None:
     text = level.strip()
     if text == "*":
         return None
@@ -93,22 +98,25 @@ def _compile(level: str, expression: str, number: int, offset: int) -> re.Patter
     if not text:
         raise MatchError("empty level", expression=expression, level=number, position=offset)
     try:
-        parsed = _sre.parse(text)
-        nested = _nested_unbounded(parsed.data, inside=False)
-        compiled = re.compile(text)
-    except re.error as exc:
-        where = lead + (exc.pos or 0)
-        raise MatchError(exc.msg, expression=expression, level=number, position=where) from None
-    except (OverflowError, RecursionError):  # `a{99999999999}`, thousands of nested groups
-        raise MatchError("pattern too large (a repeat count over 4294967294, or groups nested "
-                         "too deeply)", expression=expression, level=number,
-                         position=lead) from None
-    if nested:
+        compiled = compile_pattern(text)
+    except PatternError as exc:
+        raise MatchError(exc.message, expression=expression, level=number,
+                         position=lead + exc.offset) from None
+    if _nested(text):
         raise MatchError(
             "nested unbounded quantifiers (like `(a+)+`) can take exponential time",
             expression=expression, level=number, position=lead,
         )
     return compiled
+
+
+def _nested(text: str) -> bool:
+    """The early, static check; a pattern `re` cannot parse (regex-only syntax) is left to
+    the time budget."""
+    try:
+        return _nested_unbounded(_sre.parse(text).data, inside=False)
+    except (re.error, OverflowError, RecursionError):
+        return False
 
 
 def _nested_unbounded(items: list[tuple[object, object]], *, inside: bool) -> bool:
