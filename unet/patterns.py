@@ -25,9 +25,13 @@ import regex
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "DOTALL",
+    "IGNORECASE",
     "MAX_DEPTH",
     "MAX_LENGTH",
     "MAX_REPEAT",
+    "MULTILINE",
+    "VERBOSE",
     "Pattern",
     "PatternError",
     "PatternTimeout",

@@ -16,11 +16,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import regex
-
 from unet.config import Match, MatchError
 from unet.core import Diagnostic, Location, Severity
 from unet.inventory import did_you_mean, dotted_path
+from unet.patterns import PatternError
 from unet.policy import _ast as ast
 from unet.policy._configs import ConfigView, Section
 from unet.policy._context import Context, Touched
@@ -558,10 +557,10 @@ def _kind_name(kind: str) -> str:
 def _safe_regex(source: str, flags: str, at: Location, literal: bool) -> SafeRegex:
     try:
         return SafeRegex(source, flags)
-    except regex.error as exc:
+    except PatternError as exc:
         # Point at the character: past the opening / or quote, then the offset in the pattern.
-        column = at.col + 1 + (getattr(exc, "pos", None) or 0)
-        message = getattr(exc, "msg", str(exc))
+        column = at.col + 1 + exc.offset
+        message = exc.message
         raise _Unknown(Location(at.path, at.line, column), "P202",
                        f"invalid regex: {message}") from None
 

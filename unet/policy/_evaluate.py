@@ -8,6 +8,7 @@ from typing import Any
 
 from unet.core import Diagnostic, Finding, Location, Severity
 from unet.inventory import Inventory, ResolvedDevice
+from unet.patterns import PatternTimeout
 from unet.policy._compile import CompiledRule
 from unet.policy._context import ConfigSource, Context, DerivedSource
 from unet.policy._values import PolicyEvaluationError
@@ -101,7 +102,7 @@ def evaluate(rules: list[CompiledRule], devices: Iterable[ResolvedDevice], inven
                 continue
             try:
                 _run(rule, ctx, matched, result.findings)
-            except PolicyEvaluationError as exc:
+            except (PolicyEvaluationError, PatternTimeout) as exc:
                 broken.add(rule.id)
                 result.diagnostics.append(Diagnostic(
                     rule.rule.at, "P301", Severity.ERROR,

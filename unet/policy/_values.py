@@ -15,6 +15,7 @@ from typing import Any
 
 import regex
 
+from unet.patterns import PatternTimeout, compile_pattern
 from unet.policy._version import Version
 
 __all__ = ["OPERATORS", "PolicyEvaluationError", "SafeRegex", "equal", "truthy"]
@@ -37,15 +38,15 @@ class SafeRegex:
         for flag in flags:
             value |= _FLAGS[flag]
         self.source = source
-        self.pattern = regex.compile(source, value)
+        self.pattern = compile_pattern(source, flags=value, timeout=REGEX_TIMEOUT)
         self.hostile = False
 
     def search(self, text: str) -> bool:
         if self.hostile:
             raise PolicyEvaluationError(f"regex /{self.source}/ was stopped earlier in this run")
         try:
-            return self.pattern.search(text, timeout=REGEX_TIMEOUT) is not None
-        except TimeoutError:
+            return self.pattern.search(text) is not None
+        except PatternTimeout:
             self.hostile = True
             raise PolicyEvaluationError(
                 f"regex /{self.source}/ took longer than {REGEX_TIMEOUT:g}s on a "
