@@ -37,6 +37,7 @@ from unet.patterns import MULTILINE, Pattern, PatternError, PatternTimeout, comp
 from unet.source import Snapshot, SnapshotReadError
 from unet.templates._claims import claimed, lines_of, unclaimed
 from unet.templates._render import (
+    HeaderTimeout,
     RenderResult,
     TemplateSet,
     feature_slices,
@@ -328,7 +329,10 @@ def compare_device(device: ResolvedDevice, snapshot: Snapshot, templates: Templa
     if tree is None:
         return replace(base, diagnostics=(*base.diagnostics, *problems))
     plans = _Plans(options, intended.platform, detect_profile(tree), changed)
-    parts = list(feature_slices(intended, tree))
+    try:
+        parts = list(feature_slices(intended, tree))
+    except HeaderTimeout as exc:
+        return replace(base, diagnostics=(*base.diagnostics, *problems, exc.diagnostic))
     features = [plans.feature(p.feature.template, p.running, p.intended) for p in parts]
     mode = str(device.data.get("unclaimed") or options.unclaimed)
     r_lines = lines_of(p.running for p in parts if p.running is not None)
