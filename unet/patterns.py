@@ -36,6 +36,7 @@ __all__ = [
     "PatternError",
     "PatternTimeout",
     "compile_pattern",
+    "has_nested_quantifiers",
 ]
 
 DEFAULT_TIMEOUT = 0.5  # seconds for one match
@@ -234,3 +235,41 @@ def _skip_class(text: str, start: int) -> int:
             return i + 1
         i += 1
     return -1
+
+
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None))
+_MAXREPEAT = _sre.MAXREPEAT
+
+
+def has_nested_quantifiers(text: str) -> bool:
+    """The early, static check: an unbounded repeat inside another (`(a+)+`, `(a|b+)*`).
+    A pattern `re` cannot parse (regex-only syntax) is left to the time budget."""
+    try:
+        return _nested_unbounded(_sre.parse(text).data, inside=False)
+    except (_re.error, OverflowError, RecursionError):
+        return False
+
+
+def _nested_unbounded(items: list[tuple[object, object]], *, inside: bool) -> bool:
+    """True when an unbounded repeat sits inside another unbounded repeat."""
+    for op, arg in items:
+        for body, unbounded in _bodies(op, arg):
+            if unbounded and inside:
+                return True
+            if _nested_unbounded(body, inside=inside or unbounded):
+                return True
+    return False
+
+
+def _bodies(op: object, arg: object) -> list[tuple[list[tuple[object, object]], bool]]:
+    """The sub-patterns of one parsed node, each with whether it repeats without bound."""
+    if op in _REPEATS and op is not None:
+        repeat: Any = arg
+        high: int = repeat[1]
+        body: Any = repeat[2]
+        return [(list(body), high == _MAXREPEAT or high > 100)]
+    if op is _sre.SUBPATTERN:
+        return [(list(arg[-1]), False)]  # type: ignore[index]
+    if op is _sre.BRANCH:
+        return [(list(branch), False) for branch in arg[1]]  # type: ignore[index]
+    return []

@@ -9,22 +9,17 @@ characters.
 
 from __future__ import annotations
 
-import re
-import re._parser as _sre  # type: ignore[import-not-found]  # stable in 3.11+; only for the static check
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import regex
 
-from unet.patterns import Pattern, PatternError, compile_pattern
+from unet.patterns import Pattern, PatternError, compile_pattern, has_nested_quantifiers
 
 __all__ = ["MAX_LINE", "SEPARATOR", "Match", "MatchError"]
 
 SEPARATOR = "||"
 MAX_LINE = 4096
-_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None))
-_MAXREPEAT = _sre.MAXREPEAT
 
 
 class MatchError(ValueError):
@@ -102,43 +97,9 @@ def _compile(level: str, expression: str, number: int, offset: int) -> Pattern |
     except PatternError as exc:
         raise MatchError(exc.message, expression=expression, level=number,
                          position=lead + exc.offset) from None
-    if _nested(text):
+    if has_nested_quantifiers(text):
         raise MatchError(
             "nested unbounded quantifiers (like `(a+)+`) can take exponential time",
             expression=expression, level=number, position=lead,
         )
     return compiled
-
-
-def _nested(text: str) -> bool:
-    """The early, static check; a pattern `re` cannot parse (regex-only syntax) is left to
-    the time budget."""
-    try:
-        return _nested_unbounded(_sre.parse(text).data, inside=False)
-    except (re.error, OverflowError, RecursionError):
-        return False
-
-
-def _nested_unbounded(items: list[tuple[object, object]], *, inside: bool) -> bool:
-    """True when an unbounded repeat sits inside another unbounded repeat."""
-    for op, arg in items:
-        for body, unbounded in _bodies(op, arg):
-            if unbounded and inside:
-                return True
-            if _nested_unbounded(body, inside=inside or unbounded):
-                return True
-    return False
-
-
-def _bodies(op: object, arg: object) -> list[tuple[list[tuple[object, object]], bool]]:
-    """The sub-patterns of one parsed node, each with whether it repeats without bound."""
-    if op in _REPEATS and op is not None:
-        repeat: Any = arg
-        high: int = repeat[1]
-        body: Any = repeat[2]
-        return [(list(body), high == _MAXREPEAT or high > 100)]
-    if op is _sre.SUBPATTERN:
-        return [(list(arg[-1]), False)]  # type: ignore[index]
-    if op is _sre.BRANCH:
-        return [(list(branch), False) for branch in arg[1]]  # type: ignore[index]
-    return []

@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from unet.patterns import IGNORECASE, Pattern, PatternError, PatternTimeout, compile_pattern
+from unet.patterns import (
+    IGNORECASE,
+    Pattern,
+    PatternError,
+    PatternTimeout,
+    compile_pattern,
+    has_nested_quantifiers,
+)
 
 __all__ = ["DEFAULT_LIMIT", "LOOKUPS", "MAX_LIMIT", "Query", "QueryError", "page", "parse_query"]
 
@@ -55,7 +62,11 @@ REGEX_TIMEOUT = 0.2  # seconds for one match: a filter that backtracks is a 400,
 
 @functools.lru_cache(maxsize=64)  # bounded: the patterns come from anyone who can connect
 def _compiled(wanted: str, flags: int) -> Pattern:
-    return compile_pattern(wanted, flags=flags, timeout=REGEX_TIMEOUT)
+    pattern = compile_pattern(wanted, flags=flags, timeout=REGEX_TIMEOUT)
+    if has_nested_quantifiers(wanted):  # the early answer; the time budget catches the rest
+        raise PatternError("nested unbounded quantifiers (like `(a+)+`) can take "
+                           "exponential time", 0)
+    return pattern
 
 
 def _regex(flags: int) -> Callable[[Any, str], bool]:
