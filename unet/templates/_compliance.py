@@ -37,6 +37,7 @@ from unet.patterns import MULTILINE, Pattern, PatternError, PatternTimeout, comp
 from unet.source import Snapshot, SnapshotReadError
 from unet.templates._claims import claimed, lines_of, unclaimed
 from unet.templates._render import (
+    SHAPE_CODES,
     HeaderTimeout,
     RenderResult,
     TemplateSet,
@@ -398,7 +399,11 @@ def _running_tree(snapshot: Snapshot, path: str, platform: str | None,
         return error("C304", f"the running config looks like {found.name}, but the device's "
                      f"platform is {platform}")
     text, problems = normalize(text, normalizers, platform, changed=changed)
-    return parse(text, platform or "ios", path=path), problems
+    tree = parse(text, platform or "ios", path=path)
+    shape = [d for d in tree.diagnostics if d.code in SHAPE_CODES]
+    if has_errors(shape):  # cut too deep: a diff of it would be wrong
+        return None, [*problems, *shape]
+    return tree, [*problems, *shape]
 
 
 def _family(platform: str | None) -> str | None:

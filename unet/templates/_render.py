@@ -37,6 +37,7 @@ from unet.templates._headers import Header, parse_header
 from unet.templates._select import Applied, Selected, select_templates
 
 __all__ = [
+    "SHAPE_CODES",
     "Feature",
     "FeatureSlice",
     "HeaderTimeout",
@@ -244,6 +245,8 @@ def render_device(device: ResolvedDevice, snapshot: Snapshot, *, applied: Iterab
     platform = values.get("platform")
     tree = _parse(text, platform, device.name)
     diagnostics = [*problems, *(d for r in rendered for d in r.diagnostics)]
+    if tree is not None:  # the rendered text nested too deep, or with lone CRs
+        diagnostics += [d for d in tree.diagnostics if d.code in SHAPE_CODES]
     return RenderResult(device.name, platform if isinstance(platform, str) else None,
                         tuple(rendered), text, tree, tuple(diagnostics))
 
@@ -258,6 +261,10 @@ def _render_one(templates: TemplateSet, item: Selected, context: Mapping[str, An
 
 def _join(texts: Iterable[str]) -> str:
     return "".join(t if t.endswith("\n") else t + "\n" for t in texts if t.strip())
+
+
+# Parse diagnostics about the shape of a whole config, reported with the device's results.
+SHAPE_CODES = frozenset({"C401", "C402"})
 
 
 def _parse(text: str, platform: Any, device: str) -> ConfigTree | None:
