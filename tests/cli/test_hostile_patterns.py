@@ -81,3 +81,21 @@ def test_a_900_kb_literal_is_cut_in_the_message(make_repo) -> None:
     result = run(root, "check")
     assert result.exit_code == 1
     assert "characters cut" in result.output and len(result.output) < 20_000
+
+
+def test_where_that_backtracks_is_p302(make_repo) -> None:
+    root = make_repo({**RUNNING, "templates/t.j2": "hostname r1\n"})
+    result = run(root, "check", "--where", 'running HAS "(a|aa)*$"')
+    assert result.exit_code == 2
+    assert "<--where>:1:1: P302 error" in result.output
+
+
+def test_waiver_where_that_backtracks_is_p303_and_waives_nothing(make_repo) -> None:
+    root = make_repo({**RUNNING, "templates/t.j2": "hostname r1\n",
+                      "policies/p.unet": 'RULE named WHEN true THEN ASSERT node.name == "x"\n',
+                      "waivers.yaml": "waivers:\n  - rule: named\n"
+                                      "    where: 'running HAS \"(a|aa)*$\"'\n"
+                                      "    reason: test\n"})
+    result = run(root, "check")
+    assert result.exit_code in (1, 2)
+    assert "waivers.yaml:2:" in result.output and "P303 error" in result.output
