@@ -124,8 +124,9 @@ def cases() -> Iterator[Case]:
     yield Case("config with CR-only line ends",
                ["slice", "configs/cr.cfg", "-p", "ios", "--match", "interface .*"],
                {"configs/cr.cfg": "hostname x\rinterface Gi1\r description y\r"})
-    yield Case("900 KB literal in a policy", ["check"],
-               _policy('node.name == "' + "x" * 900_000 + '" AND node.nosuch == 1'))
+    yield Case("900 KB literal echoed by a finding", ["check"],
+               {"policies/p.unet": 'RULE big WHEN true THEN ASSERT node.name == "'
+                                   + "x" * 900_000 + '"\n'})
     yield Case("100,000-digit number in a device", ["validate"],
                {"devices/r2.yaml": "name: r2\nlocation: hq\ngroups: [ios]\nmtu: "
                                    + "9" * 100_000 + "\n"})
@@ -156,6 +157,71 @@ def run(case: Case, limit: float) -> tuple[int | None, float, str]:
         return done.returncode, time.perf_counter() - start, done.stdout + done.stderr
 
 
+SERVE = {  # query -> what it is
+    "description__regex=(a%2B)%2B%24": "serve ?description__regex=(a+)+$",
+    "interfaces__regex=(.%2B)%2Bzq": "serve ?interfaces__regex=(.+)+zq",
+    "interfaces__regex=(a%7Caa)*%24": "serve ?interfaces__regex=(a|aa)*$ (time budget)",
+    "description__regex=a%7B99999999999%7D": "serve ?description__regex=a{99999999999}",
+}
+
+
+def _get(port: int, target: str) -> tuple[int, float]:
+    import http.client
+
+    start = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("GET", target)
+        status = connection.getresponse().status
+    finally:
+        connection.close()
+    return status, time.perf_counter() - start
+
+
+def serve_rows(limit: float) -> Iterator[tuple[str, int | None, float, str]]:
+    """Hostile filters against a running `unet serve`, then how long SIGTERM takes."""
+    import signal
+    import socket
+    import threading
+
+    with tempfile.TemporaryDirectory(prefix="unet-hostile-") as tmp:
+        root = _repo({}, Path(tmp))
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        env = {**os.environ, "UNET_CACHE_DIR": str(Path(tmp) / "cache")}
+        server = subprocess.Popen([sys.executable, "-m", "unet", "--repo", str(root), "serve",
+                                   "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(int(limit * 10)):
+                try:
+                    _get(port, "/healthz")
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            for query, name in SERVE.items():
+                status, seconds = _get(port, "/api/v1/devices?" + query)
+                yield name, status, seconds, "refused" if status == 400 else f"HTTP {status}"
+            busy = list(SERVE)[2]
+            thread = threading.Thread(target=_get, args=(port, "/api/v1/devices?" + busy),
+                                      daemon=True)
+            thread.start()
+            status, seconds = _get(port, "/healthz")
+            yield "serve /healthz during a hostile request", status, seconds, f"HTTP {status}"
+            start = time.perf_counter()
+            server.send_signal(signal.SIGTERM)
+            try:
+                code: int | None = server.wait(timeout=limit)
+            except subprocess.TimeoutExpired:
+                code = None
+            yield ("serve SIGTERM", code, time.perf_counter() - start,
+                   "stopped" if code is not None else "HANG")
+        finally:
+            if server.poll() is None:
+                server.kill()
+                server.wait()
+
+
 def _verdict(code: int | None, output: str) -> str:
     if code is None:
         return "HANG"
@@ -184,6 +250,11 @@ def main() -> int:
         shown = case.name if len(case.name) <= 50 else case.name[:47] + "..."
         print(f"{shown:<50} {'-' if code is None else code:>4} {seconds:7.2f}s  "
               f"{_verdict(code, output)}", flush=True)
+    if not options.only or "serve" in options.only:
+        for row in serve_rows(options.limit):
+            rows.append(row)
+            print(f"{row[0][:50]:<50} {'-' if row[1] is None else row[1]:>4} {row[2]:7.2f}s  "
+                  f"{row[3]}", flush=True)
     slowest = max(rows, key=lambda r: r[2])
     print(f"\nreference `unet validate`: {reference:.2f}s")
     print(f"slowest: {slowest[0][:60]}: {slowest[2]:.2f}s ({slowest[2] / reference:.1f}x "
