@@ -99,3 +99,15 @@ def test_waiver_where_that_backtracks_is_p303_and_waives_nothing(make_repo) -> N
     result = run(root, "check")
     assert result.exit_code in (1, 2)
     assert "waivers.yaml:2:" in result.output and "P303 error" in result.output
+
+
+@pytest.mark.parametrize("condition", ["running HAS node.vars.pattern",
+                                       "node.name MATCHES node.vars.pattern"])
+def test_a_pattern_bomb_from_data_is_p301(make_repo, condition: str) -> None:
+    root = make_repo({**RUNNING, "templates/t.j2": "hostname r1\n",
+                      "devices/hq/r1.yaml": DEVICE + "vars: {pattern: 'a{99999999999}'}\n",
+                      **_policy(condition)})
+    result = run(root, "check")
+    assert result.exit_code in (1, 2), result.output
+    assert "P301 error: rule 'hostile' could not be evaluated on r1" in result.output
+    assert "(from data): pattern too large" in result.output

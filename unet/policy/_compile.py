@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from unet.config import Match, MatchError
-from unet.core import Diagnostic, Location, Severity
+from unet.core import Diagnostic, Location, Severity, cut
 from unet.inventory import did_you_mean, dotted_path
 from unet.patterns import PatternError
 from unet.policy import _ast as ast
@@ -31,7 +31,7 @@ from unet.policy._fields import (
     element_kind,
     field_kind,
 )
-from unet.policy._values import OPERATORS, SafeRegex, truthy
+from unet.policy._values import OPERATORS, PolicyEvaluationError, SafeRegex, truthy
 from unet.policy._version import Version
 
 __all__ = ["CompiledRule", "Compiler", "Failure"]
@@ -457,7 +457,12 @@ class Compiler:
         def dynamic(ctx: Context) -> Match:
             text = str(get(ctx))
             if text not in cache:
-                cache[text] = Match.parse(text)
+                try:
+                    cache[text] = Match.parse(text)
+                except MatchError as exc:  # an expression from data: the rule cannot run
+                    raise PolicyEvaluationError(
+                        f"invalid match expression {cut(text, 80)!r} (from data): "
+                        f"{exc.reason}") from None
             return cache[text]
 
         return dynamic

@@ -15,7 +15,8 @@ from typing import Any
 
 import regex
 
-from unet.patterns import PatternTimeout, compile_pattern
+from unet.core import cut
+from unet.patterns import PatternError, PatternTimeout, compile_pattern
 from unet.policy._version import Version
 
 __all__ = ["OPERATORS", "PolicyEvaluationError", "SafeRegex", "equal", "truthy"]
@@ -125,7 +126,11 @@ def _matches(a: Any, b: Any) -> bool:
         a = str(a)
     if not isinstance(a, str):
         return False
-    pattern = b if isinstance(b, SafeRegex) else SafeRegex(str(b))
+    try:
+        pattern = b if isinstance(b, SafeRegex) else SafeRegex(str(b))
+    except PatternError as exc:  # a pattern from data: the rule cannot be evaluated
+        raise PolicyEvaluationError(f"invalid regex {cut(str(b), 80)!r} (from data): "
+                                    f"{exc.message}") from None
     return pattern.search(a)
 
 
