@@ -24,6 +24,10 @@ HUGE = [
     "{% set ns = namespace(s='a') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}"
     "{% endfor %}",
     "{{ [[0]*5000000]*5000000 }}",
+    "{{ '{0:{1}}'.format('a', 1000000000) }}",
+    "{{ [1]|batch(1000000000, 'x')|list }}",
+    "{{ [1]|slice(1000000000)|list }}",
+    "{{ lipsum(1000000000) }}",
     "{% set ns = namespace(n=3) %}{% for i in range(40) %}{% set ns.n = ns.n * ns.n %}"
     "{% endfor %}",
 ]

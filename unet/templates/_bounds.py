@@ -18,9 +18,17 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from jinja2 import pass_eval_context
-from jinja2.filters import do_center, do_format, do_indent, do_join, do_replace
+from jinja2.filters import (
+    do_batch,
+    do_center,
+    do_format,
+    do_indent,
+    do_join,
+    do_replace,
+    do_slice,
+)
 from jinja2.sandbox import safe_range
-from jinja2.utils import Namespace
+from jinja2.utils import Namespace, generate_lorem_ipsum
 
 __all__ = [
     "MAX_INT_BITS",
@@ -29,11 +37,13 @@ __all__ = [
     "BoundedNamespace",
     "RenderLimit",
     "bounded_filters",
+    "bounded_lipsum",
     "bounded_range",
     "budget",
     "check_call",
     "check_deadline",
     "check_format",
+    "check_format_args",
     "check_product",
     "check_size",
 ]
@@ -44,6 +54,7 @@ MAX_SECONDS = 5.0  # rendering time of one device
 
 # A width or precision of 7 digits or more in a format spec: `{:>1000000}`, `%1000000s`.
 _WIDE_FORMAT = re.compile(r"%[-+ #0]*(\d{7,}|\*)|%[-+ #0]*\d*\.(\d{7,}|\*)|\{[^{}]*:[^{}]*\d{7,}")
+_NESTED_SPEC = re.compile(r"\{[^{}]*:[^{}]*\{")
 _WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 _local = threading.local()
 
@@ -205,7 +216,32 @@ def _join(eval_ctx: Any, value: Any, d: str = "", attribute: str | int | None = 
     return str(do_join(eval_ctx, items, d, attribute))
 
 
+def _batch(value: Any, linecount: int, fill_with: Any = None) -> Iterator[list[Any]]:
+    check_size(linecount if isinstance(linecount, int) else 0, f"batch({linecount})")
+    return do_batch(value, linecount, fill_with)
+
+
+def _slice(value: Any, slices: int, fill_with: Any = None) -> Iterator[list[Any]]:
+    check_size(slices if isinstance(slices, int) else 0, f"slice({slices})")
+    sliced: Iterator[list[Any]] = do_slice(value, slices, fill_with)
+    return sliced
+
+
+def bounded_lipsum(n: int = 5, html: bool = True, min: int = 20,
+                   max: int = 100) -> str:
+    check_size(n * max if isinstance(n, int) and isinstance(max, int) else 0, "lipsum")
+    return str(generate_lorem_ipsum(n, html, min, max))
+
+
+def check_format_args(text: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """`'{0:{1}}'.format('a', 10**9)`: a width taken from an argument."""
+    if _NESTED_SPEC.search(text):
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and value > 999_999:
+                raise RenderLimit("T112", "a format width or precision of a million or more")
+
+
 def bounded_filters() -> dict[str, Callable[..., Any]]:
-    """Jinja's built-in filters that can build a huge string, each checked first."""
+    """Jinja's built-in filters that can build a huge string or list, each checked first."""
     return {"center": _center, "indent": _indent, "format": _format, "replace": _replace,
-            "join": _join}
+            "join": _join, "batch": _batch, "slice": _slice}

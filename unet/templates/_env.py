@@ -36,10 +36,12 @@ from unet.source import Snapshot, SnapshotReadError, blob_id
 from unet.templates._bounds import (
     BoundedNamespace,
     bounded_filters,
+    bounded_lipsum,
     bounded_range,
     check_call,
     check_deadline,
     check_format,
+    check_format_args,
     check_product,
 )
 from unet.templates._filters import FILTERS, interface_canonical, interface_short
@@ -171,8 +173,16 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
         return super().getattr(obj, attribute)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
-        check_format(getattr(value, "__self__", None))
-        return super().wrap_str_format(value)
+        text = getattr(value, "__self__", None)
+        check_format(text)
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None or not isinstance(text, str):
+            return wrapped
+
+        def checked(*args: Any, **kwargs: Any) -> str:
+            check_format_args(text, args, kwargs)
+            return wrapped(*args, **kwargs)
+        return checked
 
 
 def _check_repeat(left: Any, right: Any) -> None:
@@ -207,6 +217,7 @@ def make_environment(snapshot: Snapshot) -> TemplateEnvironment:
     env.filters.update(bounded_filters())
     env.globals["range"] = bounded_range
     env.globals["namespace"] = BoundedNamespace
+    env.globals["lipsum"] = bounded_lipsum
     env.filters["interface_canonical"] = _platform_filter(interface_canonical)
     env.filters["interface_short"] = _platform_filter(interface_short)
     return env
