@@ -228,11 +228,10 @@ def _verdict(code: int | None, output: str) -> str:
     if code == 3:
         return "BUG (exit 3)"
     codes = sorted(set(_CODE.findall(output)))
-    if "characters cut]" in output:
-        return f"exit {code}, message cut"
+    cut = ", message cut" if "characters cut]" in output else ""
     if code == 0:  # a pattern that does not backtrack on this text is simply answered
-        return "answered, warned " + ",".join(codes[:3]) if codes else "answered"
-    return "refused " + ",".join(codes[:3]) if codes else f"exit {code}, no code"
+        return ("answered, warned " + ",".join(codes[:3]) if codes else "answered") + cut
+    return ("refused " + ",".join(codes[:3]) if codes else f"exit {code}") + cut
 
 
 def main() -> int:
