@@ -12,6 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "unet"
 
 # A layer may import itself and the layers listed after it.
 ORDER = ["cli", "serve", "report", "devices", "index", "policy", "templates", "inventory", "config", "source",
+         "patterns",
          "core", "paths"]
 
 

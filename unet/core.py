@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 __all__ = [
+    "MAX_MESSAGE",
     "Diagnostic",
     "Finding",
     "Location",
@@ -19,8 +20,20 @@ __all__ = [
     "Severity",
     "UnetError",
     "count_by_severity",
+    "cut",
     "has_errors",
 ]
+
+MAX_MESSAGE = 2000  # characters of one message; the rest is cut (a 900 KB literal echoed)
+
+
+def cut(text: str, limit: int = MAX_MESSAGE) -> str:
+    """`text` shortened to about `limit` characters, saying how much was left out; every
+    diagnostic and finding message goes through it."""
+    if len(text) <= limit:
+        return text
+    keep = limit // 2
+    return f"{text[:keep]}... [{len(text) - 2 * keep} characters cut] ...{text[-keep:]}"
 
 
 class Severity(enum.IntEnum):
@@ -77,6 +90,9 @@ class Diagnostic:
     # Other places worth showing next to this one (e.g. the first of two duplicate keys).
     related: tuple[Location, ...] = field(default=(), compare=False)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", cut(self.message))
+
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
         loc = self.location
@@ -114,6 +130,9 @@ class Finding:
     # Against a baseline (`check --new-since`): "new", "unchanged" or "absent" (fixed).
     baseline: str | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", cut(self.message))
+
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
         loc = self.location
@@ -138,6 +157,7 @@ class UnetError(Exception):
     """
 
     def __init__(self, message: str, diagnostics: Iterable[Diagnostic] = ()) -> None:
+        message = cut(message)
         super().__init__(message)
         self.message = message
         self.diagnostics = tuple(diagnostics)

@@ -26,7 +26,7 @@ def problems(policy: str) -> list[str]:
          "interface fields are: "),
         ("WHEN node.vars.anything.goes == 1 THEN ASSERT custom_data.x.y IS 2", None),
         ("WHEN node.model MATCHES /c(93/ THEN ASSERT true",
-         "policies/p.unet:1:30: P202 error: invalid regex: missing )"),
+         "policies/p.unet:1:27: P202 error: invalid regex: missing )"),
         ('WHEN running HAS "interface .*||(foo" THEN ASSERT true',
          "policies/p.unet:1:33: P204 error: invalid match expression: missing ), unterminated subpattern "
          "(level 2)"),

@@ -60,11 +60,14 @@ def load_config(
 ) -> ConfigTree:
     """Read and parse one config; platform detected when not given; warnings on stderr."""
     from unet.config import detect_dialect, parse
+    from unet.core import UnetError, has_errors
 
     text = read_config_text(path) if text is None else text
     name = _platform(platform) if platform else _detect(app, path, text, detect_dialect)
     tree = parse(text, name, path=path)
     warn(app, tree.diagnostics)
+    if has_errors(tree.diagnostics):  # e.g. nested too deep: never act on a cut tree
+        raise UnetError(f"{path}: cannot be used as it is", [])
     return tree
 
 

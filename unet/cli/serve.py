@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import threading
 from typing import Any
 
 import click
@@ -68,5 +70,13 @@ def serve(app: App, host: str, port: int, rev: str | None, refresh: float, threa
     return 0
 
 
+STOP_GRACE = 5.0  # seconds a clean stop may take before the process exits anyway
+
+
 def _interrupt(signum: int, frame: Any) -> None:
+    # A request busy in a long computation must not keep the process alive: if the clean
+    # stop has not finished within STOP_GRACE seconds, exit at once (no state to flush).
+    timer = threading.Timer(STOP_GRACE, os._exit, (128 + signum,))
+    timer.daemon = True
+    timer.start()
     raise KeyboardInterrupt

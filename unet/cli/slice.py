@@ -34,6 +34,7 @@ def slice_command(app: App, files: tuple[str, ...], expression: str, platform: s
     from unet.cli.config import load_config
     from unet.config import Match, MatchError, emit, slice
     from unet.core import Diagnostic, Location, Severity, UnetError
+    from unet.patterns import PatternTimeout
 
     try:
         match = Match.parse(expression)
@@ -43,7 +44,13 @@ def slice_command(app: App, files: tuple[str, ...], expression: str, platform: s
                         [Diagnostic(where, "C200", Severity.ERROR, exc.reason)]) from None
     results = []
     for path in files or ("-",):
-        tree = slice(load_config(app, path, platform), match)
+        tree = load_config(app, path, platform)
+        try:
+            tree = slice(tree, match)
+        except PatternTimeout as exc:
+            raise UnetError(f"--match on {path}: {exc}",
+                            [Diagnostic(Location("<--match>", 1, 1), "C400", Severity.ERROR,
+                                        f"on {path}: {exc}")]) from None
         if context is not None:
             _trim(tree, len(match.levels) + context)
         results.append((path, tree))

@@ -13,9 +13,10 @@ from unet.config._emit_brace import emit_brace
 from unet.config._match import Match
 from unet.config._parse_indent import emit_indent, parse_indent
 from unet.config._parse_junos import emit_set, parse_junos
-from unet.config._tree import CONTEXT, ConfigTree, Node
+from unet.config._tree import CONTEXT, ConfigTree, Node, cap_depth
 from unet.config.dialects import DIALECTS, get_dialect
 from unet.config.rules import DialectRules
+from unet.core import Diagnostic, Location, Severity
 
 __all__ = ["Detection", "detect_dialect", "detect_profile", "diff", "emit", "parse", "slice"]
 
@@ -34,9 +35,29 @@ _EMITTERS: dict[tuple[str, str | None], Emitter] = {
 
 
 def parse(text: str, dialect: str | DialectRules = "ios", *, path: str = "<config>") -> ConfigTree:
-    """Parse configuration text; warnings are in `tree.diagnostics`, never raised."""
+    """Parse configuration text; warnings are in `tree.diagnostics`, never raised.
+
+    Lines ending in a lone CR are split there (C402); a tree nested deeper than MAX_DEPTH
+    is cut to that depth (C401, an error) so no tree operation can exhaust the stack.
+    """
     rules = get_dialect(dialect)
-    return _PARSERS[rules.syntax](text, rules, path)
+    text, cr_line = _line_ends(text)
+    tree = _PARSERS[rules.syntax](text, rules, path)
+    if cr_line:
+        tree.diagnostics.insert(0, Diagnostic(
+            Location(path, cr_line), "C402", Severity.WARNING,
+            "lines end in a lone CR (old Mac line endings); each CR was read as a line end"))
+    cap_depth(tree)
+    return tree
+
+
+def _line_ends(text: str) -> tuple[str, int]:
+    """The text with lone CRs made line ends, and the 1-based line of the first one (0: none)."""
+    if "\r" not in text.replace("\r\n", ""):
+        return text, 0
+    before = text.replace("\r\n", "\n")
+    first = before.index("\r")
+    return before.replace("\r", "\n"), before.count("\n", 0, first) + 1
 
 
 def emit(tree: Node, dialect: str | DialectRules | None = None, *, form: str | None = None) -> str:

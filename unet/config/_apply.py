@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+import regex
+
 from unet.config._diff import list_key
 from unet.config._gc import paused
 from unet.config._parse_indent import canonical_opaque
@@ -124,7 +126,7 @@ def _negate(target: Node, lineage: tuple[str, ...], text: str, cascade: str | No
     if listed is not None:  # IOS: any `no access-list N …` deletes list N
         cascade = list_key(listed[0], listed[1], text) + " .*"
     slot = t.idempotent.first(path)
-    if slot is not None and isinstance(slot[1], re.Match):  # what holds this number goes
+    if slot is not None and isinstance(slot[1], regex.Match):  # what holds this number goes
         _remove_slot(target, lineage, slot[0], slot[1].groups())
     if cascade:
         _prune(target, cascade_pattern(cascade))
@@ -134,7 +136,7 @@ def _remove_slot(target: Node, lineage: tuple[str, ...], rule: IdempotentRule,
                  key: tuple[str | None, ...]) -> None:
     for child in list(target.children):
         found = rule.match.lineage((*lineage, child.text))
-        if isinstance(found, re.Match) and found.groups() == key:
+        if isinstance(found, regex.Match) and found.groups() == key:
             target.remove(child)
 
 

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import regex
+
 from unet.config._gc import paused
 from unet.config._rules_index import RuleIndex
 from unet.config._tree import CONTEXT, ConfigTree, Node
@@ -105,9 +107,9 @@ def detect_profile(tree: Node, rules: DialectRules) -> str | None:
     return rules.profile_default
 
 
-def list_key(rule: ListRule, found: re.Match[str] | bool, text: str) -> str:
+def list_key(rule: ListRule, found: regex.Match[str] | bool, text: str) -> str:
     """The title of the numbered list a line belongs to (`access-list 105`)."""
-    if isinstance(found, re.Match):
+    if isinstance(found, regex.Match):
         return text[: found.end(1)]
     return text
 
@@ -323,7 +325,7 @@ def _slot(lineage: tuple[str, ...], text: str, ix: _Indexes) -> tuple[object, ..
     hit = ix.idempotent.first((*lineage, text))
     if hit is not None:
         rule, found = hit
-        groups = found.groups() if isinstance(found, re.Match) else ()
+        groups = found.groups() if isinstance(found, regex.Match) else ()
         return (rule, groups)
     prefix = ix.rules.negation_prefix
     if prefix and text.startswith(prefix):  # `no X` and `X` are one slot

@@ -1,25 +1,25 @@
 """Match expressions: `level1||level2||...`, one full-line regex per depth, `*` for any line.
 
-Python's `re` has no timeout, so hostile patterns are bounded in two ways:
-patterns with nested unbounded quantifiers (`(a+)+`, `(a*)*`, `(a|b+)*`) are
-rejected when the expression is parsed, and each line is matched on at most
-`MAX_LINE` characters.
+Each level is compiled by `unet.patterns.compile_pattern` (compile-time bombs
+refused, every match bounded in time: `PatternTimeout`). Patterns with nested
+unbounded quantifiers (`(a+)+`, `(a*)*`, `(a|b+)*`) are also rejected early,
+when the expression is parsed, and each line is matched on at most `MAX_LINE`
+characters.
 """
 
 from __future__ import annotations
 
-import re
-import re._parser as _sre  # type: ignore[import-not-found]  # stable in 3.11+; only for the static check
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+
+import regex
+
+from unet.patterns import Pattern, PatternError, compile_pattern, has_nested_quantifiers
 
 __all__ = ["MAX_LINE", "SEPARATOR", "Match", "MatchError"]
 
 SEPARATOR = "||"
 MAX_LINE = 4096
-_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None))
-_MAXREPEAT = _sre.MAXREPEAT
 
 
 class MatchError(ValueError):
@@ -38,7 +38,7 @@ class Match:
     """A compiled match expression; `None` in `patterns` is the `*` wildcard."""
 
     levels: tuple[str, ...]
-    patterns: tuple[re.Pattern[str] | None, ...] = field(compare=False, repr=False)
+    patterns: tuple[Pattern | None, ...] = field(compare=False, repr=False)
     anchored: bool = True
 
     @classmethod
@@ -64,17 +64,17 @@ class Match:
         pattern = self.patterns[depth]
         return pattern is None or pattern.fullmatch(text[:MAX_LINE]) is not None
 
-    def lineage(self, texts: Sequence[str]) -> re.Match[str] | bool:
+    def lineage(self, texts: Sequence[str]) -> regex.Match[str] | bool:
         """Match a whole lineage (ancestors then the line itself), level for level.
 
-        Returns the last level's `re.Match` (for capture groups) or a bool.
+        Returns the last level's `regex.Match` (for capture groups) or a bool.
         """
         count = len(self.patterns)
         if len(texts) != count:
             if self.anchored or len(texts) < count:
                 return False
             texts = texts[len(texts) - count :]
-        found: re.Match[str] | bool = False
+        found: regex.Match[str] | bool = False
         for pattern, text in zip(self.patterns, texts, strict=True):
             if pattern is None:
                 found = True
@@ -85,7 +85,7 @@ class Match:
         return found
 
 
-def _compile(level: str, expression: str, number: int, offset: int) -> re.Pattern[str] | None:
+def _compile(level: str, expression: str, number: int, offset: int) -> Pattern | None:
     text = level.strip()
     if text == "*":
         return None
@@ -93,44 +93,13 @@ def _compile(level: str, expression: str, number: int, offset: int) -> re.Patter
     if not text:
         raise MatchError("empty level", expression=expression, level=number, position=offset)
     try:
-        parsed = _sre.parse(text)
-        nested = _nested_unbounded(parsed.data, inside=False)
-        compiled = re.compile(text)
-    except re.error as exc:
-        where = lead + (exc.pos or 0)
-        raise MatchError(exc.msg, expression=expression, level=number, position=where) from None
-    except (OverflowError, RecursionError):  # `a{99999999999}`, thousands of nested groups
-        raise MatchError("pattern too large (a repeat count over 4294967294, or groups nested "
-                         "too deeply)", expression=expression, level=number,
-                         position=lead) from None
-    if nested:
+        compiled = compile_pattern(text)
+    except PatternError as exc:
+        raise MatchError(exc.message, expression=expression, level=number,
+                         position=lead + exc.offset) from None
+    if has_nested_quantifiers(text):
         raise MatchError(
             "nested unbounded quantifiers (like `(a+)+`) can take exponential time",
             expression=expression, level=number, position=lead,
         )
     return compiled
-
-
-def _nested_unbounded(items: list[tuple[object, object]], *, inside: bool) -> bool:
-    """True when an unbounded repeat sits inside another unbounded repeat."""
-    for op, arg in items:
-        for body, unbounded in _bodies(op, arg):
-            if unbounded and inside:
-                return True
-            if _nested_unbounded(body, inside=inside or unbounded):
-                return True
-    return False
-
-
-def _bodies(op: object, arg: object) -> list[tuple[list[tuple[object, object]], bool]]:
-    """The sub-patterns of one parsed node, each with whether it repeats without bound."""
-    if op in _REPEATS and op is not None:
-        repeat: Any = arg
-        high: int = repeat[1]
-        body: Any = repeat[2]
-        return [(list(body), high == _MAXREPEAT or high > 100)]
-    if op is _sre.SUBPATTERN:
-        return [(list(arg[-1]), False)]  # type: ignore[index]
-    if op is _sre.BRANCH:
-        return [(list(branch), False) for branch in arg[1]]  # type: ignore[index]
-    return []

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+import regex
+
 from unet.config._apply import apply, cascade_pattern
 from unet.config._diff import ConfigDiff, SectionDiff, diff, list_key, rule_index
 from unet.config._gc import paused
@@ -130,8 +132,8 @@ def _running(command: Node) -> str:
     return str(tag[1]) if isinstance(tag, tuple) and tag[0] == REPLACE else command.text
 
 
-def _format(template: str, found: re.Match[str] | bool, text: str, **extra: object) -> str:
-    groups = found.groups() if isinstance(found, re.Match) else ()
+def _format(template: str, found: regex.Match[str] | bool, text: str, **extra: object) -> str:
+    groups = found.groups() if isinstance(found, regex.Match) else ()
     return template.format(text, *(g or "" for g in groups), **extra)
 
 
@@ -287,7 +289,7 @@ class _Builder:
         """Numbered lists (`access-list 105 …`): a changed list is edited in place by
         number; a removed one is removed with one command. Returns the nodes handled."""
         lineage = sd.lineage
-        touched: dict[str, tuple[ListRule, re.Match[str] | bool]] = {}
+        touched: dict[str, tuple[ListRule, regex.Match[str] | bool]] = {}
         for node in (*sd.extra, *sd.missing):
             hit = self.t.lists.first((*lineage, node.text))
             if hit is not None:
@@ -304,7 +306,7 @@ class _Builder:
         return done
 
     def list_edit(self, sd: SectionDiff, out: Node, title: str, rule: ListRule,
-                  found: re.Match[str] | bool) -> bool:
+                  found: regex.Match[str] | bool) -> bool:
         prefix = title + " "
         old = [c.text[len(prefix):] for c in sd.running.children if c.text.startswith(prefix)]
         new = [c.text[len(prefix):] for c in sd.intended.children if c.text.startswith(prefix)]

@@ -3,9 +3,10 @@ prefix of the last level with str methods, and only then run the regexes."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from typing import Generic, Protocol, TypeVar
+
+import regex
 
 from unet.config._match import Match
 
@@ -54,7 +55,7 @@ class RuleIndex(Generic[R]):
         chars = {e[2][0] for e in self.entries if e[2]}
         self.by_char = {c: [e for e in self.entries if not e[2] or e[2][0] == c] for c in chars}
 
-    def first(self, lineage: Sequence[str]) -> tuple[R, re.Match[str] | bool] | None:
+    def first(self, lineage: Sequence[str]) -> tuple[R, regex.Match[str] | bool] | None:
         size, text = len(lineage), lineage[-1]
         for rule, depth, prefix in self.by_char.get(text[:1], self.wild):
             if (depth > 0 and depth != size) or (depth < 0 and -depth > size):
@@ -66,7 +67,7 @@ class RuleIndex(Generic[R]):
                 return rule, found
         return None
 
-    def all(self, lineage: Sequence[str]) -> Iterator[tuple[R, re.Match[str] | bool]]:
+    def all(self, lineage: Sequence[str]) -> Iterator[tuple[R, regex.Match[str] | bool]]:
         """Every rule matching `lineage`, in table order."""
         size, text = len(lineage), lineage[-1]
         for rule, depth, prefix in self.by_char.get(text[:1], self.wild):

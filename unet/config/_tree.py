@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from unet.core import Diagnostic
+from unet.core import Diagnostic, Location, Severity
 
 __all__ = [
-    "CONTEXT", "ENTER", "INSERT", "LISTEDIT", "NEGATE", "REDEFINE", "REPLACE", "RESEQ", "SEQ",
-    "SEQEDIT", "UNSEQ", "ConfigTree", "Node",
+    "CONTEXT", "ENTER", "INSERT", "LISTEDIT", "MAX_DEPTH", "NEGATE", "REDEFINE", "REPLACE",
+    "RESEQ", "SEQ", "SEQEDIT", "UNSEQ", "ConfigTree", "Node", "cap_depth",
 ]
 
 # Tags on remediation commands (tuples whose first item is one of these), read by `apply`,
@@ -150,3 +150,42 @@ class ConfigTree(Node):
         return isinstance(other, ConfigTree) and self.same(other)
 
     __hash__ = None  # type: ignore[assignment]
+
+
+MAX_DEPTH = 100  # levels of nesting; real configurations use fewer than 10
+
+
+def cap_depth(tree: ConfigTree) -> None:
+    """Cut a tree nested deeper than MAX_DEPTH (iteratively): the lines below that depth
+    become flat children of their ancestor at MAX_DEPTH, and a C401 error names the first."""
+    stack: list[tuple[Node, int]] = [(tree, 0)]
+    first: Node | None = None
+    while stack:
+        node, depth = stack.pop()
+        if depth < MAX_DEPTH:
+            stack.extend((child, depth + 1) for child in node.children)
+            continue
+        deep = _descendants(node)
+        if not deep:
+            continue
+        first = first or deep[0]
+        for child in deep:
+            child.children, child.index = _NO_CHILDREN, _NO_INDEX
+        node._own()
+        node.children = deep
+        node.reindex()
+    if first is not None:
+        tree.diagnostics.append(Diagnostic(
+            Location(tree.path, first.line), "C401", Severity.ERROR,
+            f"configuration nested more than {MAX_DEPTH} levels deep (unclosed braces or an "
+            "indentation staircase?); the lines below that depth were flattened"))
+
+
+def _descendants(node: Node) -> list[Node]:
+    out: list[Node] = []
+    stack = list(reversed(node.children))
+    while stack:
+        child = stack.pop()
+        out.append(child)
+        stack.extend(reversed(child.children))
+    return out

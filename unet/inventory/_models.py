@@ -10,10 +10,11 @@ resolution is checked in `_integrity.py`.
 from __future__ import annotations
 
 import ipaddress
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+from unet.patterns import PatternError, compile_pattern
 
 __all__ = [
     "CONNECTION_FIELDS",
@@ -202,9 +203,10 @@ class LinksFile(_Model):
 
 def _regex(value: str) -> str:
     try:
-        re.compile(value)
-    except re.error as exc:
-        raise ValueError(f"invalid regular expression {value!r}: {exc}") from None
+        compile_pattern(value)
+    except PatternError as exc:
+        raise ValueError(f"invalid regular expression at position {exc.offset}: "
+                         f"{exc.message}") from None
     return value
 
 

@@ -6,14 +6,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from unet.core import Diagnostic, Severity, UnetError
+from unet.core import Diagnostic, Location, Severity, UnetError
 from unet.inventory import Inventory, ResolvedDevice, RunningConfigs, did_you_mean
+from unet.patterns import PatternTimeout
 from unet.policy._compile import Compiler
 from unet.policy._configs import ConfigView
 from unet.policy._context import ConfigSource, Context
 from unet.policy._evaluate import CheckResult, LazyLinks, derived_source, evaluate
 from unet.policy._load import PolicySet, load_policies
 from unet.policy._parser import parse_condition
+from unet.policy._values import PolicyEvaluationError
 from unet.policy._waivers import apply_waivers, load_waivers
 from unet.source import Snapshot
 
@@ -61,9 +63,13 @@ def select(inventory: Inventory, *, names: Sequence[str] = (), where: str | None
     if configs is None and snapshot is not None:
         configs = config_source(RunningConfigs(snapshot))
     source = configs or (lambda ctx, which: None)
-    return [d for d in chosen
-            if test(Context(d, configs=source, links=lambda n: links.get(n, []),
-                            derived=derived_source(inventory)))]
+    try:
+        return [d for d in chosen
+                if test(Context(d, configs=source, links=lambda n: links.get(n, []),
+                                derived=derived_source(inventory)))]
+    except (PolicyEvaluationError, PatternTimeout) as exc:
+        raise UnetError(f"--where could not be evaluated: {exc}", [Diagnostic(
+            Location("<--where>", 1, 1), "P302", Severity.ERROR, str(exc))]) from None
 
 
 def _where(text: str) -> Callable[[Context], bool]:

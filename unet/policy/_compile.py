@@ -16,11 +16,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import regex
-
 from unet.config import Match, MatchError
-from unet.core import Diagnostic, Location, Severity
+from unet.core import Diagnostic, Location, Severity, cut
 from unet.inventory import did_you_mean, dotted_path
+from unet.patterns import PatternError
 from unet.policy import _ast as ast
 from unet.policy._configs import ConfigView, Section
 from unet.policy._context import Context, Touched
@@ -37,7 +36,13 @@ from unet.policy._fields import (
 from unet.policy._functions import FUNCTIONS_TABLE
 from unet.policy._layers import layer_value
 from unet.policy._setcheck import set_check
-from unet.policy._values import OPERATORS, EvaluationBudgetExceeded, SafeRegex, truthy
+from unet.policy._values import (
+    OPERATORS,
+    EvaluationBudgetExceeded,
+    PolicyEvaluationError,
+    SafeRegex,
+    truthy,
+)
 from unet.policy._version import Version
 
 __all__ = ["CompiledRule", "Compiler", "Failure"]
@@ -640,7 +645,12 @@ class Compiler:
         def dynamic(ctx: Context) -> Match:
             text = str(get(ctx))
             if text not in cache:
-                cache[text] = Match.parse(text)
+                try:
+                    cache[text] = Match.parse(text)
+                except MatchError as exc:  # an expression from data: the rule cannot run
+                    raise PolicyEvaluationError(
+                        f"invalid match expression {cut(text, 80)!r} (from data): "
+                        f"{exc.reason}") from None
             return cache[text]
 
         return dynamic
@@ -707,12 +717,13 @@ class _NoContext:
 
 _NO_CONTEXT: Any = _NoContext()
 
+
 def _dynamic_regex(value: Any) -> SafeRegex | None:
     if not isinstance(value, str) or len(value) > 10_000:
         return None
     try:
         return SafeRegex(value)
-    except (regex.error, OverflowError, RecursionError, MemoryError):
+    except PatternError:
         return None
 
 
@@ -849,10 +860,10 @@ def _kind_name(kind: str) -> str:
 def _safe_regex(source: str, flags: str, at: Location, literal: bool) -> SafeRegex:
     try:
         return SafeRegex(source, flags)
-    except regex.error as exc:
+    except PatternError as exc:
         # Point at the character: past the opening / or quote, then the offset in the pattern.
-        column = at.col + 1 + (getattr(exc, "pos", None) or 0)
-        message = getattr(exc, "msg", str(exc))
+        column = at.col + 1 + exc.offset
+        message = exc.message
         raise _Unknown(Location(at.path, at.line, column), "P202",
                        f"invalid regex: {message}") from None
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from unet.core import Diagnostic, Finding, Location, Severity
 from unet.inventory import Inventory, ResolvedDevice
+from unet.patterns import PatternTimeout
 from unet.policy._compile import CompiledRule
 from unet.policy._context import ConfigSource, Context, DerivedSource
 from unet.policy._layers import Layers
@@ -138,11 +139,12 @@ def evaluate(rules: list[CompiledRule], devices: Iterable[ResolvedDevice], inven
             mark = len(result.findings)
             try:
                 _run(rule, ctx, matched, result.findings)
-            except PolicyEvaluationError as exc:
+            except (PolicyEvaluationError, PatternTimeout) as exc:
                 del result.findings[mark:]  # a rule stopped half-way says nothing
                 ctx.scope.clear()
+                code = exc.code if isinstance(exc, PolicyEvaluationError) else "P301"
                 problems.append(Diagnostic(
-                    rule.rule.at, exc.code, Severity.ERROR,
+                    rule.rule.at, code, Severity.ERROR,
                     f"rule '{rule.id}' could not be evaluated on {device.name}: {exc}; "
                     "its other devices and the other rules were checked", (device.source,)))
         result.diagnostics.extend(problems)

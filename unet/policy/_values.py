@@ -15,6 +15,8 @@ from typing import Any
 
 import regex
 
+from unet.core import cut
+from unet.patterns import PatternError, PatternTimeout, compile_pattern
 from unet.policy._version import Version
 
 __all__ = ["OPERATORS", "EvaluationBudgetExceeded", "PolicyEvaluationError", "SafeRegex",
@@ -51,7 +53,7 @@ class SafeRegex:
         for flag in flags:
             value |= _FLAGS[flag]
         self.source = source
-        self.pattern = regex.compile(source, value)
+        self.pattern = compile_pattern(source, flags=value, timeout=REGEX_TIMEOUT)
         self.timed_out: set[str] = set()
 
     def search(self, text: str) -> bool:
@@ -67,8 +69,8 @@ def regex_search(pattern: SafeRegex, text: str) -> Any:
     if text in pattern.timed_out:
         raise _too_long(pattern, text)
     try:
-        return pattern.pattern.search(text, timeout=REGEX_TIMEOUT)
-    except TimeoutError:
+        return pattern.pattern.search(text)
+    except PatternTimeout:
         if len(pattern.timed_out) < 64:
             pattern.timed_out.add(text)
         raise _too_long(pattern, text) from None
@@ -151,7 +153,11 @@ def _matches(a: Any, b: Any) -> bool:
         a = str(a)
     if not isinstance(a, str):
         return False
-    pattern = b if isinstance(b, SafeRegex) else SafeRegex(str(b))
+    try:
+        pattern = b if isinstance(b, SafeRegex) else SafeRegex(str(b))
+    except PatternError as exc:  # a pattern from data: the rule cannot be evaluated
+        raise PolicyEvaluationError(f"invalid regex {cut(str(b), 80)!r} (from data): "
+                                    f"{exc.message}") from None
     return pattern.search(a)
 
 

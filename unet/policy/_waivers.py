@@ -25,9 +25,11 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from unet.core import Diagnostic, Finding, Location, Severity
 from unet.inventory import Document, did_you_mean, read_document, validate_document
+from unet.patterns import PatternTimeout
 from unet.policy._compile import Compiler, Test
 from unet.policy._context import Context
 from unet.policy._parser import parse_condition
+from unet.policy._values import PolicyEvaluationError
 from unet.source import Snapshot
 
 __all__ = ["WAIVERS_FILE", "Waiver", "apply_waivers", "load_waivers"]
@@ -61,6 +63,7 @@ class Waiver:
     expires: date | None
     at: Location
     used: int = 0
+    failed: str | None = None  # why `where` could not be evaluated (a regex timeout)
 
     def covers(self, finding: Finding, context: Callable[[str], Context | None]) -> bool:
         if not fnmatch.fnmatchcase(finding.rule, self.rule):
@@ -70,7 +73,11 @@ class Waiver:
         if self.where is None:
             return True
         ctx = context(finding.device)
-        return ctx is not None and self.where(ctx)
+        try:
+            return ctx is not None and self.where(ctx)
+        except (PolicyEvaluationError, PatternTimeout) as exc:  # not waived: say why
+            self.failed = f"{finding.device}: {exc}"
+            return False
 
 
 def load_waivers(snapshot: Snapshot) -> tuple[list[Waiver], list[Diagnostic]]:
@@ -147,6 +154,10 @@ def apply_waivers(findings: list[Finding], waivers: list[Waiver], *, rules: list
 
 def _notes(waiver: Waiver, rules: list[str], today: date) -> list[Diagnostic]:
     notes = []
+    if waiver.failed is not None:
+        notes.append(Diagnostic(waiver.at, "P303", Severity.ERROR,
+                                f"waiver for '{waiver.rule}': `where` could not be evaluated "
+                                f"on {waiver.failed}; the finding was not waived"))
     if not any(fnmatch.fnmatchcase(rule, waiver.rule) for rule in rules):
         notes.append(Diagnostic(waiver.at, "W104", Severity.WARNING,
                                 f"waiver names rule '{waiver.rule}', which no policy defines"

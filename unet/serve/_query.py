@@ -10,11 +10,20 @@ everything.
 
 from __future__ import annotations
 
-import re
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
+
+from unet.patterns import (
+    IGNORECASE,
+    Pattern,
+    PatternError,
+    PatternTimeout,
+    compile_pattern,
+    has_nested_quantifiers,
+)
 
 __all__ = ["DEFAULT_LIMIT", "LOOKUPS", "MAX_LIMIT", "Query", "QueryError", "page", "parse_query"]
 
@@ -48,12 +57,28 @@ def _ordered(op: Callable[[float, float], bool]) -> Callable[[Any, str], bool]:
     return test
 
 
+REGEX_TIMEOUT = 0.2  # seconds for one match: a filter that backtracks is a 400, not a hang
+
+
+@functools.lru_cache(maxsize=64)  # bounded: the patterns come from anyone who can connect
+def _compiled(wanted: str, flags: int) -> Pattern:
+    pattern = compile_pattern(wanted, flags=flags, timeout=REGEX_TIMEOUT)
+    if has_nested_quantifiers(wanted):  # the early answer; the time budget catches the rest
+        raise PatternError("nested unbounded quantifiers (like `(a+)+`) can take "
+                           "exponential time", 0)
+    return pattern
+
+
 def _regex(flags: int) -> Callable[[Any, str], bool]:
     def test(value: Any, wanted: str) -> bool:
         try:
-            return value is not None and re.search(wanted, str(value), flags) is not None
-        except re.error as exc:
-            raise QueryError(f"invalid regular expression {wanted!r}: {exc}") from None
+            pattern = _compiled(wanted, flags)
+            return value is not None and pattern.search(str(value)) is not None
+        except PatternError as exc:
+            raise QueryError(f"S100 invalid regular expression at position {exc.offset}: "
+                             f"{exc.message}") from None
+        except PatternTimeout as exc:
+            raise QueryError(f"S101 {exc}") from None
     return test
 
 
@@ -76,7 +101,7 @@ LOOKUPS: dict[str, Callable[[Any, str], bool]] = {
     "lt": _ordered(lambda a, b: a < b),
     "lte": _ordered(lambda a, b: a <= b),
     "regex": _regex(0),
-    "iregex": _regex(re.IGNORECASE),
+    "iregex": _regex(IGNORECASE),
     "empty": _empty,
 }
 _NEGATABLE = ("exact", "ie", "ic", "isw", "iew", "regex", "iregex")

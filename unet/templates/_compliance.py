@@ -11,10 +11,11 @@ is a diagnostic on that device; every other device is still compared.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
+
+import regex
 
 from unet.config import (
     ConfigDiff,
@@ -32,9 +33,12 @@ from unet.config import (
 )
 from unet.core import Diagnostic, Location, Severity, has_errors
 from unet.inventory import SETTINGS_FILE, Inventory, ResolvedDevice, RunningConfigs
+from unet.patterns import MULTILINE, Pattern, PatternError, PatternTimeout, compile_pattern
 from unet.source import Snapshot, SnapshotReadError
 from unet.templates._claims import claimed, lines_of, unclaimed
 from unet.templates._render import (
+    SHAPE_CODES,
+    HeaderTimeout,
     RenderResult,
     TemplateSet,
     feature_slices,
@@ -76,16 +80,17 @@ Outcomes = Mapping[str, tuple[Mapping[str, Any], Sequence[Applied]]]
 class Normalizer(NamedTuple):
     """A compiled `normalizers:` entry of unet.yaml."""
 
-    pattern: re.Pattern[str]
+    pattern: Pattern
     replace: str
     platforms: frozenset[str] | None
     index: int  # type: ignore[assignment]  # the entry's position in unet.yaml, not tuple.index
 
 
-def _compile_normalizer(pattern: str) -> re.Pattern[str]:
-    """The one place a normaliser is compiled. MULTILINE: a pattern is matched against one
-    line at a time, so `^`/`$` anchor at each line (also in the whole-text pre-check)."""
-    return re.compile(pattern, re.MULTILINE)
+def _compile_normalizer(pattern: str) -> Pattern:
+    """The one place a normaliser is compiled (bounded like every user pattern). MULTILINE:
+    a pattern is matched against one line at a time, so `^`/`$` anchor at each line (also
+    in the whole-text pre-check)."""
+    return compile_pattern(pattern, flags=MULTILINE)
 
 
 def compile_normalizers(settings: Mapping[str, Any]) -> tuple[Normalizer, ...]:
@@ -94,7 +99,7 @@ def compile_normalizers(settings: Mapping[str, Any]) -> tuple[Normalizer, ...]:
     for index, item in enumerate(settings.get("normalizers") or ()):
         try:
             pattern = _compile_normalizer(item["pattern"])
-        except (re.error, KeyError, TypeError):
+        except (PatternError, KeyError, TypeError):
             continue
         platforms = item.get("platforms")
         out.append(Normalizer(pattern, item.get("replace") or "",
@@ -111,13 +116,16 @@ def normalize(text: str, normalizers: Iterable[Normalizer], platform: str | None
     for rule in normalizers:
         if rule.platforms is not None and platform not in rule.platforms:
             continue
-        if not rule.pattern.search(text):  # the common case: one C-speed scan, no line loop
-            continue
         try:
+            if not rule.pattern.search(text):  # the common case: one scan, no line loop
+                continue
             text = _lines(text, rule, changed)
-        except re.error as exc:  # a bad group reference in `replace`
+        except (regex.error, IndexError) as exc:  # a bad group reference in `replace`
             problems.append(Diagnostic(Location(SETTINGS_FILE), "U205", Severity.ERROR,
                                        f"normalizers[{rule.index}].replace: {exc}"))
+        except PatternTimeout as exc:  # the text is left as it was for this normaliser
+            problems.append(Diagnostic(Location(SETTINGS_FILE), "T115", Severity.ERROR,
+                                       f"normalizers[{rule.index}].pattern: {exc}"))
     return text, problems
 
 
@@ -322,7 +330,10 @@ def compare_device(device: ResolvedDevice, snapshot: Snapshot, templates: Templa
     if tree is None:
         return replace(base, diagnostics=(*base.diagnostics, *problems))
     plans = _Plans(options, intended.platform, detect_profile(tree), changed)
-    parts = list(feature_slices(intended, tree))
+    try:
+        parts = list(feature_slices(intended, tree))
+    except HeaderTimeout as exc:
+        return replace(base, diagnostics=(*base.diagnostics, *problems, exc.diagnostic))
     features = [plans.feature(p.feature.template, p.running, p.intended) for p in parts]
     mode = str(device.data.get("unclaimed") or options.unclaimed)
     r_lines = lines_of(p.running for p in parts if p.running is not None)
@@ -388,7 +399,11 @@ def _running_tree(snapshot: Snapshot, path: str, platform: str | None,
         return error("C304", f"the running config looks like {found.name}, but the device's "
                      f"platform is {platform}")
     text, problems = normalize(text, normalizers, platform, changed=changed)
-    return parse(text, platform or "ios", path=path), problems
+    tree = parse(text, platform or "ios", path=path)
+    shape = [d for d in tree.diagnostics if d.code in SHAPE_CODES]
+    if has_errors(shape):  # cut too deep: a diff of it would be wrong
+        return None, [*problems, *shape]
+    return tree, [*problems, *shape]
 
 
 def _family(platform: str | None) -> str | None:

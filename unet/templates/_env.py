@@ -33,6 +33,17 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from unet.source import Snapshot, SnapshotReadError, blob_id
+from unet.templates._bounds import (
+    BoundedNamespace,
+    bounded_filters,
+    bounded_lipsum,
+    bounded_range,
+    check_call,
+    check_deadline,
+    check_format,
+    check_format_args,
+    check_product,
+)
 from unet.templates._filters import FILTERS, interface_canonical, interface_short
 
 __all__ = [
@@ -135,9 +146,12 @@ class SnapshotLoader(BaseLoader):
 class TemplateEnvironment(ImmutableSandboxedEnvironment):
     """The sandbox, with `*` and `**` bounded so one expression cannot exhaust memory."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%"})
 
     def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
+        if operator_ == "%":
+            check_format(left)
+            return operator.mod(left, right)
         if operator_ == "**":
             if isinstance(right, int) and abs(right) > 1000 and abs(left) > 1:
                 raise SecurityError("exponent too large")
@@ -146,7 +160,29 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
                 raise SecurityError("number too large")
             return result
         _check_repeat(left, right)
+        check_product(left, right)
         return operator.mul(left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any,
+             **kwargs: Any) -> Any:
+        check_call(__obj, args)
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        check_deadline()
+        return super().getattr(obj, attribute)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        text = getattr(value, "__self__", None)
+        check_format(text)
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None or not isinstance(text, str):
+            return wrapped
+
+        def checked(*args: Any, **kwargs: Any) -> str:
+            check_format_args(text, args, kwargs)
+            return wrapped(*args, **kwargs)
+        return checked
 
 
 def _check_repeat(left: Any, right: Any) -> None:
@@ -178,6 +214,10 @@ def make_environment(snapshot: Snapshot) -> TemplateEnvironment:
         auto_reload=False,
     )
     env.filters.update(FILTERS)
+    env.filters.update(bounded_filters())
+    env.globals["range"] = bounded_range
+    env.globals["namespace"] = BoundedNamespace
+    env.globals["lipsum"] = bounded_lipsum
     env.filters["interface_canonical"] = _platform_filter(interface_canonical)
     env.filters["interface_short"] = _platform_filter(interface_short)
     return env

@@ -18,7 +18,9 @@ from jinja2.exceptions import SecurityError
 from unet.config import CONTEXT, ConfigTree, Match, Node, parse
 from unet.core import Diagnostic, Location, Severity, has_errors
 from unet.inventory import ResolvedDevice, did_you_mean
+from unet.patterns import PatternTimeout
 from unet.source import Snapshot
+from unet.templates._bounds import RenderLimit, budget, check_deadline
 from unet.templates._env import (
     CODES,
     MAX_OUTPUT,
@@ -35,8 +37,10 @@ from unet.templates._headers import Header, parse_header
 from unet.templates._select import Applied, Selected, select_templates
 
 __all__ = [
+    "SHAPE_CODES",
     "Feature",
     "FeatureSlice",
+    "HeaderTimeout",
     "RenderResult",
     "RenderedTemplate",
     "TemplateSet",
@@ -151,6 +155,7 @@ def _bounded(chunks: Iterable[str], name: str, device: str) -> tuple[str, list[D
     out: list[str] = []
     size = 0
     for chunk in chunks:
+        check_deadline()
         size += len(chunk)
         if size > MAX_OUTPUT:
             message = (f"device {device}: output of {name} is over {MAX_OUTPUT} characters "
@@ -174,6 +179,8 @@ def _describe(exc: BaseException, templates: TemplateSet) -> tuple[str, str]:
         return CODES["syntax"], f"template syntax error: {exc.message}"
     if isinstance(exc, TemplateRefused):
         return exc.code, str(exc.message)
+    if isinstance(exc, RenderLimit):
+        return exc.code, exc.message
     if isinstance(exc, TemplateNotUtf8):
         return CODES["encoding"], str(exc.message)
     if isinstance(exc, TemplateNotFound):
@@ -232,11 +239,14 @@ def render_device(device: ResolvedDevice, snapshot: Snapshot, *, applied: Iterab
     values = data if data is not None else device.data
     selected, problems = select_templates(device, templates.names, applied=applied, data=values)
     context = _context(device, values)
-    rendered = [_render_one(templates, item, context, device.name) for item in selected]
+    with budget():  # one time budget for all of the device's templates
+        rendered = [_render_one(templates, item, context, device.name) for item in selected]
     text = _join(r.text for r in rendered)
     platform = values.get("platform")
     tree = _parse(text, platform, device.name)
     diagnostics = [*problems, *(d for r in rendered for d in r.diagnostics)]
+    if tree is not None:  # the rendered text nested too deep, or with lone CRs
+        diagnostics += [d for d in tree.diagnostics if d.code in SHAPE_CODES]
     return RenderResult(device.name, platform if isinstance(platform, str) else None,
                         tuple(rendered), text, tree, tuple(diagnostics))
 
@@ -251,6 +261,10 @@ def _render_one(templates: TemplateSet, item: Selected, context: Mapping[str, An
 
 def _join(texts: Iterable[str]) -> str:
     return "".join(t if t.endswith("\n") else t + "\n" for t in texts if t.strip())
+
+
+# Parse diagnostics about the shape of a whole config, reported with the device's results.
+SHAPE_CODES = frozenset({"C401", "C402"})
 
 
 def _parse(text: str, platform: Any, device: str) -> ConfigTree | None:
@@ -311,11 +325,24 @@ def _owned(node: Node, rendered: Node, out: Node) -> None:
             _owned(child, mine, section)
 
 
+class HeaderTimeout(Exception):
+    """A template header's regex ran past its time budget; `diagnostic` (T114) says where."""
+
+    def __init__(self, feature: Feature, exc: PatternTimeout, device: str) -> None:
+        super().__init__(str(exc))
+        pairs = zip(feature.expressions, feature.locations, strict=False)
+        where = next((loc for expr, loc in pairs if exc.source in expr),
+                     Location(TEMPLATE_DIR + feature.template))
+        self.diagnostic = Diagnostic(where, "T114", Severity.ERROR,
+                                     f"device {device}: match header: {exc}")
+
+
 def feature_slices(result: RenderResult, running: ConfigTree | None = None,
                    ) -> Iterator[FeatureSlice]:
     """Per template that rendered cleanly, its intended slice (and `running`'s same slice).
 
-    Nothing is yielded without a parsed intended tree (unknown platform).
+    Nothing is yielded without a parsed intended tree (unknown platform). A header regex
+    that runs past its time budget raises HeaderTimeout.
     """
     if result.tree is None:
         return
@@ -323,7 +350,11 @@ def feature_slices(result: RenderResult, running: ConfigTree | None = None,
         if not item.ok:
             continue
         own = parse(item.text, result.tree.dialect) if item.feature.owns_rendered else None
-        intended = own if own is not None else feature_slice(result.tree, item.feature)
-        other = feature_slice(running, item.feature, own) if running is not None else None
-        claims = feature_slice(result.tree, item.feature, own) if own is not None else intended
+        try:
+            intended = own if own is not None else feature_slice(result.tree, item.feature)
+            other = feature_slice(running, item.feature, own) if running is not None else None
+            claims = (feature_slice(result.tree, item.feature, own) if own is not None
+                      else intended)
+        except PatternTimeout as exc:
+            raise HeaderTimeout(item.feature, exc, result.device) from None
         yield FeatureSlice(item.feature, intended, other, claims)

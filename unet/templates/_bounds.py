@@ -1,0 +1,247 @@
+"""Bounds on what one device's rendering may cost: time, and the size of every value.
+
+The sandbox alone refuses `'a'*10**9` but not the many other ways to build a huge value
+(`center`, `indent`, `'{:>1000000000}'.format`, `'%1000000000s'|format`, `replace`,
+`join`, a `namespace` value doubled in a loop, `[[0]*5000000]*5000000`). Each of these is
+checked *before* the value is built, against MAX_SIZE; a squared integer is checked by its
+bits. Time is bounded by a deadline per device, checked by `range()` loops, every call and
+attribute access in the template and every output chunk: past it, rendering stops (T111).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from jinja2 import pass_eval_context
+from jinja2.filters import (
+    do_batch,
+    do_center,
+    do_format,
+    do_indent,
+    do_join,
+    do_replace,
+    do_slice,
+)
+from jinja2.sandbox import safe_range
+from jinja2.utils import Namespace, generate_lorem_ipsum
+
+__all__ = [
+    "MAX_INT_BITS",
+    "MAX_SECONDS",
+    "MAX_SIZE",
+    "BoundedNamespace",
+    "RenderLimit",
+    "bounded_filters",
+    "bounded_lipsum",
+    "bounded_range",
+    "budget",
+    "check_call",
+    "check_deadline",
+    "check_format",
+    "check_format_args",
+    "check_product",
+    "check_size",
+]
+
+MAX_SIZE = 5_000_000  # characters of one value (the output bound too)
+MAX_INT_BITS = 4096  # bits of one integer built by `*`
+MAX_SECONDS = 5.0  # rendering time of one device
+
+# A width or precision of 7 digits or more in a format spec: `{:>1000000}`, `%1000000s`.
+_WIDE_FORMAT = re.compile(r"%[-+ #0]*(\d{7,}|\*)|%[-+ #0]*\d*\.(\d{7,}|\*)|\{[^{}]*:[^{}]*\d{7,}")
+_NESTED_SPEC = re.compile(r"\{[^{}]*:[^{}]*\{")
+_WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+_local = threading.local()
+
+
+class RenderLimit(Exception):
+    """Rendering went past a bound: `code` is T111 (time) or T112 (size)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@contextlib.contextmanager
+def budget(seconds: float = MAX_SECONDS) -> Iterator[None]:
+    """Set this thread's rendering deadline, unless an outer budget (the device's) is set."""
+    if getattr(_local, "deadline", None) is not None:
+        yield
+        return
+    _local.deadline = time.monotonic() + seconds
+    _local.seconds = seconds
+    try:
+        yield
+    finally:
+        _local.deadline = None
+
+
+def check_deadline() -> None:
+    deadline = getattr(_local, "deadline", None)
+    if deadline is not None and time.monotonic() > deadline:
+        raise RenderLimit("T111", f"rendering took longer than {_local.seconds:g}s "
+                                  "(nested loops over large ranges?); stopped")
+
+
+def check_size(size: int, what: str) -> None:
+    if size > MAX_SIZE:
+        raise RenderLimit("T112", f"{what} would make a value of {_count(size)} characters "
+                                  f"or items, over the limit of {MAX_SIZE}")
+
+
+def _count(size: int) -> str:
+    return str(size) if size < 10**12 else f"about 10^{len(str(size)) - 1}"
+
+
+def weight(value: Any, seen: dict[int, int] | None = None) -> int:
+    """Characters or items a value holds, nested lists counted through (each object once)."""
+    if isinstance(value, str | bytes):
+        return len(value)
+    if not isinstance(value, list | tuple | dict | set | frozenset):
+        return 1
+    seen = {} if seen is None else seen
+    key = id(value)
+    if key in seen:
+        return seen[key]
+    seen[key] = len(value)  # a cycle counts once
+    items = value.values() if isinstance(value, dict) else value
+    total = len(value) + sum(weight(v, seen) for v in items if not isinstance(v, int | float))
+    seen[key] = total
+    return total
+
+
+def check_product(left: Any, right: Any) -> None:
+    """Before `left * right`: a repeated sequence or a product of integers that is too big."""
+    if isinstance(left, int) and isinstance(right, int):
+        if left.bit_length() + right.bit_length() > MAX_INT_BITS:
+            raise RenderLimit("T112", f"a product of integers over {MAX_INT_BITS} bits "
+                                      "(a number squared in a loop?)")
+        return
+    for seq, count in ((left, right), (right, left)):
+        if isinstance(seq, str | list | tuple) and isinstance(count, int) and count > 0:
+            check_size(weight(seq) * count, "repeating a sequence")
+
+
+def check_format(text: Any) -> None:
+    if isinstance(text, str) and _WIDE_FORMAT.search(text):
+        raise RenderLimit("T112", "a format width or precision of a million or more")
+
+
+def check_call(obj: Any, args: tuple[Any, ...]) -> None:
+    """Before a call from a template: the deadline, and str methods that pad to a width."""
+    check_deadline()
+    owner = getattr(obj, "__self__", None)
+    name = getattr(obj, "__name__", "")
+    if isinstance(owner, str) and name in _WIDTH_METHODS and args and isinstance(args[0], int):
+        check_size(args[0], f"str.{name}({args[0]})")
+    if isinstance(owner, str) and name == "replace" and len(args) >= 2:
+        check_size(_replaced(owner, args[0], args[1], args[2] if len(args) > 2 else -1),
+                   "str.replace")
+    if isinstance(owner, str) and name == "join" and args:
+        check_size(_joined(owner, args[0]), "str.join")
+
+
+def _replaced(text: str, old: Any, new: Any, count: Any) -> int:
+    if not isinstance(old, str) or not isinstance(new, str):
+        return len(text)
+    hits = text.count(old) if old else len(text) + 1
+    if isinstance(count, int) and count >= 0:
+        hits = min(hits, count)
+    return len(text) + hits * (len(new) - len(old))
+
+
+def _joined(separator: str, items: Any) -> int:
+    if not isinstance(items, list | tuple | str):
+        return 0
+    return max(len(items) - 1, 0) * len(separator) + sum(weight(i) for i in items)
+
+
+class BoundedNamespace(Namespace):
+    """`namespace()` whose attributes cannot grow past the bounds (`ns.s = ns.s ~ ns.s`)."""
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        check_deadline()
+        if isinstance(value, int) and not isinstance(value, bool):
+            if value.bit_length() > MAX_INT_BITS:
+                raise RenderLimit("T112", f"namespace value over {MAX_INT_BITS} bits")
+        else:
+            check_size(weight(value), f"namespace attribute {name!r}")
+        super().__setitem__(name, value)
+
+
+def bounded_range(*args: int) -> Iterator[int]:
+    """`range()` for templates: Jinja's item limit, and the deadline every 1000 items."""
+    for i, item in enumerate(safe_range(*args)):
+        if not i % 1000:
+            check_deadline()
+        yield item
+
+
+def _width(value: Any) -> int:
+    return len(value) if isinstance(value, str) else value if isinstance(value, int) else 0
+
+
+def _center(value: str, width: int = 80) -> str:
+    check_size(_width(width), f"center({width})")
+    return do_center(value, width)
+
+
+def _indent(s: str, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
+    check_size(len(str(s)) + (str(s).count("\n") + 1) * _width(width), "indent")
+    return do_indent(s, width, first, blank)
+
+
+def _format(value: str, *args: Any, **kwargs: Any) -> str:
+    check_format(value)
+    return do_format(value, *args, **kwargs)
+
+
+@pass_eval_context
+def _replace(eval_ctx: Any, s: str, old: str, new: str, count: int | None = None) -> str:
+    check_size(_replaced(str(s), old, new, -1 if count is None else count), "replace")
+    return do_replace(eval_ctx, s, old, new, count)
+
+
+@pass_eval_context
+def _join(eval_ctx: Any, value: Any, d: str = "", attribute: str | int | None = None) -> str:
+    items = value if isinstance(value, list | tuple | str) else list(value)
+    if attribute is None:
+        check_size(_joined(str(d), items), "join")
+    return str(do_join(eval_ctx, items, d, attribute))
+
+
+def _batch(value: Any, linecount: int, fill_with: Any = None) -> Iterator[list[Any]]:
+    check_size(linecount if isinstance(linecount, int) else 0, f"batch({linecount})")
+    return do_batch(value, linecount, fill_with)
+
+
+def _slice(value: Any, slices: int, fill_with: Any = None) -> Iterator[list[Any]]:
+    check_size(slices if isinstance(slices, int) else 0, f"slice({slices})")
+    sliced: Iterator[list[Any]] = do_slice(value, slices, fill_with)
+    return sliced
+
+
+def bounded_lipsum(n: int = 5, html: bool = True, min: int = 20,
+                   max: int = 100) -> str:
+    check_size(n * max if isinstance(n, int) and isinstance(max, int) else 0, "lipsum")
+    return str(generate_lorem_ipsum(n, html, min, max))
+
+
+def check_format_args(text: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """`'{0:{1}}'.format('a', 10**9)`: a width taken from an argument."""
+    if _NESTED_SPEC.search(text):
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and value > 999_999:
+                raise RenderLimit("T112", "a format width or precision of a million or more")
+
+
+def bounded_filters() -> dict[str, Callable[..., Any]]:
+    """Jinja's built-in filters that can build a huge string or list, each checked first."""
+    return {"center": _center, "indent": _indent, "format": _format, "replace": _replace,
+            "join": _join, "batch": _batch, "slice": _slice}
