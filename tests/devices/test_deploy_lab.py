@@ -10,8 +10,6 @@ repository, pulled fresh, and the routers are put back as the lab made them afte
 from __future__ import annotations
 
 import json
-import os
-import secrets
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,7 +19,8 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from tests.lab import Lab, LabError, down, prerequisites, up, write_repository
+from tests.lab import Lab, write_repository
+from tests.lab.fixture import running_lab
 from unet.cli import cli
 from unet.devices import (
     DeployOptions,
@@ -37,28 +36,9 @@ from unet.source import worktree_snapshot
 ROUTERS = 4
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"the router lab cannot start in CI: {reason}", pytrace=False)
-    pytest.skip(f"no router lab on this machine: {reason}")
-
-
 @pytest.fixture(scope="module")
 def dlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    missing = prerequisites()
-    if missing:
-        _unavailable("missing " + "; ".join(missing))
-    name = f"d{os.getpid()}-{secrets.token_hex(2)}"
-    try:
-        started = up(ROUTERS, repo=tmp_path_factory.mktemp("dlab") / "repo", name=name,
-                     owner=os.getpid())
-    except LabError as exc:
-        _unavailable(str(exc))
-        raise AssertionError("unreachable") from exc
-    try:
-        yield started
-    finally:
-        down(name)
+    yield from running_lab(tmp_path_factory, ROUTERS, "d")
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ import pytest
 
 from tests.lab._lab import Lab, LabError, down, prerequisites, up
 
-__all__ = ["LAB_SIZE", "lab"]
+__all__ = ["LAB_SIZE", "lab", "running_lab"]
 
 LAB_SIZE = 3
 
@@ -29,15 +29,16 @@ def _unavailable(reason: str) -> None:
     pytest.skip(f"no router lab on this machine: {reason}")
 
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+def running_lab(tmp_path_factory: pytest.TempPathFactory, size: int,
+                prefix: str) -> Iterator[Lab]:
+    """A lab of `size` routers for a fixture to yield from; stopped when it resumes."""
     missing = prerequisites()
     if missing:
         _unavailable("missing " + "; ".join(missing))
-    name = f"t{os.getpid()}-{secrets.token_hex(2)}"
-    repo = tmp_path_factory.mktemp("lab") / "repo"
+    name = f"{prefix}{os.getpid()}-{secrets.token_hex(2)}"
+    repo = tmp_path_factory.mktemp(prefix) / "repo"
     try:
-        started = up(LAB_SIZE, repo=repo, name=name, owner=os.getpid())
+        started = up(size, repo=repo, name=name, owner=os.getpid())
     except LabError as exc:
         _unavailable(str(exc))
         raise AssertionError("unreachable") from exc
@@ -45,3 +46,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         yield started
     finally:
         down(name)
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    yield from running_lab(tmp_path_factory, LAB_SIZE, "t")

@@ -216,25 +216,10 @@ def render(result: DeployResult, stream: IO[str], *, styled: bool = False) -> No
     """The summary table: device, result, commands sent, seconds, and why."""
     rows = [(d.device, d.result, str(d.sent), f"{d.seconds:.1f}",
              f"{d.code} {d.reason}" if d.code else d.reason) for d in result.devices]
-    columns = ("DEVICE", "RESULT", "SENT", "SECONDS", "REASON")
-    if styled:
-        from rich.console import Console
-        from rich.table import Table
+    from unet.report._table import write_table
 
-        table = Table(box=None, header_style="bold", pad_edge=False)
-        for column in columns:
-            table.add_column(column, justify="right" if column in ("SENT", "SECONDS")
-                             else "left")
-        for device, status, sent, seconds, reason in rows:
-            table.add_row(device, f"[{_STYLES.get(status, '')}]{status}[/]", sent, seconds,
-                          reason)
-        Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True).print(table)
-        return
-    cells = [list(columns), *map(list, rows)]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
-    for row in cells:
-        stream.write("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)
-                               ).rstrip() + "\n")
+    write_table(("DEVICE", "RESULT", "SENT", "SECONDS", "REASON"), rows, stream, styled=styled,
+                styles=_STYLES, right=("SENT", "SECONDS"))
 
 
 def _summary(result: DeployResult, seconds: float) -> str:

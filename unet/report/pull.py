@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import IO, TYPE_CHECKING, Any
 
+from unet.report._table import write_table
+
 if TYPE_CHECKING:
     from unet.devices import DeviceResult, PullResult
 
@@ -34,26 +36,7 @@ def render_pull(result: PullResult, fmt: str, stream: IO[str], *, styled: bool =
         stream.write("\n")
         return
     rows = [(r.device, r.status, _reason(r), f"{r.seconds:.1f}") for r in result.results]
-    if styled:
-        _rich(rows, stream)
-        return
-    cells = [list(_COLUMNS), *map(list, rows)]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(_COLUMNS))]
-    for row in cells:
-        stream.write("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)
-                               ).rstrip() + "\n")
-
-
-def _rich(rows: list[tuple[str, str, str, str]], stream: IO[str]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in _COLUMNS:
-        table.add_column(column, justify="right" if column == "SECONDS" else "left")
-    for device, status, reason, seconds in rows:
-        table.add_row(device, f"[{_STYLES[status]}]{status}[/]", reason, seconds)
-    Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True).print(table)
+    write_table(_COLUMNS, rows, stream, styled=styled, styles=_STYLES)
 
 
 def _counts(result: PullResult) -> dict[str, int]:

@@ -1,0 +1,31 @@
+"""The per-device result table of `unet pull` and `unet deploy`: rich on a terminal,
+aligned plain text elsewhere. The second column is the result, coloured by `styles`."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import IO
+
+__all__ = ["write_table"]
+
+
+def write_table(columns: Sequence[str], rows: Sequence[Sequence[str]], stream: IO[str], *,
+                styled: bool, styles: Mapping[str, str],
+                right: Collection[str] = ("SECONDS",)) -> None:
+    if styled:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(box=None, header_style="bold", pad_edge=False)
+        for column in columns:
+            table.add_column(column, justify="right" if column in right else "left")
+        for row in rows:
+            status = row[1]
+            table.add_row(row[0], f"[{styles.get(status, '')}]{status}[/]", *row[2:])
+        Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True).print(table)
+        return
+    cells = [list(columns), *map(list, rows)]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
+    for row in cells:
+        stream.write("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)
+                               ).rstrip() + "\n")
