@@ -47,7 +47,8 @@ def parse(text: str, dialect: str | DialectRules = "ios", *, path: str = "<confi
         tree.diagnostics.insert(0, Diagnostic(
             Location(path, cr_line), "C402", Severity.WARNING,
             "lines end in a lone CR (old Mac line endings); each CR was read as a line end"))
-    cap_depth(tree)
+    if tree.deep or rules.syntax != "indent":  # JunOS paths can nest in one `set` line
+        cap_depth(tree)
     return tree
 
 

@@ -10,7 +10,7 @@ import operator
 
 from unet.config._gc import paused
 from unet.config._rules_index import RuleIndex
-from unet.config._tree import _NO_INDEX, ConfigTree, Node
+from unet.config._tree import _NO_INDEX, MAX_DEPTH, ConfigTree, Node
 from unet.config.rules import DialectRules, ExitRule, OpaqueBlock
 from unet.core import Diagnostic, Location, Severity
 
@@ -92,6 +92,8 @@ def _parse(text: str, t: _Tables, tree: ConfigTree) -> ConfigTree:
                 children, index = parent.children, parent.index
         elif top >= 0 and stack_nodes[-1] is not parent:
             parent = stack_nodes[-1]  # the previous line gets its first child
+            if len(stack_nodes) > MAX_DEPTH:
+                tree.deep = True
             if parent.index is _NO_INDEX:
                 parent.children, parent.index = [], {}
             children, index = parent.children, parent.index

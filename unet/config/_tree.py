@@ -126,13 +126,14 @@ class Node:
 class ConfigTree(Node):
     """The root of a parsed configuration: its dialect, source path and warnings."""
 
-    __slots__ = ("diagnostics", "dialect", "path")
+    __slots__ = ("deep", "diagnostics", "dialect", "path")
 
     def __init__(self, dialect: str, path: str = "<config>") -> None:
         super().__init__("", 0)
         self.children, self.index = [], {}
         self.dialect = dialect
         self.path = path
+        self.deep = False  # set by the indent parser when it nests deeper than MAX_DEPTH
         self.diagnostics: list[Diagnostic] = []
 
     def __repr__(self) -> str:
