@@ -123,3 +123,33 @@ def test_exit_lines_in_a_template_are_not_config():
 ])
 def test_volatile_lines_are_never_a_difference(dialect, running, intended):
     assert not diff(parse(running, dialect), parse(intended, dialect))
+
+
+def _matches(value, seen):
+    """Every Match reachable from a dialect table (tuples, dataclasses, dicts)."""
+    import dataclasses
+
+    from unet.config import Match
+
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    if isinstance(value, Match):
+        yield value
+    elif isinstance(value, (tuple, list, frozenset, set)):
+        for item in value:
+            yield from _matches(item, seen)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _matches(item, seen)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from _matches(getattr(value, f.name), seen)
+
+
+def test_every_built_in_match_expression_compiles():
+    # The tables compile their expressions on first use; none may fail then.
+    found = [match for rules in DIALECTS.values() for match in _matches(rules, set())]
+    assert len(found) > 300
+    for match in found:
+        assert len(match.patterns) == len(match.levels), str(match)

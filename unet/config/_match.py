@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -38,20 +39,36 @@ class Match:
     """A compiled match expression; `None` in `patterns` is the `*` wildcard."""
 
     levels: tuple[str, ...]
-    patterns: tuple[Pattern | None, ...] = field(compare=False, repr=False)
     anchored: bool = True
+    _patterns: tuple[Pattern | None, ...] | None = field(
+        default=None, init=False, compare=False, repr=False)
 
     @classmethod
-    def parse(cls, expression: str, *, anchored: bool = True) -> Match:
-        """Compile `a||b||c`; `anchored=False` lets the last levels match at any depth."""
+    def parse(cls, expression: str, *, anchored: bool = True, deferred: bool = False) -> Match:
+        """Compile `a||b||c`; `anchored=False` lets the last levels match at any depth.
+
+        `deferred=True` compiles on first use instead: for the built-in dialect tables, whose
+        expressions are all compiled by the tests, so a run pays only for the rules it consults.
+        """
         if not expression.strip():
             raise MatchError("empty match expression", expression=expression, level=1, position=0)
-        levels = tuple(expression.split(SEPARATOR))
-        patterns, offset = [], 0
-        for number, level in enumerate(levels, 1):
-            patterns.append(_compile(level, expression, number, offset))
-            offset += len(level) + len(SEPARATOR)
-        return cls(levels, tuple(patterns), anchored)
+        match = cls(tuple(expression.split(SEPARATOR)), anchored)
+        if not deferred:
+            match.patterns  # noqa: B018 - compiling is the check
+        return match
+
+    @property
+    def patterns(self) -> tuple[Pattern | None, ...]:
+        """One compiled pattern per level (compiled once, on first use)."""
+        if self._patterns is None:
+            expression = str(self)
+            patterns, offset = [], 0
+            for number, level in enumerate(self.levels, 1):
+                patterns.append(_compile(level, expression, number, offset))
+                offset += len(level) + len(SEPARATOR)
+            object.__setattr__(self, "_patterns", tuple(patterns))
+        assert self._patterns is not None
+        return self._patterns
 
     def __str__(self) -> str:
         return SEPARATOR.join(self.levels)
@@ -92,14 +109,22 @@ def _compile(level: str, expression: str, number: int, offset: int) -> Pattern |
     lead = offset + len(level) - len(level.lstrip())
     if not text:
         raise MatchError("empty level", expression=expression, level=number, position=offset)
+    compiled, problem = _level(text)
+    if problem is not None:
+        message, at = problem
+        raise MatchError(message, expression=expression, level=number, position=lead + at)
+    return compiled
+
+
+@lru_cache(maxsize=4096)
+def _level(text: str) -> tuple[Pattern | None, tuple[str, int] | None]:
+    """One level's pattern, or its problem (message, offset in `text`); the same level text
+    recurs across rules and dialects (`.*`, `interface .*`), so it is compiled once.
+    A `Pattern` is immutable, so sharing it is safe."""
     try:
         compiled = compile_pattern(text)
     except PatternError as exc:
-        raise MatchError(exc.message, expression=expression, level=number,
-                         position=lead + exc.offset) from None
+        return None, (exc.message, exc.offset)
     if has_nested_quantifiers(text):
-        raise MatchError(
-            "nested unbounded quantifiers (like `(a+)+`) can take exponential time",
-            expression=expression, level=number, position=lead,
-        )
-    return compiled
+        return None, ("nested unbounded quantifiers (like `(a+)+`) can take exponential time", 0)
+    return compiled, None

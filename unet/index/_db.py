@@ -354,15 +354,28 @@ def _check(connection: sqlite3.Connection, current: str) -> None:
     connection.execute("SELECT count(*) FROM documents").fetchone()
 
 
-def _create(connection: sqlite3.Connection, current: str) -> None:
-    import sqlite_utils  # only when (re)building: the warm path never needs it
+_SQL_TYPES = {str: "TEXT", bytes: "BLOB", float: "REAL", int: "INTEGER"}
 
-    database = sqlite_utils.Database(connection)
+
+def _create(connection: sqlite3.Connection, current: str) -> None:
+    # Plain DDL (the tables sqlite_utils would make): a first run does not import it.
     with transaction(connection):
         for name, (columns, pk, _) in _TABLES.items():
-            database.table(name).drop(ignore=True)
-            database.table(name).create(columns, pk=pk if len(pk) > 1 else pk[0])
+            connection.execute(f'DROP TABLE IF EXISTS "{name}"')
+            connection.execute(_table_sql(name, columns, pk))
         connection.execute("INSERT INTO meta VALUES ('stamp', ?)", (current,))
+
+
+def _table_sql(name: str, columns: dict[str, type], pk: tuple[str, ...]) -> str:
+    def quoted(identifier: str) -> str:
+        return '"' + identifier + '"'
+
+    single = pk[0] if len(pk) == 1 else None
+    lines = [f"{quoted(column)} {_SQL_TYPES[kind]}" + (" PRIMARY KEY" if column == single else "")
+             for column, kind in columns.items()]
+    if single is None:
+        lines.append(f"PRIMARY KEY ({', '.join(quoted(column) for column in pk)})")
+    return f"CREATE TABLE {quoted(name)} (\n   " + ",\n   ".join(lines) + "\n)"
 
 
 class transaction:

@@ -12,14 +12,12 @@ exits when the parent's pid goes away.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 __all__ = ["available_jobs", "run_parallel"]
@@ -75,8 +73,12 @@ def run_parallel(task: Callable[[Sequence[Any]], bytes], items: Sequence[Any],
                  jobs: int) -> list[bytes]:
     """`task` applied to `jobs` contiguous chunks of `items`, in order."""
     global _TASK
-    if (jobs <= 1 or len(items) < MIN_PARALLEL
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if jobs <= 1 or len(items) < MIN_PARALLEL:
+        return [task(items)] if items else []
+    import multiprocessing  # only here: a small run does not pay for importing it
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return [task(items)] if items else []
     size = -(-len(items) // jobs)
     chunks = [items[i:i + size] for i in range(0, len(items), size)]

@@ -104,12 +104,24 @@ def _parse_interface(text: str) -> ipaddress.IPv4Interface | ipaddress.IPv6Inter
 
 
 def _address(value: Any) -> str | None:
-    found = _interface(value)
+    text = _text(value)
+    return None if text is None else _address_text(text)
+
+
+@lru_cache(maxsize=8192)  # a fleet rule compares every address with every other one
+def _address_text(text: str) -> str | None:
+    found = _parse_interface(text)
     return str(found.ip) if found is not None else None
 
 
 def _network(value: Any) -> str | None:
-    found = _interface(value)
+    text = _text(value)
+    return None if text is None else _network_text(text)
+
+
+@lru_cache(maxsize=8192)
+def _network_text(text: str) -> str | None:
+    found = _parse_interface(text)
     return str(found.network) if found is not None else None
 
 

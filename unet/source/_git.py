@@ -298,19 +298,20 @@ class GitWorktreeSnapshot(WorktreeSnapshot):
     @classmethod
     def open(cls, root: Path) -> GitWorktreeSnapshot | None:
         """The snapshot of `root`, or None when `root` is not inside a git work tree."""
-        import git
-
         try:
-            runner = git.Git(str(root))
-            prefix = runner.rev_parse("--show-prefix")
-        except (git.GitCommandError, git.GitCommandNotFound, OSError):
+            prefix = _git(root, "rev-parse", "--show-prefix")
+        except _GitFailed:
             return None
-        if _ignored(runner):  # e.g. a generated repository in an ignored folder
+        if _ignored(root):  # e.g. a generated repository in an ignored folder
             return None
-        entries = _index_entries(runner.ls_files("-s", "-v", "-z", "--", "."))
-        changed, untracked, deleted = _status(
-            runner(c=_TRUSTWORTHY).status("--porcelain=v1", "-z", "--untracked-files=all",
-                                          "--", "."), prefix)
+        try:
+            entries = _index_entries(_git(root, "ls-files", "-s", "-v", "-z", "--", "."))
+            trust = [arg for option in _TRUSTWORTHY for arg in ("-c", option)]
+            changed, untracked, deleted = _status(_git(
+                root, *trust, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "."),
+                prefix)
+        except _GitFailed as exc:
+            raise RevisionError(f"git cannot list the work tree: {exc}") from None
         ids = {path: oid for path, (_, mode, oid) in entries.items()
                if path not in deleted and mode != _SUBMODULE}
         ids.update(dict.fromkeys(untracked, ""))
@@ -376,15 +377,33 @@ def worktree_snapshot(root: Path) -> WorktreeSnapshot:
     return GitWorktreeSnapshot.open(root) or WorktreeSnapshot(root)
 
 
-def _ignored(runner: Any) -> bool:
+def _ignored(root: Path) -> bool:
     """Whether git ignores the directory itself: then git knows nothing of its files."""
-    import git
-
     try:
-        runner.check_ignore("-q", ".")
-    except git.GitCommandError:
+        _git(root, "check-ignore", "-q", ".")
+    except _GitFailed:
         return False  # exit 1: not ignored
     return True
+
+
+class _GitFailed(Exception):
+    """git could not be run, or exited non-zero; the message is git's."""
+
+
+def _git(root: Path, *args: str) -> str:
+    """One plain `git` command's output in `root` (as GitPython would give it: one trailing
+    newline cut, undecodable bytes kept as surrogates). The work-tree snapshot, run by every
+    check, needs only these few commands, so it does not pay for importing GitPython."""
+    env = {**os.environ, "LANGUAGE": "C", "LC_ALL": "C"}
+    try:
+        done = subprocess.run(["git", *args], cwd=root, env=env, stdin=subprocess.DEVNULL,
+                              capture_output=True, check=False)
+    except OSError as exc:
+        raise _GitFailed(str(exc)) from None
+    if done.returncode != 0:
+        raise _GitFailed(done.stderr.decode("utf-8", "replace").strip())
+    out = done.stdout[:-1] if done.stdout.endswith(b"\n") else done.stdout
+    return out.decode("utf-8", "surrogateescape")
 
 
 def _index_entries(output: str) -> dict[str, tuple[str, str, str]]:

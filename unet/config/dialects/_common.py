@@ -34,12 +34,12 @@ __all__ = [
 
 def m(expression: str) -> Match:
     """A match anchored at the top level."""
-    return Match.parse(expression)
+    return Match.parse(expression, deferred=True)
 
 
 def mm(expression: str) -> Match:
     """A match on the last levels of a lineage, at any depth."""
-    return Match.parse(expression, anchored=False)
+    return Match.parse(expression, anchored=False, deferred=True)
 
 
 NOISE_LINES = ("Building configuration...", "end", "exit")  # `exit` leaves a mode; not config
