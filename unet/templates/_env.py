@@ -10,8 +10,7 @@ Choices (documented in docs/templates.md):
 - `keep_trailing_newline`, `autoescape=False`: configuration text is not HTML.
 
 Compiled code is cached per process by template path and blob id, so a template is compiled
-once however many devices, snapshots or revisions use the same content, and on disk next to
-the index (`_codecache`), so a run with a restored cache compiles only changed templates.
+once however many devices, snapshots or revisions use the same content.
 """
 
 from __future__ import annotations
@@ -45,7 +44,6 @@ from unet.templates._bounds import (
     check_format_args,
     check_product,
 )
-from unet.templates._codecache import load_code, store_code
 from unet.templates._filters import FILTERS, interface_canonical, interface_short
 
 __all__ = [
@@ -137,11 +135,7 @@ class SnapshotLoader(BaseLoader):
         key = (path, blob)
         code = _CODE_CACHE.get(key)
         if code is None:
-            code = load_code(environment, path, blob)
-            if code is None:
-                code = environment.compile(source, name, path)
-                store_code(environment, path, blob, code)
-            _CODE_CACHE[key] = code
+            code = _CODE_CACHE[key] = environment.compile(source, name, path)
         return environment.template_class.from_code(environment, code, globals or {},
                                                     lambda: True)
 
