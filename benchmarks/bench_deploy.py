@@ -22,15 +22,9 @@ the wall time per batch size. Needs root, frr and openssh-server. Usage:
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import shutil
-import statistics
 import subprocess
 import sys
-import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,19 +34,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.lab import Lab, down, prerequisites, up  # noqa: E402
+from bench_pull import interleaved, lab_main  # noqa: E402
 
-
-def interleaved(runs: dict[str, Callable[[], object]], repeat: int,
-                before: Callable[[], None]) -> dict[str, float]:
-    times: dict[str, list[float]] = {name: [] for name in runs}
-    for _ in range(repeat):
-        for name, run in runs.items():
-            before()
-            start = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(values) for name, values in times.items()}
+from tests.lab import Lab, down, up  # noqa: E402
 
 
 def change(repo: Path) -> None:
@@ -176,33 +160,14 @@ def measure(size: int, repeat: int, work: Path) -> dict[str, Any]:
             "batch_size_s": {str(b): t[f"unet_batch_{b}"] for b in sizes}}
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1,4,12")
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-    missing = prerequisites()
-    if missing:
-        print("bench_deploy needs the router lab: " + "; ".join(missing), file=sys.stderr)
-        return 2
-    work = Path(tempfile.mkdtemp(prefix="bench-deploy-"))
-    rows = []
-    try:
-        for size in (int(s) for s in args.sizes.split(",")):
-            rows.append(measure(size, args.repeat, work))
-            row = rows[-1]
-            batches = ", ".join(f"{b}: {s:.2f} s" for b, s in row["batch_size_s"].items())
-            print(f"{size:>3} routers ({row['lines']} lines): netmiko send_config_set "
-                  f"{row['netmiko_s']:.2f} s ({row['per_device_netmiko_s'] * 1000:.0f} "
-                  f"ms/device), unet deploy -j1 {row['unet_j1_s']:.2f} s "
-                  f"({row['per_device_unet_s'] * 1000:.0f} ms/device), ratio "
-                  f"{row['ratio']:.2f}x; --batch-size {batches}", file=sys.stderr)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    print(json.dumps({"benchmark": "deploy", "cpus": os.cpu_count(), "repeat": args.repeat,
-                      "rows": rows}))
-    return 0
+def _line(size: int, row: dict[str, Any]) -> str:
+    batches = ", ".join(f"{b}: {s:.2f} s" for b, s in row["batch_size_s"].items())
+    return (f"{size:>3} routers ({row['lines']} lines): netmiko send_config_set "
+            f"{row['netmiko_s']:.2f} s ({row['per_device_netmiko_s'] * 1000:.0f} "
+            f"ms/device), unet deploy -j1 {row['unet_j1_s']:.2f} s "
+            f"({row['per_device_unet_s'] * 1000:.0f} ms/device), ratio "
+            f"{row['ratio']:.2f}x; --batch-size {batches}")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(lab_main("deploy", measure, _line))

@@ -31,6 +31,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -149,35 +150,41 @@ def measure(size: int, repeat: int, work: Path) -> dict[str, float]:
             "unet_process_s": p["unet"], "process_ratio": p["unet"] / p["netmiko"]}
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def lab_main(benchmark: str, measure: Callable[[int, int, Path], dict[str, Any]],
+             line: Callable[[int, dict[str, Any]], str]) -> int:
+    """The command line of a lab benchmark: each --sizes lab measured, a line per size on
+    stderr, the rows as one JSON document on stdout."""
+    parser = argparse.ArgumentParser(description=f"unet {benchmark} on the router lab")
     parser.add_argument("--sizes", default="1,4,12")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     missing = prerequisites()
     if missing:
-        print("bench_pull needs the router lab: " + "; ".join(missing), file=sys.stderr)
+        print(f"bench_{benchmark} needs the router lab: " + "; ".join(missing), file=sys.stderr)
         return 2
-    work = Path(tempfile.mkdtemp(prefix="bench-pull-"))
+    work = Path(tempfile.mkdtemp(prefix=f"bench-{benchmark}-"))
     rows = []
     try:
         for size in (int(s) for s in args.sizes.split(",")):
             rows.append(measure(size, args.repeat, work))
-            row = rows[-1]
-            print(f"{size:>3} routers: netmiko {row['netmiko_s']:.2f} s "
-                  f"({row['per_device_netmiko_s'] * 1000:.0f} ms/device), unet -j1 "
-                  f"{row['unet_j1_s']:.2f} s ({row['per_device_unet_s'] * 1000:.0f} ms/device), "
-                  f"ratio {row['ratio']:.2f}x ({row['ratio_with_load']:.2f}x with reading the "
-                  f"repository); -j{row['jobs']} {row['unet_jN_s']:.2f} s "
-                  f"(speed-up {row['speedup']:.1f}x); whole process: netmiko "
-                  f"{row['netmiko_process_s']:.2f} s, unet {row['unet_process_s']:.2f} s "
-                  f"({row['process_ratio']:.2f}x)", file=sys.stderr)
+            print(line(size, rows[-1]), file=sys.stderr)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(json.dumps({"benchmark": "pull", "cpus": os.cpu_count(), "repeat": args.repeat,
+    print(json.dumps({"benchmark": benchmark, "cpus": os.cpu_count(), "repeat": args.repeat,
                       "rows": rows}))
     return 0
 
 
+def _line(size: int, row: dict[str, Any]) -> str:
+    return (f"{size:>3} routers: netmiko {row['netmiko_s']:.2f} s "
+            f"({row['per_device_netmiko_s'] * 1000:.0f} ms/device), unet -j1 "
+            f"{row['unet_j1_s']:.2f} s ({row['per_device_unet_s'] * 1000:.0f} ms/device), "
+            f"ratio {row['ratio']:.2f}x ({row['ratio_with_load']:.2f}x with reading the "
+            f"repository); -j{row['jobs']} {row['unet_jN_s']:.2f} s "
+            f"(speed-up {row['speedup']:.1f}x); whole process: netmiko "
+            f"{row['netmiko_process_s']:.2f} s, unet {row['unet_process_s']:.2f} s "
+            f"({row['process_ratio']:.2f}x)")
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(lab_main("pull", measure, _line))
