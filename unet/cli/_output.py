@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from unet.cli._app import App
 from unet.core import UnetError
 from unet.report import Report, SourceLookup, render, summary_line
 from unet.source import Snapshot, SnapshotReadError
 
-__all__ = ["emit_report", "source_text"]
+__all__ = ["DeviceProgress", "emit_report", "source_text"]
 
 
 def emit_report(app: App, report: Report, fmt: str, reports: list[tuple[str, str]],
@@ -36,3 +38,45 @@ def source_text(snapshot: Snapshot) -> SourceLookup:
             return None
 
     return lookup
+
+
+class DeviceProgress:
+    """A progress bar on stderr for a command working through devices, when stderr is a
+    terminal; the callback it yields takes (device, step) events. Without a bar, steps
+    go to the log at -v when `log_steps`, else the callback is None."""
+
+    def __init__(self, app: App, command: str, total: int, *, log_steps: bool = False) -> None:
+        self.app, self.command, self.total, self.log_steps = app, command, total, log_steps
+        self.enabled = (sys.stderr.isatty() and app.verbosity >= 0 and app.color != "never"
+                        and not (log_steps and app.verbosity >= 1))
+        self.bar: Any = None
+
+    def __enter__(self) -> Callable[[str, str], None] | None:
+        app, command = self.app, self.command
+        if not self.enabled:
+            if not self.log_steps:
+                return None
+
+            def log(device: str, what: str) -> None:
+                app.log(f"{command}: {device}: {what}", level=1)
+
+            return log
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.bar = Progress(TextColumn(command), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("{task.description}"), transient=True,
+                            console=app.console("stderr"))
+        self.bar.start()
+        task = self.bar.add_task("", total=self.total)
+
+        def show(device: str, what: str) -> None:
+            if what in ("done", "failed"):
+                self.bar.advance(task)
+            else:
+                self.bar.update(task, description=f"{device}: {what}")
+
+        return show
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()

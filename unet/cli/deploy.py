@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 import click
 
@@ -64,6 +63,7 @@ def deploy(app: App, names: tuple[str, ...], where: str | None, features: tuple[
     """
     import time
 
+    from unet.cli._output import DeviceProgress
     from unet.cli._repo import load_repository, warn_if_invalid
     from unet.cli.render import policy_outcomes
     from unet.core import UnetError
@@ -95,7 +95,7 @@ def deploy(app: App, names: tuple[str, ...], where: str | None, features: tuple[
     options = DeployOptions(force=force, jobs=jobs, batch_size=batch_size, canary=canary,
                             confirm_timeout=confirm_timeout, scrub=scrub)
     try:
-        with _Progress(app, len(to_send)) as on_event:
+        with DeviceProgress(app, "deploy", len(to_send), log_steps=True) as on_event:
             result = run_deploy(repo.root, context, plans, options=options, on_event=on_event)
     except DeviceError as exc:  # the record cannot be written: nothing was sent
         raise UnetError(f"{exc.code} {exc.reason}") from None
@@ -153,44 +153,6 @@ def _show_plans(app: App, plans: list[DevicePlan], stream: IO[str]) -> None:
         for diagnostic in plan.diagnostics:
             if diagnostic.severity is Severity.WARNING:
                 app.log(str(diagnostic))
-
-
-class _Progress:
-    """A progress bar on stderr when it is a terminal (as `unet pull` has); with -v,
-    one line per step of each device instead."""
-
-    def __init__(self, app: App, total: int) -> None:
-        self.app = app
-        self.total = total
-        self.bar: Any = None
-
-    def __enter__(self) -> Callable[[str, str], None]:
-        app = self.app
-        if app.verbosity >= 1 or not sys.stderr.isatty() or app.color == "never" \
-                or app.verbosity < 0:
-            def log(device: str, what: str) -> None:
-                app.log(f"deploy: {device}: {what}", level=1)
-
-            return log
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        self.bar = Progress(TextColumn("deploy"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("{task.description}"), transient=True,
-                            console=app.console("stderr"))
-        self.bar.start()
-        task = self.bar.add_task("", total=self.total)
-
-        def show(device: str, what: str) -> None:
-            if what in ("done", "failed"):
-                self.bar.advance(task)
-            else:
-                self.bar.update(task, description=f"{device}: {what}")
-
-        return show
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 def _commit(root: object, result: DeployResult) -> None:

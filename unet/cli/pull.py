@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -51,6 +51,7 @@ def pull(app: App, names: tuple[str, ...], where: str | None, jobs: int, commit:
     import sys
     import time
 
+    from unet.cli._output import DeviceProgress
     from unet.cli._repo import load_repository, warn_if_invalid
     from unet.devices import choose, commit_pull
     from unet.devices import pull as run_pull
@@ -65,7 +66,7 @@ def pull(app: App, names: tuple[str, ...], where: str | None, jobs: int, commit:
         app.log("pull: no devices selected")
         return 0
     scrub = bool(inventory.settings.get("backup", {}).get("scrub", True))
-    with _progress(app, len(devices)) as on_event:
+    with DeviceProgress(app, "pull", len(devices)) as on_event:
         result = run_pull(repo.root, repo.snapshot, inventory, devices, jobs=jobs, scrub=scrub,
                           on_event=on_event)
     for diagnostic in result.diagnostics:
@@ -85,38 +86,3 @@ def _exit_code(result: PullResult) -> int:
     if any(r.input_error for r in result.failed):
         return 2
     return 1 if result.failed or result.commit_error else 0
-
-
-class _progress:
-    """A progress bar on stderr when it is a terminal; otherwise nothing."""
-
-    def __init__(self, app: App, total: int) -> None:
-        import sys
-
-        self.app = app
-        self.enabled = sys.stderr.isatty() and app.verbosity >= 0 and app.color != "never"
-        self.total = total
-        self.bar: Any = None
-
-    def __enter__(self) -> Any:
-        if not self.enabled:
-            return None
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        self.bar = Progress(TextColumn("pull"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("{task.description}"), transient=True,
-                            console=self.app.console("stderr"))
-        self.bar.start()
-        task = self.bar.add_task("", total=self.total)
-
-        def on_event(device: str, what: str) -> None:
-            if what in ("done", "failed"):
-                self.bar.advance(task)
-            else:
-                self.bar.update(task, description=f"{device}: {what}")
-
-        return on_event
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
