@@ -6,8 +6,6 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any, Protocol
 
-from pydantic import BaseModel
-
 from unet.core import Diagnostic, Location, Severity
 from unet.inventory._integrity import check_integrity
 from unet.inventory._models import Defaults, Device, Group, LinksFile, Settings
@@ -17,6 +15,7 @@ from unet.inventory._schema import validate_document
 from unet.inventory._state import StateFiles
 from unet.inventory._types import Entity, Inventory, Link
 from unet.inventory._yaml import Document, Path_, parse_yaml
+from unet.inventory.shape import Model
 from unet.source import Snapshot, SnapshotReadError
 
 __all__ = [
@@ -78,12 +77,12 @@ def read_document(snapshot: Snapshot, path: str) -> tuple[Document | None, list[
     return parse_yaml(data, path)
 
 
-_Load = Callable[[str, "type[BaseModel]"], "Document | None"]
+_Load = Callable[[str, "Model"], "Document | None"]
 
 
 def _loader(snapshot: Snapshot, diagnostics: list[Diagnostic],
             cache: DocumentCache | None) -> _Load:
-    def load(path: str, model: type[BaseModel]) -> Document | None:
+    def load(path: str, model: Model) -> Document | None:
         if cache is None:
             document, problems = _parse_and_validate(snapshot, path, model)
             diagnostics.extend(problems)
@@ -92,13 +91,13 @@ def _loader(snapshot: Snapshot, diagnostics: list[Diagnostic],
             blob = snapshot.blob_id(path)
         except SnapshotReadError:
             blob = ""
-        hit = cache.get(blob, model.__name__, path) if blob else None
+        hit = cache.get(blob, model.title, path) if blob else None
         if hit is not None:
             diagnostics.extend(hit[1])
             return hit[0] if hit[0].data is not None else None
         document, problems = _parse_and_validate(snapshot, path, model)
         if blob:
-            cache.put(blob, model.__name__, document, problems)
+            cache.put(blob, model.title, document, problems)
         diagnostics.extend(problems)
         return document
 
@@ -106,30 +105,30 @@ def _loader(snapshot: Snapshot, diagnostics: list[Diagnostic],
 
 
 # Folder -> the model of its files; `defaults.y*` is matched separately.
-_KINDS: dict[str, type[BaseModel]] = {
+_KINDS: dict[str, Model] = {
     "locations/": LocationModel, "groups/": Group, "devices/": Device, "links/": LinksFile,
 }
 
 
 def data_files(snapshot: Snapshot) -> list[tuple[str, str]]:
     """Every YAML data file with the name of its kind (its model), in load order."""
-    found: list[tuple[str, str]] = [(name, Defaults.__name__)
+    found: list[tuple[str, str]] = [(name, Defaults.title)
                                     for name in ("defaults.yaml", "defaults.yml")
                                     if name in snapshot.files(name)]
     for folder, model in _KINDS.items():
-        found += [(path, model.__name__) for path in _data_files(snapshot, folder)]
+        found += [(path, model.title) for path in _data_files(snapshot, folder)]
     return found
 
 
 def parse_data_file(snapshot: Snapshot, path: str, kind: str,
                     ) -> tuple[Document | None, list[Diagnostic]]:
     """One data file parsed and validated as `kind` (what the loader caches)."""
-    models: dict[str, type[BaseModel]] = {m.__name__: m for m in _KINDS.values()}
-    models[Defaults.__name__] = Defaults
+    models: dict[str, Model] = {m.title: m for m in _KINDS.values()}
+    models[Defaults.title] = Defaults
     return _parse_and_validate(snapshot, path, models[kind])
 
 
-def _parse_and_validate(snapshot: Snapshot, path: str, model: type[BaseModel],
+def _parse_and_validate(snapshot: Snapshot, path: str, model: Model,
                         ) -> tuple[Document | None, list[Diagnostic]]:
     """A file parsed and checked against its model; None when nothing usable is left."""
     document, problems = read_document(snapshot, path)
@@ -161,7 +160,7 @@ def _prune(document: Document, bad_paths: list[Path_]) -> bool:
 
 
 def _load_settings(snapshot: Snapshot, diagnostics: list[Diagnostic]) -> dict[str, Any]:
-    defaults = Settings().model_dump()
+    defaults = Settings.defaults()
     try:
         raw = snapshot.read(SETTINGS_FILE)
     except SnapshotReadError as exc:
@@ -175,7 +174,8 @@ def _load_settings(snapshot: Snapshot, diagnostics: list[Diagnostic]) -> dict[st
     diagnostics.extend(problems)
     if document is None or problems:
         return defaults
-    return Settings.model_validate(document.data).model_dump()
+    settings: dict[str, Any] = Settings.validate(document.data)[0]
+    return settings
 
 
 def _load_defaults(snapshot: Snapshot, load: _Load) -> Document | None:
@@ -189,7 +189,7 @@ def _data_files(snapshot: Snapshot, folder: str) -> list[str]:
     return [p for p in snapshot.files(folder) if p.endswith(_YAML_SUFFIXES)]
 
 
-def _entities(load: _Load, paths: list[str], model: type[BaseModel], kind: str,
+def _entities(load: _Load, paths: list[str], model: Model, kind: str,
               diagnostics: list[Diagnostic]) -> dict[str, Entity]:
     found: dict[str, Entity] = {}
     for path in paths:

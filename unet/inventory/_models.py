@@ -1,4 +1,4 @@
-"""The schema of each kind of file, as pydantic models.
+"""The schema of each kind of file.
 
 The models validate one file's data and export JSON Schema for editors; the
 data itself stays plain dicts (resolution merges dicts, not models). Every
@@ -10,10 +10,21 @@ resolution is checked in `_integrity.py`.
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
-
+from unet.inventory.shape import (
+    REQUIRED,
+    AnyValue,
+    Bool,
+    Choice,
+    Field,
+    Int,
+    ListOf,
+    MapOf,
+    Model,
+    Number,
+    OneOf,
+    Str,
+)
 from unet.patterns import PatternError, compile_pattern
 
 __all__ = [
@@ -37,7 +48,7 @@ __all__ = [
 ]
 
 DIALECT_NAMES = ("ios", "iosxe", "nxos", "eos", "iosxr", "junos", "frr")
-Platform = Literal["ios", "iosxe", "nxos", "eos", "iosxr", "junos", "frr"]
+PLATFORM = Choice(*DIALECT_NAMES)
 
 
 def _ip_address(value: str) -> str:
@@ -59,65 +70,12 @@ def _endpoint(value: str) -> str:
     return value
 
 
-IPAddress = Annotated[StrictStr, AfterValidator(_ip_address)]
-IPInterface = Annotated[StrictStr, AfterValidator(_ip_interface)]
-VlanId = Annotated[StrictInt, Field(ge=1, le=4094)]
-Endpoint = Annotated[StrictStr, AfterValidator(_endpoint)]
-Vars = dict[StrictStr, Any]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
-
-
-class Interface(_Model):
-    """One interface of a device, keyed by its name."""
-
-    description: StrictStr | None = None
-    enabled: StrictBool | None = None
-    mode: Literal["access", "trunk", "routed"] | None = None
-    access_vlan: VlanId | None = None
-    native_vlan: VlanId | None = None
-    allowed_vlans: list[VlanId] | None = None
-    ipv4: IPInterface | None = Field(None, description="address/prefix, e.g. 10.0.0.1/31")
-    ipv6: IPInterface | None = Field(None, description="address/prefix, e.g. 2001:db8::1/64")
-    mtu: Annotated[StrictInt, Field(ge=64, le=65535)] | None = None
-    vrf: StrictStr | None = None
-    lag: StrictStr | None = Field(None, description="parent port-channel/bundle interface")
-    speed: StrictStr | None = None
-    vars: Vars | None = None
-
-
 def _jump_host(value: str) -> str:
     rest = value.rpartition("@")[2]
     host, _, port = rest.partition(":") if not rest.startswith("[") else (rest, "", "")
     if not host or (port and not (port.isdigit() and 0 < int(port) < 65536)) or " " in value:
         raise ValueError(f"{value!r} is not [user@]host[:port]")
     return value
-
-
-class Connection(_Model):
-    """How `unet pull` reaches the device over SSH. Inherited like any data; never a
-    password (that comes from the keyring, UNET_DEVICE_PASSWORD or SSH keys)."""
-
-    host: StrictStr | None = Field(None, description="address or name (default: management_ip)")
-    port: Annotated[StrictInt, Field(ge=1, le=65535)] | None = Field(None, description="SSH port")
-    username: StrictStr | None = Field(
-        None, description="login name (default: UNET_DEVICE_USERNAME, else your own)")
-    device_type: StrictStr | None = Field(
-        None, description="netmiko device_type, overriding the platform's (e.g. cisco_ios)")
-    timeout: Annotated[float, Field(gt=0, le=600)] | None = Field(
-        None, description="seconds to connect and for each command to answer (30)")
-    ssh_config: StrictStr | None = Field(None, description="an OpenSSH client config file "
-                                                           "(ProxyJump, IdentityFile, ...)")
-    jump_host: Annotated[StrictStr, AfterValidator(_jump_host)] | None = Field(
-        None, description="[user@]host[:port] to connect through")
-    key_file: StrictStr | None = Field(None, description="private key file for this device")
-    strict_host_keys: StrictBool | None = Field(
-        None, description="refuse hosts missing from known_hosts (default: accept new keys)")
-
-
-Unclaimed = Literal["ignore", "report", "remove"]
 
 
 def _match_expression(value: str) -> str:
@@ -130,77 +88,6 @@ def _match_expression(value: str) -> str:
     return value
 
 
-MatchExpression = Annotated[StrictStr, AfterValidator(_match_expression)]
-
-
-class DeviceData(_Model):
-    """Device attributes that defaults and groups may set and devices inherit."""
-
-    platform: Platform | None = Field(None, description="configuration dialect")
-    vendor: StrictStr | None = None
-    model: StrictStr | None = None
-    role: StrictStr | None = Field(None, description="one of `roles` in unet.yaml")
-    lifecycle: StrictStr | None = Field(None, description="one of `lifecycles` in unet.yaml")
-    os_version: StrictStr | None = Field(None, description='quote it: "16.9"')
-    tags: list[StrictStr] | None = None
-    templates: list[StrictStr] | None = Field(None, description="paths under templates/")
-    interfaces: dict[StrictStr, Interface | None] | None = None
-    vars: Vars | None = Field(None, description="free-form data for templates and policies")
-    connection: Connection | None = Field(None, description="how `unet pull` reaches it")
-    unclaimed: Unclaimed | None = Field(
-        None, description="running lines no template claims: ignore, report or remove")
-
-
-class Defaults(DeviceData):
-    """`defaults.yaml`: what every device starts from."""
-
-
-class Device(DeviceData):
-    """`devices/**/<name>.yaml`: one device."""
-
-    name: StrictStr = Field(description="must equal the file name without .yaml")
-    description: StrictStr | None = None
-    location: StrictStr | None = None
-    management_ip: IPAddress | None = None
-    serial: StrictStr | None = None
-    groups: list[StrictStr] | None = Field(None, description="group names; later ones win")
-
-
-class Group(DeviceData):
-    """`groups/<name>.yaml`: data and templates shared by member devices."""
-
-    name: StrictStr
-    description: StrictStr | None = None
-    parents: list[StrictStr] | None = Field(None, description="groups applied before this one")
-
-
-class Location(_Model):
-    """`locations/<name>.yaml`: one node of the site hierarchy."""
-
-    name: StrictStr
-    type: StrictStr | None = Field(None, description="one of `location_types` in unet.yaml")
-    parent: StrictStr | None = None
-    description: StrictStr | None = None
-    vars: Vars | None = Field(None, description="inherited by every device below")
-
-
-class Link(_Model):
-    """A link between two device interfaces."""
-
-    endpoints: Annotated[list[Endpoint], Field(min_length=2, max_length=2)]
-    description: StrictStr | None = None
-    type: StrictStr | None = None
-    speed: StrictStr | None = None
-    mtu: Annotated[StrictInt, Field(ge=64, le=65535)] | None = None
-    vars: Vars | None = None
-
-
-class LinksFile(_Model):
-    """`links/*.yaml`."""
-
-    links: list[Link]
-
-
 def _regex(value: str) -> str:
     try:
         compile_pattern(value)
@@ -208,30 +95,6 @@ def _regex(value: str) -> str:
         raise ValueError(f"invalid regular expression at position {exc.offset}: "
                          f"{exc.message}") from None
     return value
-
-
-class Normalizer(_Model):
-    """A regex applied to every line of running and intended configs before comparing."""
-
-    pattern: Annotated[StrictStr, AfterValidator(_regex)] = Field(
-        description="Python regular expression, searched in each line")
-    replace: StrictStr = Field("", description="replacement (\\1 for groups); '' removes")
-    platforms: list[Platform] | None = Field(None, description="only these (default: all)")
-
-
-class Protect(_Model):
-    """A `protect:` entry: lines remediation never removes or resets (held back instead)."""
-
-    match: MatchExpression = Field(description="match expression, e.g. 'interface Gi0/0'")
-    reason: StrictStr | None = Field(None, description="shown with each held-back command")
-    platforms: list[Platform] | None = Field(None, description="only these (default: all)")
-
-
-class Backup(_Model):
-    """`backup:` in unet.yaml: how `unet pull` stores running configurations."""
-
-    scrub: Annotated[StrictBool, Field(description="mask secrets (the dialect's secret table) "
-                                                  "before writing configs/")] = True
 
 
 def _path_template(value: str) -> str:
@@ -242,40 +105,169 @@ def _path_template(value: str) -> str:
     return value
 
 
-class Settings(_Model):
-    """`unet.yaml`: marks the repository root and holds its settings."""
+STR = Str()
+VLAN = Int(ge=1, le=4094)
+MTU = Int(ge=64, le=65535)
+IP_INTERFACE = Str(after=_ip_interface)
+VARS = MapOf(AnyValue())
+UNCLAIMED = Choice("ignore", "report", "remove")
 
-    name: StrictStr | None = None
-    version: Literal[1] = 1
-    roles: list[StrictStr] = [
+Interface = Model("Interface", "One interface of a device, keyed by its name.", {
+    "description": Field(STR),
+    "enabled": Field(Bool()),
+    "mode": Field(Choice("access", "trunk", "routed")),
+    "access_vlan": Field(VLAN),
+    "native_vlan": Field(VLAN),
+    "allowed_vlans": Field(ListOf(VLAN)),
+    "ipv4": Field(IP_INTERFACE, description="address/prefix, e.g. 10.0.0.1/31"),
+    "ipv6": Field(IP_INTERFACE, description="address/prefix, e.g. 2001:db8::1/64"),
+    "mtu": Field(MTU),
+    "vrf": Field(STR),
+    "lag": Field(STR, description="parent port-channel/bundle interface"),
+    "speed": Field(STR),
+    "vars": Field(VARS),
+})
+
+Connection = Model(
+    "Connection", "How `unet pull` reaches the device over SSH. Inherited like any data; "
+    "never a password (that comes from the keyring, UNET_DEVICE_PASSWORD or SSH keys).", {
+        "host": Field(STR, description="address or name (default: management_ip)"),
+        "port": Field(Int(ge=1, le=65535), description="SSH port"),
+        "username": Field(STR, description="login name (default: UNET_DEVICE_USERNAME, "
+                                           "else your own)"),
+        "device_type": Field(STR, description="netmiko device_type, overriding the "
+                                              "platform's (e.g. cisco_ios)"),
+        "timeout": Field(Number(gt=0, le=600), description="seconds to connect and for "
+                                                           "each command to answer (30)"),
+        "ssh_config": Field(STR, description="an OpenSSH client config file "
+                                             "(ProxyJump, IdentityFile, ...)"),
+        "jump_host": Field(Str(after=_jump_host), description="[user@]host[:port] to "
+                                                              "connect through"),
+        "key_file": Field(STR, description="private key file for this device"),
+        "strict_host_keys": Field(Bool(), description="refuse hosts missing from "
+                                                      "known_hosts (default: accept new keys)"),
+    })
+
+DeviceData = Model("DeviceData", "Device attributes that defaults and groups may set and "
+                   "devices inherit.", {
+    "platform": Field(PLATFORM, description="configuration dialect"),
+    "vendor": Field(STR),
+    "model": Field(STR),
+    "role": Field(STR, description="one of `roles` in unet.yaml"),
+    "lifecycle": Field(STR, description="one of `lifecycles` in unet.yaml"),
+    "os_version": Field(STR, description='quote it: "16.9"'),
+    "tags": Field(ListOf(STR)),
+    "templates": Field(ListOf(STR), description="paths under templates/"),
+    "interfaces": Field(MapOf(Interface, nullable=True)),
+    "vars": Field(VARS, description="free-form data for templates and policies"),
+    "connection": Field(Connection, description="how `unet pull` reaches it"),
+    "unclaimed": Field(UNCLAIMED, description="running lines no template claims: ignore, "
+                                              "report or remove"),
+})
+
+Defaults = Model("Defaults", "`defaults.yaml`: what every device starts from.", {},
+                 base=DeviceData)
+
+Device = Model("Device", "`devices/**/<name>.yaml`: one device.", {
+    "name": Field(STR, REQUIRED, nullable=False,
+                  description="must equal the file name without .yaml"),
+    "description": Field(STR),
+    "location": Field(STR),
+    "management_ip": Field(Str(after=_ip_address)),
+    "serial": Field(STR),
+    "groups": Field(ListOf(STR), description="group names; later ones win"),
+}, base=DeviceData)
+
+Group = Model("Group", "`groups/<name>.yaml`: data and templates shared by member devices.", {
+    "name": Field(STR, REQUIRED, nullable=False),
+    "description": Field(STR),
+    "parents": Field(ListOf(STR), description="groups applied before this one"),
+}, base=DeviceData)
+
+Location = Model("Location", "`locations/<name>.yaml`: one node of the site hierarchy.", {
+    "name": Field(STR, REQUIRED, nullable=False),
+    "type": Field(STR, description="one of `location_types` in unet.yaml"),
+    "parent": Field(STR),
+    "description": Field(STR),
+    "vars": Field(VARS, description="inherited by every device below"),
+})
+
+Link = Model("Link", "A link between two device interfaces.", {
+    "endpoints": Field(ListOf(Str(after=_endpoint), min_items=2, max_items=2), REQUIRED,
+                       nullable=False),
+    "description": Field(STR),
+    "type": Field(STR),
+    "speed": Field(STR),
+    "mtu": Field(MTU),
+    "vars": Field(VARS),
+})
+
+LinksFile = Model("LinksFile", "`links/*.yaml`.", {
+    "links": Field(ListOf(Link), REQUIRED, nullable=False),
+})
+
+PLATFORMS = Field(ListOf(PLATFORM), description="only these (default: all)")
+
+Normalizer = Model("Normalizer", "A regex applied to every line of running and intended "
+                   "configs before comparing.", {
+    "pattern": Field(Str(after=_regex), REQUIRED, nullable=False,
+                     description="Python regular expression, searched in each line"),
+    "replace": Field(STR, "", nullable=False, description="replacement (\\1 for groups); "
+                                                          "'' removes"),
+    "platforms": PLATFORMS,
+})
+
+MATCH_EXPRESSION = Str(after=_match_expression)
+
+Protect = Model("Protect", "A `protect:` entry: lines remediation never removes or resets "
+                "(held back instead).", {
+    "match": Field(MATCH_EXPRESSION, REQUIRED, nullable=False,
+                   description="match expression, e.g. 'interface Gi0/0'"),
+    "reason": Field(STR, description="shown with each held-back command"),
+    "platforms": PLATFORMS,
+})
+
+Backup = Model("Backup", "`backup:` in unet.yaml: how `unet pull` stores running "
+               "configurations.", {
+    "scrub": Field(Bool(), True, nullable=False, description="mask secrets (the dialect's "
+                   "secret table) before writing configs/"),
+})
+
+Settings = Model("Settings", "`unet.yaml`: marks the repository root and holds its settings.", {
+    "name": Field(STR),
+    "version": Field(Choice(1), 1, nullable=False),
+    "roles": Field(ListOf(STR), [
         "core", "distribution", "access", "spine", "leaf", "border", "edge", "firewall",
         "wan", "management",
-    ]
-    lifecycles: list[StrictStr] = ["planned", "implementing", "live", "decommissioned"]
-    location_types: list[StrictStr] = ["region", "site", "building", "floor", "room", "rack"]
-    normalizers: list[Normalizer] = []
-    protect: list[MatchExpression | Protect] = Field(
-        default_factory=list, description="site-specific lines remediation never removes or resets")
-    unclaimed: Unclaimed = Field(
-        default="ignore", description="running lines no template claims: ignore, report or remove")
-    backup: Backup = Field(default_factory=Backup)
-    baseline: Annotated[StrictStr | None, Field(
-        description="what `unet check --baseline` (the pre-commit hook's default) compares "
-                    "with: report only findings new since this revision (merge base with "
-                    "HEAD); default HEAD")] = None
-    running_configs: Annotated[
-        Annotated[StrictStr, AfterValidator(_path_template)] | None,
-        Field(description="read running configs from here instead of configs/, e.g. "
-                          "'backups/{name}.cfg'; relative to the repository root")] = None
+    ], nullable=False),
+    "lifecycles": Field(ListOf(STR), ["planned", "implementing", "live", "decommissioned"],
+                        nullable=False),
+    "location_types": Field(ListOf(STR), ["region", "site", "building", "floor", "room",
+                                          "rack"], nullable=False),
+    "normalizers": Field(ListOf(Normalizer), [], nullable=False),
+    "protect": Field(ListOf(OneOf((str, MATCH_EXPRESSION), (dict, Protect),
+                                  expected="a match expression or a mapping with 'match'")),
+                     [], nullable=False, description="site-specific lines remediation never "
+                                                     "removes or resets"),
+    "unclaimed": Field(UNCLAIMED, "ignore", nullable=False,
+                       description="running lines no template claims: ignore, report or remove"),
+    "backup": Field(Backup, Backup, nullable=False),
+    "baseline": Field(STR, description="what `unet check --baseline` (the pre-commit hook's "
+                      "default) compares with: report only findings new since this revision "
+                      "(merge base with HEAD); default HEAD"),
+    "running_configs": Field(Str(after=_path_template), description="read running configs "
+                             "from here instead of configs/, e.g. 'backups/{name}.cfg'; "
+                             "relative to the repository root"),
+})
 
 
 # Field names by kind, for tools that check references to them (policies, templates).
-DEVICE_FIELDS = tuple(Device.model_fields)
-INTERFACE_FIELDS = tuple(Interface.model_fields)
-CONNECTION_FIELDS = tuple(Connection.model_fields)
+DEVICE_FIELDS = tuple(Device.fields)
+INTERFACE_FIELDS = tuple(Interface.fields)
+CONNECTION_FIELDS = tuple(Connection.fields)
 
 # Schema name (as exported for editors) -> model.
-MODELS: dict[str, type[_Model]] = {
+MODELS: dict[str, Model] = {
     "settings": Settings,
     "defaults": Defaults,
     "location": Location,

@@ -7,12 +7,11 @@ import json
 import typing
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
 from unet.config import secret_key
 from unet.core import Diagnostic, Severity
 from unet.inventory._models import MODELS
 from unet.inventory._yaml import Document, Path_
+from unet.inventory.shape import Issue, Model, fields_at
 
 __all__ = ["did_you_mean", "dotted_path", "json_schemas", "validate_document"]
 
@@ -34,25 +33,19 @@ def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def validate_document(document: Document, model: type[BaseModel],
+def validate_document(document: Document, model: Model,
                       ) -> tuple[list[Diagnostic], list[Path_]]:
     """Every schema problem in one file, each at the key or value to edit, and their paths."""
     if not isinstance(document.data, dict):
         found = _kind(document.data)
         return [Diagnostic(document.location(()), "U201", Severity.ERROR,
                            f"expected a mapping of keys at the top of the file, found {found}")], []
-    try:
-        model.model_validate(document.data)
-    except ValidationError as exc:
-        errors = exc.errors()
-        return ([_diagnostic(document, model, error) for error in errors],
-                [tuple(error["loc"]) for error in errors])
-    return [], []
+    _, issues = model.validate(document.data)
+    return [_diagnostic(document, model, issue) for issue in issues], [i.loc for i in issues]
 
 
-def _diagnostic(document: Document, model: type[BaseModel], error: Any) -> Diagnostic:
-    loc = tuple(error["loc"])
-    kind = error["type"]
+def _diagnostic(document: Document, model: Model, issue: Issue) -> Diagnostic:
+    loc, kind = issue.loc, issue.kind
     dotted = dotted_path(loc)
     value = _value_at(document.data, loc)
     if kind == "extra_forbidden" and "connection" in loc[:-1] and secret_key(str(loc[-1])):
@@ -60,7 +53,7 @@ def _diagnostic(document: Document, model: type[BaseModel], error: Any) -> Diagn
                       "repository; use `unet auth set-password`, UNET_DEVICE_PASSWORD or SSH "
                       "keys", key=True)
     if kind == "extra_forbidden":
-        allowed = _fields_at(model, loc[:-1])
+        allowed = fields_at(model, loc[:-1])
         hint = did_you_mean(loc[-1], allowed)
         where = f" in {dotted_path(loc[:-1])}" if len(loc) > 1 else ""
         message = f"unknown key '{loc[-1]}'{where}{hint}"
@@ -72,22 +65,27 @@ def _diagnostic(document: Document, model: type[BaseModel], error: Any) -> Diagn
     if kind == "missing":
         parent = document.location(loc[:-1])
         return Diagnostic(parent, "U203", Severity.ERROR, f"missing required key '{dotted}'")
+    if kind == "key_type":
+        return _error(document, loc, "U204", f"{dotted_path(loc[:-1])}: the key {loc[-1]!r} "
+                      f"should be a string; quote it: \"{loc[-1]}\":", key=True)
     if kind in _TYPE_NAMES:
         message = f"{dotted}: expected {_TYPE_NAMES[kind]}, found {_show(value)}"
         if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
-            message += f"; quote it to keep it as written: {loc[-1]}: \"{value}\""
+            written = f"- \"{value}\"" if isinstance(loc[-1], int) else f"{loc[-1]}: \"{value}\""
+            message += f"; quote it to keep it as written: {written}"
         if kind == "bool_type" and isinstance(value, str):
             message += " (YAML 1.2: only true/false are booleans)"
         return _error(document, loc, "U204", message)
-    if kind in ("literal_error", "enum"):
-        choices = _literal_choices(error)
-        hint = did_you_mean(value, choices) if isinstance(value, str) else ""
+    if kind == "literal_error":
+        choices = [str(c) for c in issue.expected]
+        strings = all(isinstance(c, str) for c in issue.expected)
+        hint = did_you_mean(value, choices) if isinstance(value, str) and strings else ""
         message = f"{dotted}: {_show(value)} is not one of {', '.join(choices)}{hint}"
         return _error(document, loc, "U205", message)
     if kind in ("too_short", "too_long") and loc and loc[-1] == "endpoints":
         return _error(document, loc, "U205", f"{dotted}: a link has exactly 2 endpoints, "
                       f"found {len(value) if isinstance(value, list) else 0}")
-    message = f"{dotted}: {_plain(error['msg'])}" if dotted else _plain(error["msg"])
+    message = f"{dotted}: {_plain(issue.msg)}" if dotted else _plain(issue.msg)
     if value is not None and kind != "value_error":
         message += f", found {_show(value)}"
     return _error(document, loc, "U205", message)
@@ -107,14 +105,7 @@ def _error(document: Document, loc: tuple[Any, ...], code: str, message: str, *,
 
 
 def _plain(msg: str) -> str:
-    # pydantic says "Value error, 'x' is not ..."; the prefix means nothing to a user.
-    return msg.removeprefix("Value error, ").replace("Input should be", "should be")
-
-
-def _literal_choices(error: Any) -> list[str]:
-    expected = str(error.get("ctx", {}).get("expected", ""))
-    parts = expected.replace(" or ", ", ").split(",")
-    return [part.strip(" '\"") for part in parts if part.strip()]
+    return msg.replace("Input should be", "should be")
 
 
 def _value_at(data: Any, loc: tuple[Any, ...]) -> Any:
@@ -126,41 +117,6 @@ def _value_at(data: Any, loc: tuple[Any, ...]) -> Any:
         else:
             return None
     return data
-
-
-def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """Field names of the model reached by following `loc` through fields, dicts and lists."""
-    current: Any = model
-    for part in loc:
-        current = _strip_optional(current)
-        origin = typing.get_origin(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            field = current.model_fields.get(str(part))
-            if field is None:
-                return []
-            current = field.annotation
-        elif origin in (list, dict):
-            current = typing.get_args(current)[-1]
-        else:
-            return []
-    current = _strip_optional(current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
-
-
-def _strip_optional(annotation: Any) -> Any:
-    """`Annotated[X, ...]` and `X | None` -> X."""
-    while True:
-        args = typing.get_args(annotation)
-        if typing.get_origin(annotation) is typing.Annotated:
-            annotation = args[0]
-            continue
-        non_none = [a for a in args if a is not type(None)]
-        if len(args) == 2 and len(non_none) == 1:
-            annotation = non_none[0]
-            continue
-        return annotation
 
 
 def _kind(value: Any) -> str:
@@ -189,7 +145,7 @@ def json_schemas() -> dict[str, dict[str, Any]]:
     """JSON Schema (draft 2020-12 subset that editors read) for each kind of file."""
     schemas = {}
     for name, model in MODELS.items():
-        schema = model.model_json_schema()
+        schema = model.json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["$id"] = f"https://unet.dev/schema/{name}.schema.json"
         schemas[name] = schema

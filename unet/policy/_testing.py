@@ -20,8 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, StrictStr
-
 from unet.config import ConfigTree, parse
 from unet.core import Diagnostic, Location, Severity
 from unet.inventory import (
@@ -33,6 +31,7 @@ from unet.inventory import (
     resolve_document,
     validate_document,
 )
+from unet.inventory.shape import REQUIRED, AnyValue, Choice, Field, ListOf, MapOf, Model, Str
 from unet.policy._configs import ConfigView
 from unet.policy._context import Context
 from unet.policy._evaluate import evaluate
@@ -45,19 +44,15 @@ TESTS_DIR = "policies/tests/"
 Expectation = Literal["pass", "fail", "skip"]
 
 
-class _Case(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: StrictStr
-    device: dict[str, Any]
-    config: StrictStr | None = None
-    expect: dict[StrictStr, Expectation]
-
-
-class _TestFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    tests: list[_Case]
+_CASE = Model("Case", "One policy test case.", {
+    "name": Field(Str(), REQUIRED, nullable=False),
+    "device": Field(MapOf(AnyValue()), REQUIRED, nullable=False),
+    "config": Field(Str()),
+    "expect": Field(MapOf(Choice("pass", "fail", "skip")), REQUIRED, nullable=False),
+})
+_TEST_FILE = Model("TestFile", "`policies/tests/*.yaml`.", {
+    "tests": Field(ListOf(_CASE), REQUIRED, nullable=False),
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +87,7 @@ def run_policy_tests(snapshot: Snapshot, inventory: Inventory,
             continue
         document, problems = read_document(snapshot, path)
         if document is not None and not problems:
-            problems, _ = validate_document(document, _TestFile)
+            problems, _ = validate_document(document, _TEST_FILE)
         run.diagnostics.extend(problems)
         if document is None or problems:
             continue

@@ -19,12 +19,11 @@ import fnmatch
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
-
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from typing import Any
 
 from unet.core import Diagnostic, Finding, Location, Severity
 from unet.inventory import Document, did_you_mean, read_document, validate_document
+from unet.inventory.shape import REQUIRED, Field, ListOf, Model, Str
 from unet.patterns import PatternTimeout
 from unet.policy._compile import Compiler, Test
 from unet.policy._context import Context
@@ -38,20 +37,16 @@ WAIVERS_FILE = "waivers.yaml"
 EXPIRY_NOTICE_DAYS = 14
 
 
-class _WaiverModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    rule: StrictStr
-    devices: list[StrictStr] | None = None
-    where: StrictStr | None = None
-    reason: Annotated[StrictStr, Field(min_length=1)]
-    expires: StrictStr | None = Field(None, description="YYYY-MM-DD")
-
-
-class _WaiversFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    waivers: list[_WaiverModel]
+_WAIVER = Model("Waiver", "One accepted exception.", {
+    "rule": Field(Str(), REQUIRED, nullable=False),
+    "devices": Field(ListOf(Str())),
+    "where": Field(Str()),
+    "reason": Field(Str(min_length=1), REQUIRED, nullable=False),
+    "expires": Field(Str(), description="YYYY-MM-DD"),
+})
+_WAIVERS_FILE = Model("WaiversFile", "`waivers.yaml`.", {
+    "waivers": Field(ListOf(_WAIVER), REQUIRED, nullable=False),
+})
 
 
 @dataclass(slots=True)
@@ -86,7 +81,7 @@ def load_waivers(snapshot: Snapshot) -> tuple[list[Waiver], list[Diagnostic]]:
     document, problems = read_document(snapshot, WAIVERS_FILE)
     if document is None:
         return [], problems
-    problems, _ = validate_document(document, _WaiversFile)
+    problems, _ = validate_document(document, _WAIVERS_FILE)
     if problems:
         return [], problems
     waivers: list[Waiver] = []
