@@ -642,7 +642,19 @@ class Compiler:
             args[1] = compiled
         if len(args) == 1:
             only = args[0]
-            return (lambda ctx: function(only(ctx))), "any"
+            memo: dict[Any, Any] | None = getattr(function, "memo", None)
+            if memo is None:
+                return (lambda ctx: function(only(ctx))), "any"
+
+            def remembered(ctx: Context) -> Any:  # a string seen before: no call at all
+                value = only(ctx)
+                if type(value) is str:
+                    found = memo.get(value, memo)
+                    if found is not memo:
+                        return found
+                return function(value)  # which keeps what it may
+
+            return remembered, "any"
         return (lambda ctx: function(*(a(ctx) for a in args))), "any"
 
     def _method(self, name: str, target: Value, node: ast.Call) -> tuple[Value, str]:

@@ -216,6 +216,7 @@ def memoized(function: Callable[..., Any]) -> Callable[..., Any]:
         return keep(args, function(*args))
 
     call.__wrapped__ = function  # type: ignore[attr-defined]
+    call.memo = memo  # type: ignore[attr-defined]  # for callers that look up first
     return call
 
 
