@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 """Policy parse + compile time per rule, against `json.loads` of the same rules as JSON.
 
-    python benchmarks/bench_policy.py [--rules N] [--runs R] [--cold]
+    python benchmarks/bench_policy.py [--rules N] [--runs R] [--cold] [--eval]
 
 Times N rules (default 1,000) of the original μNet's benchmark shape,
 `WHEN node.id == "node-i" THEN SET custom_data.field_i TO "value_i"`, through
 `parse_policy` and `Compiler.rule`, and, as the reference measured in the same run,
 `json.loads` of an equivalent JSON document (one object per rule with its condition
 and action). Medians of R runs (default 7). The goal is parse + compile ≤ 60 µs a rule.
+
+With `--eval`, also times evaluating every rule of examples/policies on every device
+of examples/, in this process: the repository, its policies and running configs are
+loaded (and parsed) once, then `evaluate` is timed alone. The first evaluation (function
+caches still empty, as in a fresh `unet check`) and the median of R more are reported.
 
 With `--cold`, also times `unet check` on examples/ as fresh processes with an empty
 `UNET_CACHE_DIR` (a new CI runner) against a warm one; the goal is cold ≤ 2× warm.
@@ -62,6 +67,31 @@ def parse_and_compile(text: str) -> None:
     assert all(c is not None for c in compiled), compiler.diagnostics[:1]
 
 
+def eval_seconds(runs: int) -> tuple[float, float, int, int]:
+    """(first evaluation, median of `runs` more, devices x rules, findings) on examples/."""
+    from unet.inventory import RunningConfigs, load_inventory
+    from unet.policy import config_source, evaluate, load_policies
+    from unet.source import WorktreeSnapshot
+
+    snapshot = WorktreeSnapshot(ROOT / "examples")
+    inventory = load_inventory(snapshot)
+    policies = load_policies(snapshot)
+    assert policies.ok, policies.diagnostics[:1]
+    devices = [inventory.devices[name] for name in sorted(inventory.devices)]
+    running = RunningConfigs(snapshot)
+    for device in devices:  # parsing configs is not what is measured
+        running.tree(device.name, device.data.get("platform"))
+    source = config_source(running)
+
+    def work() -> int:
+        return len(evaluate(policies.rules, devices, inventory, configs=source).findings)
+
+    start = time.perf_counter()
+    findings = work()
+    first = time.perf_counter() - start
+    return first, median_s(work, runs), len(devices) * len(policies.rules), findings
+
+
 def check_seconds(cache: str, runs: int) -> float:
     unet = shutil.which("unet", path=str(Path(sys.executable).parent)) or "unet"
     env = {**os.environ, "UNET_CACHE_DIR": cache}
@@ -87,7 +117,11 @@ def main() -> int:
     parser.add_argument("--rules", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--cold", action="store_true", help="also time `unet check` cold/warm")
+    parser.add_argument("--eval", action="store_true",
+                        help="also time evaluating examples/policies on examples/")
     args = parser.parse_args()
+    if args.eval:  # first, while the function caches are empty
+        first, again, checks, findings = eval_seconds(args.runs)
     text, document = policy_text(args.rules), json_text(args.rules)
     parse_and_compile(text)  # imports and first-use caches are not what is measured
     ours = median_s(lambda: parse_and_compile(text), args.runs)
@@ -99,6 +133,9 @@ def main() -> int:
           f"{parse_only / args.rules * 1e6:.1f} µs/rule; goal ≤ 60)")
     print(f"json.loads        {reference / args.rules * 1e6:7.2f} µs/rule   "
           f"ratio {ours / reference:.1f}x json.loads")
+    if args.eval:
+        print(f"evaluate examples ({checks} device x rule, {findings} findings): first "
+              f"{first * 1000:.1f} ms, then {again * 1000:.1f} ms (median of {args.runs})")
     if args.cold:
         with tempfile.TemporaryDirectory(prefix="unet-warm-") as warm:
             check_seconds(warm, 1)

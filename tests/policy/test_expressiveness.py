@@ -135,3 +135,50 @@ def test_a_fleet_rule_sees_a_change_to_another_device_from_a_warm_index(tmp_path
     options = CheckOptions(today=date(2026, 11, 27))
     assert indexed_check(root, worktree_snapshot(root), options,
                          intended=intended_configs).stats["warm"] == 1
+
+
+def test_memoized_functions_keep_plain_results_and_pass_the_rest_on() -> None:
+    from unet.policy import _functions
+
+    calls: list[str] = []  # repr: 1, 1.0 and true are equal, but not the same call
+
+    def probe(*args: object) -> object:
+        calls.append(repr(args))
+        if args == ("boom",):
+            raise ValueError("boom")
+        return [*args] if args == ("list",) else repr(args)
+
+    memo = _functions.memoized(probe)
+    assert memo("a") == memo("a") == "('a',)" and calls == ["('a',)"]
+    # 1, 1.0 and true hash alike but are different values: only 1 is kept, each is its own.
+    assert [memo(1), memo(1.0), memo(True), memo(1)] == ["(1,)", "(1.0,)", "(True,)", "(1,)"]
+    assert calls.count("(1,)") == calls.count("(1.0,)") == calls.count("(True,)") == 1
+    assert memo(1.0) and calls.count("(1.0,)") == 2
+    assert memo(["x"]) == "(['x'],)"  # unhashable: passed on
+    assert memo("list") is not memo("list")  # a list result is never shared
+    assert memo("a", 2) == memo("a", 2) and calls.count("('a', 2)") == 1
+    for _ in range(2):  # a call that raises is not kept: it raises again
+        with pytest.raises(ValueError, match="boom"):
+            memo("boom")
+    assert calls.count("('boom',)") == 2
+    long = "x" * (_functions.MEMO_TEXT + 1)
+    memo(long), memo(long)
+    assert calls.count(repr((long,))) == 2
+    for number in range(_functions.MEMO_SIZE + 10):  # bounded: starts over when full
+        memo(number)
+    assert memo(0) and calls.count("(0,)") == 2
+
+
+def test_a_mapping_walked_again_gives_the_same_elements_and_blame() -> None:
+    # node.interfaces is walked once per fleet device per interface: elements are reused,
+    # and a SET in between (a new mapping) is seen.
+    found = findings(
+        "RULE dup WHEN true THEN ASSERT ALL i IN node.interfaces SATISFIES NONE d IN fleet "
+        "WHERE d.name != node.name SATISFIES ANY j IN d.interfaces SATISFIES j.mtu == i.mtu "
+        'MESSAGE "{i.name} ({i.mtu}) as on {d.name}"\n'
+        'RULE set WHEN node.name == "r1" THEN SET node.interfaces.Gi2.mtu TO 1500\n'
+        "RULE again WHEN true THEN ASSERT ALL i IN node.interfaces SATISFIES i.mtu != 1500 "
+        'MESSAGE "{i.name} has 1500"')
+    assert sorted((f.rule, f.device, f.message, str(f.location)) for f in found) == [
+        ("again", "r1", "Gi2 has 1500", "policies/p.unet:2:38"),  # where the SET is
+        ("again", "r2", "Gi1 has 1500", "devices/r2.yaml:6:48")]

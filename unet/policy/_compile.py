@@ -12,7 +12,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +33,7 @@ from unet.policy._fields import (
     element_kind,
     field_kind,
 )
-from unet.policy._functions import FUNCTIONS_TABLE
+from unet.policy._functions import FUNCTIONS_TABLE, memoized
 from unet.policy._layers import layer_value
 from unet.policy._setcheck import set_check
 from unet.policy._values import (
@@ -262,10 +262,16 @@ class Compiler:
     # ---- conditions --------------------------------------------------------------------
     def _c_and(self, node: ast.And) -> Test:
         tests = [self.condition(c) for c in node.operands]
+        if len(tests) == 2:  # the usual `a AND b`, without a generator per call
+            first, second = tests
+            return lambda ctx: first(ctx) and second(ctx)
         return lambda ctx: all(t(ctx) for t in tests)
 
     def _c_or(self, node: ast.Or) -> Test:
         tests = [self.condition(c) for c in node.operands]
+        if len(tests) == 2:
+            first, second = tests
+            return lambda ctx: first(ctx) or second(ctx)
         return lambda ctx: any(t(ctx) for t in tests)
 
     def _c_not(self, node: ast.Not) -> Test:
@@ -291,6 +297,12 @@ class Compiler:
         left, _ = self._operand(node.left)
         right = self._pattern(node.right) if node.op == "MATCHES" else self._operand(node.right)[0]
         test = OPERATORS[node.op]
+        if node.op == "==" and not node.negate:
+            def equals(ctx: Context) -> bool:  # strings, most often: no call to equal()
+                a, b = left(ctx), right(ctx)
+                return a == b if type(a) is str and type(b) is str else test(a, b)
+
+            return equals
         if not node.negate:
             return lambda ctx: test(left(ctx), right(ctx))
         if node.op == "IS":
@@ -374,17 +386,20 @@ class Compiler:
 
         def run(ctx: Context) -> bool:
             collect, ctx.each = ctx.each, None  # only the assertion's own quantifier collects
-            mark = len(ctx.touched)
+            touched, scope = ctx.touched, ctx.scope  # the same lists for the whole rule
+            mark = len(touched)
             collection = items(ctx)
-            whole = ctx.touched[mark] if len(ctx.touched) > mark else None
+            whole = touched[mark] if len(touched) > mark else None
             base = whole if whole is not None else None
             outcome = quantifier != "ANY"
             for element in _elements(collection, base, ctx):
-                _spend(ctx, 1)
-                ctx.scope[variable] = element
-                step = len(ctx.touched)
+                steps = ctx.steps = ctx.steps + 1  # _spend(ctx, 1), inline: once per element
+                if steps > MAX_STEPS:
+                    _spend(ctx, 0)
+                scope[variable] = element
+                step = len(touched)
                 if where is not None and not where(ctx):
-                    del ctx.touched[step:]  # what a skipped element touched blames nothing
+                    del touched[step:]  # what a skipped element touched blames nothing
                     continue
                 passed = test(ctx)
                 if collect is not None and passed == (quantifier == "NONE"):
@@ -405,10 +420,10 @@ class Compiler:
                     outcome = False
                     ctx.witness[variable] = element[0]  # the element that failed
                     break
-                del ctx.touched[step:]  # the loop goes on: this element decided nothing
-            ctx.scope.pop(variable, None)
+                del touched[step:]  # the loop goes on: this element decided nothing
+            scope.pop(variable, None)
             if not outcome and quantifier != "ALL" and whole is not None:
-                ctx.touched.append(whole)  # blame the collection, not its last element
+                touched.append(whole)  # blame the collection, not its last element
             return outcome
 
         return run
@@ -563,7 +578,18 @@ class Compiler:
                 ctx.touched.append((*base, *rest) if isinstance(base, tuple) else base)
             return value
 
-        return get, kind
+        if section_attr or len(rest) != 1 or not isinstance(rest[0], str):
+            return get, kind
+        field = rest[0]
+
+        def get_field(ctx: Context) -> Any:  # `i.ipv4`: one field of an element, the usual
+            value, base = ctx.scope[name]
+            value = value.get(field) if isinstance(value, dict) else None  # = _walk
+            if base is not None:
+                ctx.touched.append(base + rest if isinstance(base, tuple) else base)
+            return value
+
+        return get_field, kind
 
     def _call(self, node: ast.Call) -> tuple[Value, str]:
         callee = node.callee.parts
@@ -592,7 +618,7 @@ class Compiler:
             self._warn(node.args[0].at, "P218", f"{json.dumps(node.args[0].value)} is not a "
                        "release number (one starts with a digit: \"17.9.4\", \"15.2(7)E9\")")
         if name == "version":
-            return (lambda ctx: Version.of(arg(ctx))), "any"
+            return (lambda ctx: _version_of(arg(ctx))), "any"
         if name == "len":
             return (lambda ctx: _length(arg(ctx))), "any"
         method = str.lower if name == "lower" else str.upper
@@ -616,7 +642,19 @@ class Compiler:
             args[1] = compiled
         if len(args) == 1:
             only = args[0]
-            return (lambda ctx: function(only(ctx))), "any"
+            memo: dict[Any, Any] | None = getattr(function, "memo", None)
+            if memo is None:
+                return (lambda ctx: function(only(ctx))), "any"
+
+            def remembered(ctx: Context) -> Any:  # a string seen before: no call at all
+                value = only(ctx)
+                if type(value) is str:
+                    found = memo.get(value, memo)
+                    if found is not memo:
+                        return found
+                return function(value)  # which keeps what it may
+
+            return remembered, "any"
         return (lambda ctx: function(*(a(ctx) for a in args))), "any"
 
     def _method(self, name: str, target: Value, node: ast.Call) -> tuple[Value, str]:
@@ -658,6 +696,7 @@ class Compiler:
 
 # ---- helpers ----------------------------------------------------------------------------
 
+_version_of = memoized(Version.of)  # version(node.os_version) >= "...": the same few strings
 _VERSION_LIKE = re.compile(r"\d+(\.\d+)+[\w().-]*")
 _VERSION_START = re.compile(r"v?\d")
 
@@ -816,27 +855,65 @@ def _data_getter(parts: tuple[Any, ...]) -> Value:
         ctx.touched.append(parts)
         return _walk(ctx.data, parts)
 
-    return get
+    if len(parts) != 1 or not isinstance(parts[0], str):
+        return get
+    field = parts[0]
+
+    def get_field(ctx: Context) -> Any:  # `node.interfaces`: ctx.data is a dict
+        ctx.touched.append(parts)
+        return ctx.data.get(field)
+
+    return get_field
 
 
 def _elements(collection: Any, base: Touched | None, ctx: Context,
-              ) -> Iterator[tuple[Any, Touched | None]]:
+              ) -> Iterable[tuple[Any, Touched | None]]:
     """(element, what it is) for each member of a collection a quantifier walks."""
     if collection is None:
-        return
+        return ()
     if isinstance(collection, dict):
-        for key, value in collection.items():
-            element = {**value, "name": key} if isinstance(value, dict) else {"name": key,
-                                                                               "value": value}
-            yield element, (*base, key) if isinstance(base, tuple) else base
-    elif isinstance(collection, list) and base == ("links",):
-        yield from ctx.links()
-    elif isinstance(collection, list):
-        for index, item in enumerate(collection):
-            if isinstance(item, Section):
-                yield item, item.location
-            else:
-                yield item, (*base, index) if isinstance(base, tuple) else base
+        return _members(collection, base, ctx)
+    if isinstance(collection, list) and base == ("links",):
+        return ctx.links()
+    if isinstance(collection, list):
+        return _items(collection, base)
+    return ()
+
+
+def _items(collection: list[Any], base: Touched | None,
+           ) -> Iterator[tuple[Any, Touched | None]]:
+    for index, item in enumerate(collection):
+        if isinstance(item, Section):
+            yield item, item.location
+        else:
+            yield item, (*base, index) if isinstance(base, tuple) else base
+
+
+# Mappings a device's evaluation has turned into elements, kept while it runs.
+MAX_MEMBERS = 1024
+
+
+def _members(collection: dict[Any, Any], base: Touched | None, ctx: Context,
+             ) -> list[tuple[Any, Touched | None]]:
+    """A mapping's elements (each a new dict with its "name"), made once per collection
+    and device: `ALL i IN node.interfaces SATISFIES NONE d IN fleet SATISFIES ANY j IN
+    d.interfaces ...` walks each device's interfaces once per interface of this one.
+    Keyed by identity, with the mapping kept (so its id is not reused): rules never change
+    data in place (SET copies along its path)."""
+    memo = ctx.members
+    key = (id(collection), base)
+    found = memo.get(key)
+    if found is not None and found[0] is collection:
+        return found[1]
+    members = []
+    for name, value in collection.items():
+        element = {**value, "name": name} if isinstance(value, dict) else {"name": name,
+                                                                            "value": value}
+        members.append((element, (*base, name) if isinstance(base, tuple) else base))
+    if len(memo) >= MAX_MEMBERS:
+        memo.clear()
+    memo[key] = (collection, members)
+    return members
 
 
 def _view(value: Any) -> ConfigView | None:

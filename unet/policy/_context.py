@@ -27,7 +27,7 @@ class Context:
 
     __slots__ = ("_configs", "_derived", "_links", "applied", "choices", "config_source", "data",
                  "derived_source", "device", "each", "fleet_source", "layers", "link_source",
-                 "reason", "scope", "set_origins", "steps", "touched", "witness")
+                 "members", "reason", "scope", "set_origins", "steps", "touched", "witness")
 
     def __init__(self, device: ResolvedDevice, *, configs: ConfigSource,
                  links: LinkSource, derived: DerivedSource | None = None,
@@ -55,6 +55,8 @@ class Context:
         self.layers = layers  # node.inherited.<layer>: (data, document) sources
         # Set by an ASSERT on ALL/NONE: (touched, reason, witness) of each failing element.
         self.each: list[tuple[Any, str | None, dict[str, Any]]] | None = None
+        # Quantifier elements made from mappings, by (id, blame base): see _compile._members.
+        self.members: dict[tuple[int, Any], tuple[Any, list[Any]]] = {}
 
     def config(self, which: str) -> ConfigView | None:
         if which not in self._configs:

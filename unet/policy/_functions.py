@@ -14,9 +14,15 @@ from typing import Any
 from unet.policy._values import SafeRegex, regex_search
 from unet.policy._version import Version
 
-__all__ = ["FUNCTIONS_TABLE"]
+__all__ = ["FUNCTIONS_TABLE", "memoized"]
 
 MAX_TEXT = 1_000_000  # characters a function may build (concat, replace, join)
+
+# Results kept per function (then the memo starts over), and the longest string argument
+# or result kept: a fleet rule calls address() on the same few hundred values thousands
+# of times, and a hostile rule must not fill memory with megabyte strings.
+MEMO_SIZE = 4096
+MEMO_TEXT = 256
 
 
 def _text(value: Any) -> str | None:
@@ -170,6 +176,56 @@ def _escape(value: Any) -> str | None:
     return regex.escape(text) if text is not None else None
 
 
+_KEPT = (bool, int, Version)  # immutable results, kept as they are
+
+
+def memoized(function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function` with its results on plain arguments (str, int, null) kept in a bounded
+    dict.
+
+    For pure functions of their arguments only: the same arguments give the same result,
+    so keeping it changes nothing but time. A call that raises is not kept (it raises the
+    same way the next time). Other arguments (lists, mappings, floats, booleans, long
+    strings) are passed on uncached, and only immutable results are kept.
+    """
+    memo: dict[Any, Any] = {}
+
+    def keep(key: Any, result: Any) -> Any:
+        if result is None or type(result) in _KEPT or (
+                type(result) is str and len(result) <= MEMO_TEXT):
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[key] = result
+        return result
+
+    def call(*args: Any) -> Any:
+        if len(args) == 1:  # most calls: address(i.ipv4); the key is the argument itself
+            key = args[0]
+            kind = type(key)  # first: 1.0 and true hash like 1, a list not at all
+            if kind is str:
+                if len(key) > MEMO_TEXT:
+                    return function(key)
+            elif kind is not int and key is not None:
+                return function(key)
+            found = memo.get(key, memo)  # (the memo itself is never a result)
+            return found if found is not memo else keep(key, function(key))
+        if not all(_plain(arg) for arg in args):
+            return function(*args)
+        if args in memo:
+            return memo[args]
+        return keep(args, function(*args))
+
+    call.__wrapped__ = function  # type: ignore[attr-defined]
+    call.memo = memo  # type: ignore[attr-defined]  # for callers that look up first
+    return call
+
+
+def _plain(value: Any) -> bool:
+    """A value a memo may keep as a key: equal keys are the same value."""
+    kind = type(value)
+    return value is None or kind is int or (kind is str and len(value) <= MEMO_TEXT)
+
+
 # name -> (function, fewest arguments, most arguments)
 FUNCTIONS_TABLE: dict[str, tuple[Callable[..., Any], int, int]] = {
     "split": (_split, 1, 2),
@@ -178,10 +234,12 @@ FUNCTIONS_TABLE: dict[str, tuple[Callable[..., Any], int, int]] = {
     "concat": (_concat, 1, 16),
     "join": (_join, 1, 2),
     "int": (_int, 1, 1),
-    "address": (_address, 1, 1),
-    "network": (_network, 1, 1),
-    "prefixlen": (_prefixlen, 1, 1),
-    "in_subnet": (_in_subnet, 2, 2),
+    # Address parsing is what fleet rules spend their time on: memoized. (String functions
+    # such as trim or lower cost less than a memo lookup.)
+    "address": (memoized(_address), 1, 1),
+    "network": (memoized(_network), 1, 1),
+    "prefixlen": (memoized(_prefixlen), 1, 1),
+    "in_subnet": (memoized(_in_subnet), 2, 2),
     "capture": (_capture, 2, 3),
-    "escape": (_escape, 1, 1),
+    "escape": (memoized(_escape), 1, 1),
 }

@@ -107,6 +107,8 @@ def _versions(a: Any, b: Any) -> tuple[Version, Version] | None:
 
 
 def equal(a: Any, b: Any) -> bool:
+    if type(a) is str and type(b) is str:  # the common case, decided without _kind
+        return a == b
     if a is None or b is None:
         return False
     versions = _versions(a, b)
