@@ -94,7 +94,7 @@ def test_duplicate_device_names_across_folders() -> None:
 def test_platform_is_required_after_inheritance() -> None:
     found = problems({"devices/hq/r2.yaml": "name: r2\nlocation: hq\n"})
     assert found == ["devices/hq/r2.yaml:1:7: U203 error: device 'r2' has no platform; set it in "
-                     "the device file or in one of its groups (ios, iosxe, nxos, eos, iosxr, junos)"]
+                     "the device file or in one of its groups (ios, iosxe, nxos, eos, iosxr, junos, frr)"]
 
 
 def test_roles_come_from_settings_and_are_reported_where_set() -> None:

@@ -40,6 +40,17 @@ def test_settings_are_validated(make_repo) -> None:
     ]
 
 
+def test_a_bad_setting_keeps_the_others(make_repo) -> None:
+    # A typo in protect: must not swap the repository's own roles for the defaults
+    # (which would flag every device with a custom role).
+    root = make_repo({"unet.yaml": "roles: [core, access, router]\nprotect: [5]\n",
+                      "devices/hq/r3.yaml": "name: r3\nlocation: hq\ngroups: [ios]\nrole: router\n"})
+    inventory = load_inventory(WorktreeSnapshot(root))
+    assert [d.code for d in inventory.diagnostics] == ["U205"]
+    assert inventory.settings["roles"] == ["core", "access", "router"]
+    assert inventory.settings["protect"] == [] and inventory.settings["unclaimed"] == "ignore"
+
+
 def test_empty_settings_file_marks_the_root(make_repo) -> None:
     inventory = load_inventory(WorktreeSnapshot(make_repo({"unet.yaml": ""})))
     assert inventory.diagnostics == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from unet.core import Diagnostic, Location, Severity
+from unet.inventory._models import DIALECT_NAMES
 from unet.inventory._schema import did_you_mean
 from unet.inventory._types import Entity, Inventory, Link
 from unet.source import stem
@@ -114,7 +115,7 @@ def _required_values(inventory: Inventory) -> Iterator[Diagnostic]:
         if device.data.get("platform") is None:
             yield _error(device.source, "U203",
                          f"device '{device.name}' has no platform; set it in the device file or "
-                         "in one of its groups (ios, iosxe, nxos, eos, iosxr, junos)")
+                         f"in one of its groups ({', '.join(DIALECT_NAMES)})")
 
 
 def _enumerations(inventory: Inventory) -> Iterator[Diagnostic]:

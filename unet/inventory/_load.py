@@ -170,9 +170,14 @@ def _load_settings(snapshot: Snapshot, diagnostics: list[Diagnostic]) -> dict[st
     if not raw.strip():
         return defaults  # an empty unet.yaml just marks the root
     document, problems = parse_yaml(raw, SETTINGS_FILE)
-    problems = problems or (validate_document(document, Settings)[0] if document else [])
     diagnostics.extend(problems)
     if document is None or problems:
+        return defaults
+    invalid, bad_paths = validate_document(document, Settings)
+    diagnostics.extend(invalid)
+    # Like a data file, a bad setting is dropped and the rest still counts: one typo
+    # must not swap the repository's roles for the defaults and flag every device.
+    if invalid and not _prune(document, bad_paths):
         return defaults
     settings: dict[str, Any] = Settings.validate(document.data)[0]
     return settings
