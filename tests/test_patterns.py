@@ -5,9 +5,19 @@ from __future__ import annotations
 import contextlib
 
 import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from unet.config import Match, MatchError, parse, slice
-from unet.patterns import MAX_DEPTH, PatternError, PatternTimeout, compile_pattern
+from unet.patterns import (
+    IGNORECASE,
+    MAX_DEPTH,
+    PatternError,
+    PatternTimeout,
+    compile_pattern,
+    literal_prefix,
+)
 
 LINE = "a" * 3999 + "b"
 HANGING = ["(a|a)*", "(a|aa)*$", "(a{1,100}){1,100}", "(?=(a+)+$).*", "(?!(x+)+y).*",
@@ -65,3 +75,29 @@ def test_match_expressions_use_the_bounded_path(pattern: str) -> None:
 def test_the_static_check_is_kept_as_the_early_error() -> None:
     with pytest.raises(MatchError, match="nested unbounded"):
         Match.parse("interface (a+)+")
+
+
+@pytest.mark.parametrize(("source", "prefix"), [
+    ("ntp server .*", "ntp server "),
+    ("snmp-server community public.*", "snmp-server community public"),
+    ("interface Vlan\\d+", "interface Vlan"),
+    ("ab*", "a"), ("ab?c", "a"), ("ab{2}", "a"), ("a+", ""),
+    ("ntp|snmp", ""), ("(?i)ntp", ""), ("ntp(?i) server", ""), (".*", ""), ("", ""),
+])
+def test_literal_prefix_is_what_every_match_starts_with(source: str, prefix: str) -> None:
+    assert literal_prefix(source) == prefix
+
+
+_PATTERNS = ["ntp server .*", "ntp server 10\\.0\\.0\\.\\d+", "ab*c", "ab?", "a{2}b",
+             "interface (Gi|Te)\\S+", "router bgp \\d+", "x-y_z/1:2,3=4 .*", "no ip .*"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_PATTERNS), st.text(alphabet="abcntp srvei0123.-_/:,=4xyzGT", max_size=24),
+       st.sampled_from([0, IGNORECASE]))
+def test_prefix_shortcut_never_changes_a_match(source: str, line: str, flags: int) -> None:
+    pattern = compile_pattern(source, flags=flags)
+    plain = regex.compile(source, flags | regex.VERSION0)
+    for text in (line, source.replace("\\", "").replace("*", "") + line):
+        assert (pattern.fullmatch(text) is None) == (plain.fullmatch(text) is None)
+        assert (pattern.match(text) is None) == (plain.match(text) is None)

@@ -37,6 +37,7 @@ __all__ = [
     "PatternTimeout",
     "compile_pattern",
     "has_nested_quantifiers",
+    "literal_prefix",
 ]
 
 DEFAULT_TIMEOUT = 0.5  # seconds for one match
@@ -75,12 +76,16 @@ class PatternTimeout(TimeoutError):
 class Pattern:
     """A compiled user pattern whose every match is bounded in time."""
 
-    __slots__ = ("_compiled", "source", "timeout")
+    __slots__ = ("_compiled", "prefix", "source", "timeout")
 
     def __init__(self, compiled: regex.Pattern[str], source: str, timeout: float) -> None:
         self._compiled = compiled
         self.source = source
         self.timeout = timeout
+        # Most config patterns start with literal words ("ntp server .*"): a line that
+        # does not start with them cannot match at its start, and is refused without
+        # running the regex (match and fullmatch are tried on every line of a config).
+        self.prefix = literal_prefix(source) if not compiled.flags & _PREFIX_UNSAFE else ""
 
     def __repr__(self) -> str:
         return f"Pattern({self.source!r})"
@@ -97,9 +102,13 @@ class Pattern:
         return self._run(self._compiled.search, text, pos)  # type: ignore[no-any-return]
 
     def match(self, text: str, pos: int = 0) -> regex.Match[str] | None:
+        if self.prefix and not text.startswith(self.prefix, pos):
+            return None
         return self._run(self._compiled.match, text, pos)  # type: ignore[no-any-return]
 
     def fullmatch(self, text: str, pos: int = 0) -> regex.Match[str] | None:
+        if self.prefix and not text.startswith(self.prefix, pos):
+            return None
         return self._run(self._compiled.fullmatch, text, pos)  # type: ignore[no-any-return]
 
     def finditer(self, text: str) -> Iterator[regex.Match[str]]:
@@ -122,6 +131,27 @@ class Pattern:
             return method(text, pos, timeout=self.timeout, concurrent=True)
         except TimeoutError:
             raise PatternTimeout(self.source, self.timeout, len(text)) from None
+
+
+# Characters that stand for themselves in a pattern (no flags that change that).
+_PREFIX_LITERAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                     " -_/:,=!@%&<>~'\";")
+_PREFIX_REPEAT = frozenset("*+?{")
+_PREFIX_UNSAFE = regex.IGNORECASE | regex.VERBOSE | regex.FULLCASE
+
+
+def literal_prefix(source: str) -> str:
+    """The literal text every match of `source` starts with ('' when unsure): the leading
+    literal characters, without the last one if a quantifier follows it, and nothing at
+    all when the pattern has an alternative (`a|b`) anywhere."""
+    if "|" in source or "(?" in source:  # an inline flag may apply to the whole pattern
+        return ""
+    end = 0
+    while end < len(source) and source[end] in _PREFIX_LITERAL:
+        end += 1
+    if end < len(source) and source[end] in _PREFIX_REPEAT:
+        end -= 1
+    return source[:max(end, 0)]
 
 
 def compile_pattern(text: str, *, flags: int = 0, timeout: float = DEFAULT_TIMEOUT) -> Pattern:
