@@ -116,3 +116,15 @@ def test_not_and_quantifiers_count_towards_the_nesting_limit() -> None:
     nested = "ALL a IN node.vars.x SATISFIES " * 200 + "true"
     _, problems = parse_policy(f"WHEN true THEN ASSERT {nested}", "p.unet")
     assert [p.code for p in problems] == ["P103"]
+
+
+def test_unnamed_rules_whose_short_hashes_collide_get_distinct_ids() -> None:
+    # Rules 194 and 3595 of this shape share the first six hex digits of their hash.
+    text = "\n".join(f'WHEN node.id == "node-{i}" THEN SET custom_data.field_{i} TO "value_{i}"'
+                     for i in range(4000))
+    rules, problems = parse_policy(text, "policies/many.unet")
+    ids = [rule.id for rule in rules]
+    assert problems == [] and len(set(ids)) == 4000
+    assert any(len(i) == len("many-") + 16 for i in ids)  # the collision this guards
+    again, _ = parse_policy(text, "policies/many.unet")
+    assert [rule.id for rule in again] == ids  # still stable

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from unet.core import Diagnostic, Location, Severity
+from unet.core import Diagnostic, Location, Severity, paused_gc
 from unet.policy._compile import CompiledRule, Compiler
 from unet.policy._parser import parse_policy
 from unet.source import Snapshot, SnapshotReadError
@@ -41,6 +41,11 @@ def policy_files(snapshot: Snapshot) -> list[str]:
 
 def load_policies(snapshot: Snapshot) -> PolicySet:
     """Every rule of every policy file, and every problem in them, in one pass."""
+    with paused_gc():
+        return _load(snapshot)
+
+
+def _load(snapshot: Snapshot) -> PolicySet:
     result = PolicySet(files=policy_files(snapshot))
     compiler = Compiler()
     seen: dict[str, Location] = {}

@@ -34,7 +34,7 @@ from bisect import bisect_right
 from pathlib import PurePosixPath
 from typing import Any, NoReturn
 
-from unet.core import Diagnostic, Location, Severity
+from unet.core import Diagnostic, Location, Severity, paused_gc
 from unet.policy import _ast as ast
 
 __all__ = ["KEYWORDS", "MAX_POLICY_BYTES", "parse_condition", "parse_policy"]
@@ -110,12 +110,14 @@ def parse_policy(text: str, path: str) -> tuple[list[ast.Rule], list[Diagnostic]
     rules: list[ast.Rule] = []
     problems: list[Diagnostic] = []
     stem = PurePosixPath(path).stem
-    for offset, chunk in _chunks(text):
-        parser = _Parser(chunk, path, offset, stem)
-        try:
-            rules.extend(parser.rules())
-        except (_SyntaxProblem, _TooDeep) as exc:
-            problems.append(parser.diagnostic(exc))
+    digests: dict[str, str] = {}  # short id of an unnamed rule -> its text's whole digest
+    with paused_gc():
+        for offset, chunk in _chunks(text):
+            parser = _Parser(chunk, path, offset, stem, digests)
+            try:
+                rules.extend(parser.rules())
+            except (_SyntaxProblem, _TooDeep) as exc:
+                problems.append(parser.diagnostic(exc))
     return rules, problems
 
 
@@ -257,8 +259,10 @@ Span = tuple[Any, int, int]  # a node, the index of its first token and of its l
 class _Parser:
     """One chunk of policy text: tokens, a cursor, and what was expected at the cursor."""
 
-    def __init__(self, chunk: str, path: str, offset: int, stem: str) -> None:
+    def __init__(self, chunk: str, path: str, offset: int, stem: str,
+                 digests: dict[str, str] | None = None) -> None:
         self.chunk = chunk
+        self.digests = {} if digests is None else digests
         self.file = path
         self.offset = offset
         self.stem = stem
@@ -369,6 +373,10 @@ class _Parser:
             digest = hashlib.sha1(self._text(first, last).encode(),
                                   usedforsecurity=False).hexdigest()
             rule_id = f"{self.stem}-{digest[:6]}"
+            # Two different texts sharing six hex digits (likely among a few thousand
+            # rules of one file) must not look like one rule used twice (P205).
+            if self.digests.setdefault(rule_id, digest) != digest:
+                rule_id = f"{self.stem}-{digest[:16]}"
         return ast.Rule(id=rule_id, named=named, severity=Severity.parse(severity),
                         title=title, when=when,
                         when_text=self._own_text(when, when_first, when_last),
