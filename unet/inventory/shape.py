@@ -267,7 +267,9 @@ class Field:
     def fresh_default(self) -> Any:
         if isinstance(self.default, Model):
             return self.default.defaults()
-        return copy.deepcopy(self.default)  # lists must not be shared between reads
+        if isinstance(self.default, list | dict):
+            return copy.deepcopy(self.default)  # must not be shared between reads
+        return self.default
 
 
 class Model(Spec):

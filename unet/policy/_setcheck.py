@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from unet.inventory import MODELS
-from unet.inventory.shape import Field, Model
+from unet.inventory.shape import Field, MapOf, Model
 
 __all__ = ["CHOICES", "SetCheck", "set_check"]
 
@@ -30,8 +30,8 @@ def set_check(path: tuple[Any, ...]) -> SetCheck | None:
     if len(path) == 1 and path[0] in device:
         field = str(path[0])
         return _checker(field, field, device[field])
-    interface = device["interfaces"].spec
-    model = getattr(interface, "value", None)  # interfaces: name -> Interface
+    interfaces = device["interfaces"].spec  # name -> Interface
+    model = interfaces.value if isinstance(interfaces, MapOf) else None
     if path[0] != "interfaces" or not isinstance(model, Model):
         return None
     if len(path) == 2:
