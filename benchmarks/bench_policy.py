@@ -7,7 +7,8 @@ Times N rules (default 1,000) of the original μNet's benchmark shape,
 `WHEN node.id == "node-i" THEN SET custom_data.field_i TO "value_i"`, through
 `load_policies` (parse and compile, as `unet check` reads a policy file), and, as
 the reference measured in the same run, `json.loads` of an equivalent JSON document
-(one object per rule with its condition and action). Medians of R runs (default 7). The goal is parse + compile ≤ 60 µs a rule.
+(one object per rule with its condition and action). Medians of R runs (default 7).
+The goal is parse + compile ≤ 60 µs a rule.
 
 With `--eval`, also times evaluating every rule of examples/policies on every device
 of examples/, in this process: the repository, its policies and running configs are
