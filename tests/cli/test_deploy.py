@@ -67,6 +67,21 @@ def test_a_device_without_a_running_config_cannot_be_planned(make_repo) -> None:
         result.stdout
 
 
+def test_a_device_built_from_an_invalid_file_is_not_planned(make_repo) -> None:
+    # The bad protect: entry was dropped when unet.yaml was read: a plan made without it
+    # could remove what it protects. r1's own typo'd key would be dropped the same way.
+    root = make_repo({**IOS, "groups/ios.yaml": "name: ios\nplatform: frr\ntemplates: "
+                      "[ios/base.j2]\n", "configs/r1.cfg": "hostname old-name\n",
+                      "configs/r2.cfg": "hostname r2\n",
+                      "unet.yaml": "protect:\n  - {mtch: 'ip route .*'}\n"})
+    result = invoke(root, "--yes")
+    assert result.exit_code == 1
+    assert ("r1: refused: D202 cannot plan from invalid data: unet.yaml:2:5: U203 error: "
+            "missing required key 'protect[0].match' (see `unet validate`)") in result.stdout
+    assert "r2: refused: D202" in result.stdout
+    assert not (root / "state/deployments").exists()
+
+
 def test_the_plan_shown_has_its_secrets_masked(make_repo) -> None:
     root = make_repo({**IOS, "groups/ios.yaml": "name: ios\nplatform: frr\ntemplates: "
                       "[ios/base.j2]\n",

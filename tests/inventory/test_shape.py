@@ -112,3 +112,48 @@ def test_loading_an_inventory_builds_no_validation_library() -> None:
             "print('pydantic' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("text", ["name: r1\ntrue: x\n", "name: r1\ninterfaces: {Gi0: {null: x}}\n",
+                                  "name: r1\nconnection: {1: x}\n"])
+def test_a_key_that_is_not_a_string_says_so_at_every_level(text: str) -> None:
+    [problem] = problems(text)
+    assert "should be a string; quote it" in problem and "unknown key" not in problem
+
+
+def test_a_number_key_drops_only_itself() -> None:
+    from unet.inventory import load_inventory
+    from unet.source import MemorySnapshot
+
+    inventory = load_inventory(MemorySnapshot({
+        "unet.yaml": b"", "devices/r1.yaml": b"name: r1\nplatform: ios\ninterfaces:\n"
+                                              b"  1: {description: x}\n  Gi0: {mtu: 1500}\n"}))
+    assert inventory.devices["r1"].data["interfaces"] == {"Gi0": {"mtu": 1500}}
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_a_timeout_is_a_finite_number(value: str) -> None:
+    [problem] = problems(f"name: r1\nconnection: {{timeout: {value}}}\n")
+    assert "connection.timeout" in problem
+
+
+def test_version_one_may_be_written_as_a_float() -> None:
+    assert problems("version: 1.0\n", "settings") == []
+
+
+def test_a_huge_integer_is_refused_where_it_is_written() -> None:
+    _, found = parse_yaml(b"name: r1\nmtu: 0x" + b"f" * 5000 + b"\n", "devices/r1.yaml")
+    assert [str(d) for d in found] == [
+        "devices/r1.yaml:2:6: U101 error: a 5002-digit integer is too large for any setting; "
+        "quote it to keep it as text"]
+
+
+def test_a_bad_list_item_in_settings_drops_only_that_item() -> None:
+    from unet.inventory import load_inventory
+    from unet.source import MemorySnapshot
+
+    settings = load_inventory(MemorySnapshot({"unet.yaml": (
+        b"roles: [core, router, 1]\nunclaimed: remove\n"
+        b"protect: ['interface Gi0/0', {match: x, platform: [ios]}]\n")})).settings
+    assert settings["roles"] == ["core", "router"] and settings["unclaimed"] == "remove"
+    assert settings["protect"] == ["interface Gi0/0"]

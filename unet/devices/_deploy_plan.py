@@ -33,7 +33,7 @@ from unet.config import (
 )
 from unet.core import Diagnostic, Severity
 from unet.devices._platforms import PLATFORMS, Platform
-from unet.inventory import Inventory, ResolvedDevice
+from unet.inventory import SETTINGS_FILE, Inventory, ResolvedDevice
 from unet.source import Snapshot
 from unet.templates import DeviceCompliance, compare_device
 
@@ -165,14 +165,30 @@ def plan_deployment(context: PlanContext, devices: Sequence[ResolvedDevice], *,
     """Each device's plan, in the devices' order; a ValueError for an unknown feature."""
     compared = [context.compare(device) for device in devices]
     scope = select_features(features, feature_names(compared)) if features else None
-    return [_plan(c, context.snapshot, scope, platforms) for c in compared]
+    broken = _files_with_errors(context.inventory)
+    return [_plan(c, context.snapshot, scope, platforms,
+                  next((broken[f] for f in (SETTINGS_FILE, *d.layers) if f in broken), None))
+            for c, d in zip(compared, devices, strict=True)]
+
+
+def _files_with_errors(inventory: Inventory) -> dict[str, Diagnostic]:
+    """The first error in each data file: what was invalid in it was dropped when it was
+    read, so a plan built from it could remove what the file meant to keep."""
+    found: dict[str, Diagnostic] = {}
+    for diagnostic in inventory.diagnostics:
+        if diagnostic.severity is Severity.ERROR:
+            found.setdefault(diagnostic.location.path, diagnostic)
+    return found
 
 
 def _plan(compared: DeviceCompliance, snapshot: Snapshot, scope: frozenset[str] | None,
-          platforms: Mapping[str, Platform]) -> DevicePlan:
+          platforms: Mapping[str, Platform], data_error: Diagnostic | None = None) -> DevicePlan:
     name, platform = compared.device, compared.platform
     diagnostics = compared.diagnostics
     base = DevicePlan(name, platform, base_path=compared.running, diagnostics=diagnostics)
+    if data_error is not None:
+        return _replace(base, refused=("D202", f"cannot plan from invalid data: {data_error} "
+                                                "(see `unet validate`)"))
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     if errors:
         return _replace(base, refused=("D201", f"cannot plan: {errors[0].code} "

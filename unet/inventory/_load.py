@@ -140,23 +140,48 @@ def _parse_and_validate(snapshot: Snapshot, path: str, model: Model,
     return document, [*problems, *invalid]
 
 
-def _prune(document: Document, bad_paths: list[Path_]) -> bool:
+def _prune(document: Document, bad_paths: list[Path_], *, whole_lists: bool = True) -> bool:
     """Drop the values that failed validation so the rest of the file still counts.
 
-    Keeps one bad key from cascading into "unknown device" errors elsewhere.
-    Returns False when nothing usable is left (the top level is not a mapping).
+    Keeps one bad key from cascading into "unknown device" errors elsewhere. Inside a
+    list, the whole list goes (a partial list of link endpoints or groups would mean
+    something else), or with `whole_lists=False` only the list's item (one role, one
+    normalizer: each stands alone). Returns False when nothing usable is left (the top
+    level is not a mapping).
     """
     if not isinstance(document.data, dict):
         return False
+    dropped: dict[int, tuple[list[Any], set[int]]] = {}  # id(list) -> list, item indexes
     for path in bad_paths:
-        # Inside a list, drop the whole list: a partial list would mean something else.
-        cut = next((i for i, part in enumerate(path) if isinstance(part, int)), len(path))
-        parent: Any = document.data
-        for part in path[: cut - 1]:
-            parent = parent.get(part) if isinstance(parent, dict) else None
-        if isinstance(parent, dict) and cut:
-            parent.pop(path[cut - 1], None)
+        chain = _containers(document.data, path)  # chain[i] holds path[i]
+        first_list = next((i for i, c in enumerate(chain) if isinstance(c, list)), None)
+        if first_list is None:
+            parent = chain[-1]
+            if isinstance(parent, dict):
+                parent.pop(path[len(chain) - 1], None)
+        elif whole_lists:
+            holder = chain[first_list - 1]
+            if isinstance(holder, dict):
+                holder.pop(path[first_list - 1], None)
+        else:
+            items = chain[first_list]
+            assert isinstance(items, list)
+            dropped.setdefault(id(items), (items, set()))[1].add(path[first_list])
+    for items, indexes in dropped.values():
+        items[:] = [item for i, item in enumerate(items) if i not in indexes]
     return True
+
+
+def _containers(data: Any, path: Path_) -> list[Any]:
+    """The containers `path` walks through, as far as they exist: [data, data[p0], ...]."""
+    chain = [data]
+    for part in path[:-1]:
+        current = chain[-1]
+        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        if not (in_list or (isinstance(current, dict) and part in current)):
+            break
+        chain.append(current[part])
+    return chain
 
 
 def _load_settings(snapshot: Snapshot, diagnostics: list[Diagnostic]) -> dict[str, Any]:
@@ -177,10 +202,10 @@ def _load_settings(snapshot: Snapshot, diagnostics: list[Diagnostic]) -> dict[st
     diagnostics.extend(invalid)
     # Like a data file, a bad setting is dropped and the rest still counts: one typo
     # must not swap the repository's roles for the defaults and flag every device.
-    if invalid and not _prune(document, bad_paths):
+    if invalid and not _prune(document, bad_paths, whole_lists=False):
         return defaults
-    settings: dict[str, Any] = Settings.validate(document.data)[0]
-    return settings
+    settings, left = Settings.validate(document.data)
+    return defaults if left else dict(settings)
 
 
 def _load_defaults(snapshot: Snapshot, load: _Load) -> Document | None:

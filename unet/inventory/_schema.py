@@ -69,8 +69,9 @@ def _diagnostic(document: Document, model: Model, issue: Issue) -> Diagnostic:
         # as YAML wrote it: `true`, `null`, `1`
         key = json.dumps(loc[-1]) if isinstance(loc[-1], bool | int | float | None) \
             else repr(loc[-1])
-        return _error(document, loc, "U204", f"{dotted_path(loc[:-1])}: the key {key} "
-                      f"should be a string; quote it: \"{key}\":", key=True)
+        where = f"{dotted_path(loc[:-1])}: " if len(loc) > 1 else ""
+        return _error(document, loc, "U204", f"{where}the key {key} should be a string; "
+                      f"quote it: \"{key}\":", key=True)
     if kind in _TYPE_NAMES:
         message = f"{dotted}: expected {_TYPE_NAMES[kind]}, found {_show(value)}"
         if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):

@@ -285,8 +285,14 @@ def _scalar(node: ScalarNode) -> Any:
                    "(strings, numbers, booleans, null, lists and mappings)")
 
 
+MAX_INT_DIGITS = 64  # no device value is longer; Python cannot print ints over 4,300 digits
+
+
 def _to_int(node: ScalarNode) -> int:
     text = node.value.replace("_", "")
+    if len(text) > MAX_INT_DIGITS:
+        raise _Refused(node, "U101", f"a {len(text)}-digit integer is too large for any "
+                       "setting; quote it to keep it as text")
     try:
         if text.startswith("0o"):
             return int(text[2:], 8)

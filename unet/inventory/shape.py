@@ -14,6 +14,7 @@ validators at start-up cost more than checking all the files.
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -120,6 +121,8 @@ class _Range(Spec):
         if isinstance(value, bool) or not isinstance(value, int | float) or not isinstance(
                 value, self.accepts):
             issues.append(Issue(loc, self.kind, self.message))
+        elif not math.isfinite(value):  # .nan passes every comparison below
+            issues.append(Issue(loc, "finite_number", "Input should be a finite number"))
         elif self.ge is not None and value < self.ge:
             issues.append(Issue(loc, "greater_than_equal",
                                 f"Input should be greater than or equal to {self.ge}"))
@@ -150,8 +153,7 @@ class Choice(Spec):
         self.choices = choices
 
     def check(self, value: Any, loc: Path, issues: list[Issue]) -> Any:
-        # `type(...)` too: `version: true` must not pass as 1
-        if not any(value == c and type(value) is type(c) for c in self.choices):
+        if not any(_same(value, c) for c in self.choices):
             shown = [repr(c) for c in self.choices]
             words = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
             issues.append(Issue(loc, "literal_error", f"Input should be {words}", self.choices))
@@ -161,6 +163,13 @@ class Choice(Spec):
         if len(self.choices) == 1:
             return {"const": self.choices[0]}
         return {"enum": list(self.choices), "type": "string"}
+
+
+def _same(value: Any, choice: str | int) -> bool:
+    """`version: 1.0` is the choice 1; `version: true` (a bool, so an int) is not."""
+    if isinstance(choice, int) and isinstance(value, int | float) and not isinstance(value, bool):
+        return bool(value == choice)
+    return type(value) is type(choice) and bool(value == choice)
 
 
 class ListOf(Spec):
@@ -287,7 +296,9 @@ class Model(Spec):
         kept: dict[str, Any] = {}
         for key, item in value.items():
             field = self.fields.get(key) if isinstance(key, str) else None
-            if field is None:
+            if not isinstance(key, str):
+                issues.append(Issue((*loc, key), "key_type", "a key should be a string"))
+            elif field is None:
                 issues.append(Issue((*loc, key), "extra_forbidden", "not a known key"))
             else:
                 kept[key] = field.check(item, (*loc, key), issues)
