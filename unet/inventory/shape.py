@@ -213,7 +213,7 @@ class MapOf(Spec):
         kept: dict[str, Any] = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                issues.append(Issue((*loc, key), "key_type", "a key should be a string"))
+                issues.append(Issue((*loc, key), "key_type", f"the key {key!r} should be a string"))
             elif item is None and self.nullable:
                 kept[key] = None
             else:
@@ -297,9 +297,9 @@ class Model(Spec):
         for key, item in value.items():
             field = self.fields.get(key) if isinstance(key, str) else None
             if not isinstance(key, str):
-                issues.append(Issue((*loc, key), "key_type", "a key should be a string"))
+                issues.append(Issue((*loc, key), "key_type", f"the key {key!r} should be a string"))
             elif field is None:
-                issues.append(Issue((*loc, key), "extra_forbidden", "not a known key"))
+                issues.append(Issue((*loc, key), "extra_forbidden", f"{key!r} is not a known key"))
             else:
                 kept[key] = field.check(item, (*loc, key), issues)
         for name, field in self.fields.items():
