@@ -1,7 +1,7 @@
 """Policy text -> syntax tree, with every syntax error in plain words at file:line:col.
 
 A recursive-descent parser over a one-regex lexer (no parser tables to build at start-up,
-about 20 µs a rule). A file is split into rules before parsing, so one run reports an
+tens of microseconds a rule). A file is split into rules before parsing, so one run reports an
 error in every broken rule, not just the first one of the file. The grammar:
 
     start      := rule*
