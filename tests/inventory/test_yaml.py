@@ -45,6 +45,17 @@ def test_duplicate_key_names_both_lines() -> None:
     assert problems == ["f.yaml:3:1: U102 error: duplicate key 'name'; first defined at line 1"]
 
 
+def test_keys_equal_once_read_are_duplicates_shown_as_written() -> None:
+    _, problems = load("1: a\ntrue: b\n")
+    assert problems == ["f.yaml:2:1: U102 error: duplicate key 'true' (the same key as '1' "
+                        "once read); first defined at line 1"]
+
+
+def test_a_nan_key_is_refused() -> None:
+    _, problems = load("vars:\n  .nan: 1\n  .NaN: 2\n")
+    assert problems == ["f.yaml:2:3: U101 error: a mapping key cannot be .nan; quote it"]
+
+
 def test_nested_duplicate_keys_are_all_reported() -> None:
     _, problems = load("interfaces:\n  Gi1: {mtu: 1500, mtu: 9000}\n  Gi1: {}\n")
     assert len(problems) == 2

@@ -228,14 +228,20 @@ class _Builder:
                 raise _Refused(key_node, "U101", "a mapping key must be a plain value, "
                                "not a list or mapping")
             key = _scalar(key_node)
+            if isinstance(key, float) and key != key:
+                raise _Refused(key_node, "U101", "a mapping key cannot be .nan; quote it")
             if key in seen:
-                first = seen[key].start_mark
+                earlier = seen[key]
+                first = earlier.start_mark
                 where = Location(self.path, first.line + 1, first.column + 1)
                 mark = key_node.start_mark
+                # `1` and `true` are one key once read (1 == True): say what was written
+                same = "" if earlier.value == key_node.value else \
+                    f" (the same key as {earlier.value!r} once read)"
                 self.diagnostics.append(Diagnostic(
                     Location(self.path, mark.line + 1, mark.column + 1), "U102", Severity.ERROR,
-                    f"duplicate key {key!r}; first defined at line {first.line + 1}",
-                    related=(where,)))
+                    f"duplicate key {key_node.value!r}{same}; first defined at line "
+                    f"{first.line + 1}", related=(where,)))
                 continue
             seen[key] = key_node
             result[key] = self.build(value_node, (*path, key), key_node)
