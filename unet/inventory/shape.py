@@ -200,6 +200,10 @@ class ListOf(Spec):
         return found
 
 
+def _key_issue(loc: Path, key: Any) -> Issue:
+    return Issue((*loc, key), "key_type", f"the key {key!r} should be a string")
+
+
 class MapOf(Spec):
     """A mapping with string keys (interface names, variables) and values of one spec."""
 
@@ -213,7 +217,7 @@ class MapOf(Spec):
         kept: dict[str, Any] = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                issues.append(Issue((*loc, key), "key_type", f"the key {key!r} should be a string"))
+                issues.append(_key_issue(loc, key))
             elif item is None and self.nullable:
                 kept[key] = None
             else:
@@ -295,10 +299,9 @@ class Model(Spec):
             return value
         kept: dict[str, Any] = {}
         for key, item in value.items():
-            field = self.fields.get(key) if isinstance(key, str) else None
             if not isinstance(key, str):
-                issues.append(Issue((*loc, key), "key_type", f"the key {key!r} should be a string"))
-            elif field is None:
+                issues.append(_key_issue(loc, key))
+            elif (field := self.fields.get(key)) is None:
                 issues.append(Issue((*loc, key), "extra_forbidden", f"{key!r} is not a known key"))
             else:
                 kept[key] = field.check(item, (*loc, key), issues)

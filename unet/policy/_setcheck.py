@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from unet.inventory import MODELS
-from unet.inventory.shape import Field, MapOf, Model
+from unet.inventory.shape import Field, Issue, MapOf, Model
 
 __all__ = ["CHOICES", "SetCheck", "set_check"]
 
@@ -56,7 +56,7 @@ def _checker(shown: str, field: str, spec: Field) -> SetCheck:
 def _validate(spec: Field, value: Any) -> str | None:
     if value is None:
         return None
-    issues: list[Any] = []
+    issues: list[Issue] = []
     spec.check(value, (), issues)
     return str(issues[0].msg) if issues else None
 
