@@ -198,6 +198,9 @@ def _load_settings(snapshot: Snapshot, diagnostics: list[Diagnostic]) -> dict[st
     diagnostics.extend(problems)
     if document is None or problems:
         return defaults
+    settings, issues = Settings.validate(document.data)
+    if not issues:
+        return dict(settings)
     invalid, bad_paths = validate_document(document, Settings)
     diagnostics.extend(invalid)
     # Like a data file, a bad setting is dropped and the rest still counts: one typo
