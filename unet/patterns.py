@@ -135,7 +135,7 @@ class Pattern:
 
 # Characters that stand for themselves in a pattern (no flags that change that).
 _PREFIX_LITERAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                     " -_/:,=!@%&<>~'\";")
+                            " -_/:,=!@%&<>~'\";")
 _PREFIX_REPEAT = frozenset("*+?{")
 _PREFIX_UNSAFE = regex.IGNORECASE | regex.VERBOSE | regex.FULLCASE
 
