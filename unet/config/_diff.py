@@ -23,12 +23,13 @@ from unet.config.rules import (
     OrderRule,
     VolatileRule,
 )
+from unet.core import record
 
 __all__ = ["Change", "ConfigDiff", "SectionDiff", "detect_profile", "diff", "list_key",
            "rule_index"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Change:
     """One difference, with its parent lines. `node` holds the subtree (intended side for
     `missing`/`replaced`, running side for `extra`, the section for `reordered`)."""

@@ -10,11 +10,12 @@ characters.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 
 import regex
 
+from unet.core import record
 from unet.patterns import Pattern, PatternError, compile_pattern, has_nested_quantifiers
 
 __all__ = ["MAX_LINE", "SEPARATOR", "Match", "MatchError"]
@@ -34,7 +35,7 @@ class MatchError(ValueError):
         self.position = position
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Match:
     """A compiled match expression; `None` in `patterns` is the `*` wildcard."""
 

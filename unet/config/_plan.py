@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from unet.config._parse_indent import exit_index
@@ -33,6 +32,7 @@ from unet.config._tree import (
     Node,
 )
 from unet.config.rules import DialectRules, ProtectRule
+from unet.core import record
 
 __all__ = ["JSON_VERSION", "Command", "Protection", "Remediation", "Summary", "build_commands",
            "mask_reasons", "set_insert"]
@@ -46,7 +46,7 @@ _RISKS = {"remove": "remove", "reset": "reset", "redefine": "replace"}
 NotComparable = Callable[[str], str | None]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Command:
     """One line sent to the device (a banner is one command with its body).
 

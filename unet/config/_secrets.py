@@ -17,10 +17,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from unet.config.rules import DialectRules, SecretRule
+from unet.core import record
 
 __all__ = [
     "MASK",
@@ -119,7 +119,7 @@ def _collect(value: Any, keys: Collection[str], inside: bool, found: set[str]) -
 
 # ---- config lines ------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Table:
     keywords: tuple[str, ...]  # of every row, lowercase
     scan: tuple[str, ...]  # the keywords that contain no other (`key`, not `key-string`)

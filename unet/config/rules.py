@@ -7,9 +7,9 @@ dialect it is working on.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from unet.config._match import Match
+from unet.core import record
 
 __all__ = [
     "BraceRule",
@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ExitRule:
     """A section matching `match` ends with `text` (stripped on parse, re-emitted on output)."""
 
@@ -38,7 +38,7 @@ class ExitRule:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NegationRule:
     """How to remove a line: `template` with `{0}` = the line and `{1}`… = capture groups."""
 
@@ -46,7 +46,7 @@ class NegationRule:
     template: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CascadeRule:
     """Negating a line matching `match` also removes, anywhere under the same parent, the
     lines matching `removes` (a regex template formatted with the capture groups)."""
@@ -55,7 +55,7 @@ class CascadeRule:
     removes: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class IdempotentRule:
     """Lines matching `match` under one parent are one slot, keyed by the capture groups:
     a change is a replacement. `overwrite=False` means the device needs the old line
@@ -65,7 +65,7 @@ class IdempotentRule:
     overwrite: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class OrderRule:
     """The children of sections matching `match` are order-sensitive. With `seq` (a
     prefix regex capturing a sequence number) edits are per entry; otherwise the section
@@ -85,7 +85,7 @@ class OrderRule:
     insert: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ListRule:
     """Sibling lines matching `match` form one ordered list keyed by group 1, the rest of
     the line (group 2) being the entry (IOS numbered ACLs: `access-list 105 permit …`).
@@ -99,7 +99,7 @@ class ListRule:
     resequence: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class WeightRule:
     """Remediation phase for top-level sections: negative = created early and removed late
     (things that are referenced: ACLs, VRFs, route-maps), positive = applied late."""
@@ -108,7 +108,7 @@ class WeightRule:
     weight: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class OpaqueBlock:
     """A multi-line block kept as one leaf. It starts at a line beginning with `prefix`
     (under a lineage matching `within`, if given). `end` is the closing line; with
@@ -125,7 +125,7 @@ class OpaqueBlock:
     shown: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ProtectRule:
     """Lines matching `match` (and everything under them) are never removed or reset by
     remediation: the command is held back with `reason`. With `containing` (a regex) only
@@ -136,7 +136,7 @@ class ProtectRule:
     containing: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DefaultRule:
     """Platform defaults of the sections matching `match`, on devices of `profile` (None:
     every device). `hidden`: lines the device never shows because they are the default
@@ -155,7 +155,7 @@ class DefaultRule:
     resident: bool = False  # the section always exists (a physical port): removal resets it
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class VolatileRule:
     """Lines matching `match` (and what is under them) are never a difference: they change
     without the configuration changing, or the device writes them itself (`why`)."""
@@ -164,7 +164,7 @@ class VolatileRule:
     why: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BraceRule:
     """How JunOS prints a statement in brace form. `match` is a word lineage ending at the
     statement's keyword. `kind`:
@@ -187,7 +187,7 @@ class BraceRule:
     inline: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SecretRule:
     """A config line that carries secrets: in a line containing `keyword` (any case) where
     `pattern` is found, every capturing group of the pattern is a secret. With `within`,
@@ -198,7 +198,7 @@ class SecretRule:
     within: re.Pattern[str] | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DialectRules:
     """Everything that makes one dialect different from another."""
 

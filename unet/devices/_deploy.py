@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from unet.core import record
 from unet.devices._credentials import lookup_password
 from unet.devices._deploy_plan import (
     DevicePlan,
@@ -66,7 +67,7 @@ DEPLOY_INPUT_CODES = frozenset({"D101", "D102", "D103", "D200"})
 Events = Callable[[str, str], None]  # (device, what is happening now)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DeployOptions:
     force: bool = False  # deploy even when the device changed since the plan's base
     jobs: int = 16
@@ -153,7 +154,7 @@ class _Overlay:
         return self._base.read_id(path)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Run:
     root: Path
     context: PlanContext
@@ -171,10 +172,11 @@ class _Run:
 
 
 def deploy(root: Path, context: PlanContext, plans: Sequence[DevicePlan], *,
-           options: DeployOptions = DeployOptions(),
+           options: DeployOptions | None = None,
            transport: Transport | None = None, platforms: Mapping[str, Platform] = PLATFORMS,
            on_event: Events | None = None) -> DeployResult:
     """Deploy each plan; results in the plans' order."""
+    options = options or DeployOptions()
     record = Record(root)
     result = DeployResult(record=record.relative)
     run = _Run(root, context, context.inventory.devices, transport or NetmikoTransport(),

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from unet.config import (
@@ -31,7 +30,7 @@ from unet.config import (
     parse,
     remediate,
 )
-from unet.core import Diagnostic, Severity
+from unet.core import Diagnostic, Severity, record
 from unet.devices._platforms import PLATFORMS, Platform
 from unet.inventory import SETTINGS_FILE, Inventory, ResolvedDevice
 from unet.source import Snapshot
@@ -48,7 +47,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DevicePlan:
     """One device's deployment plan, or why it gets none.
 

@@ -9,12 +9,13 @@ overrides only the netmiko driver.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+
+from unet.core import record
 
 __all__ = ["PLATFORMS", "FactCommand", "Platform", "SafetyNet", "get_platform"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FactCommand:
     """One command whose output becomes facts.
 
@@ -31,7 +32,7 @@ class FactCommand:
     fields: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SafetyNet:
     """How the platform protects a change, in the order a deployment uses the commands.
 
@@ -50,7 +51,7 @@ class SafetyNet:
     cleanup: tuple[str, ...] = ()  # remove what prepare left behind
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Platform:
     name: str
     title: str  # what the platform calls itself, for messages

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from unet.core import Diagnostic
+from unet.core import Diagnostic, record
 from unet.devices._credentials import lookup_password
 from unet.devices._errors import INPUT_CODES, DeviceError
 from unet.devices._facts import facts_from
@@ -34,7 +34,7 @@ DEFAULT_JOBS = 16  # network-bound: most of a device's time is spent waiting for
 Events = Callable[[str, str], None]  # (device, what is happening now)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DeviceResult:
     device: str
     status: str  # "changed", "unchanged" or "failed"
@@ -69,7 +69,7 @@ class PullResult:
         return [path for r in self.results for path in r.written]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Run:
     root: Path
     running: RunningConfigs

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from unet.core import record
 from unet.devices._errors import DeviceError
 from unet.devices._platforms import PLATFORMS, Platform, get_platform
 from unet.inventory import ResolvedDevice
@@ -20,7 +20,7 @@ DEFAULT_TIMEOUT = 30.0
 ENV_USERNAME = "UNET_DEVICE_USERNAME"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Target:
     """Everything needed to open a session, except the secret."""
 

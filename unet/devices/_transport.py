@@ -12,9 +12,9 @@ import contextlib
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any, Protocol
 
+from unet.core import record
 from unet.devices._errors import DeviceError, translate
 from unet.devices._platforms import Platform
 from unet.devices._target import Target
@@ -22,7 +22,7 @@ from unet.devices._target import Target
 __all__ = ["ConfigResponse", "NetmikoTransport", "Session", "Transport", "rejection"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ConfigResponse:
     """What the device answered to one configuration line; `error` is the refusal, if any."""
 

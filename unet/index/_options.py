@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from unet import __version__
+from unet.core import record
 
 if TYPE_CHECKING:
     from unet.policy import ConfigView, Context
@@ -20,7 +20,7 @@ __all__ = ["CheckOptions", "IntendedFactory"]
 IntendedFactory = Callable[["Snapshot"], "Callable[[Context], ConfigView | None]"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CheckOptions:
     names: tuple[str, ...] = ()
     where: str | None = None

@@ -7,10 +7,9 @@ the device simply has no facts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from unet.core import Diagnostic, Location, Severity
+from unet.core import Diagnostic, Location, Severity, record
 from unet.inventory._yaml import Document, parse_yaml
 from unet.source import Snapshot, SnapshotReadError, stem
 
@@ -26,7 +25,7 @@ LLDP_FIELDS = ("local_interface", "neighbor", "neighbor_interface", "neighbor_de
                "chassis_id", "management_address")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DeviceState:
     """One device's facts, and where each value is written (for findings)."""
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from unet.core import Diagnostic, Location
+from unet.core import Diagnostic, Location, record
 from unet.inventory._yaml import Document, Path_
 
 __all__ = ["Entity", "Inventory", "Link", "ProvTree", "ResolvedDevice"]
@@ -36,7 +36,7 @@ class Entity:
         return self.document.location(tuple(path), key=key)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Link:
     """A link between two interfaces, as `(device, interface)` pairs."""
 

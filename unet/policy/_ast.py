@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from unet.core import Location, Severity
+from unet.core import Location, Severity, record
 
 __all__ = [
     "Action",
@@ -32,46 +31,46 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Literal:
     value: Any  # str, int, float, bool or None
     at: Location
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Regex:
     pattern: str
     flags: str
     at: Location
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Path:
     parts: tuple[str | int, ...]  # parts[0] is the root name: node, running, a loop variable...
     at: Location
     text: str  # as written, for messages
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Call:
     callee: Path
     args: tuple[Expr, ...]
     at: Location
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ListLit:
     items: tuple[Expr, ...]
     at: Location
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ObjectLit:
     pairs: tuple[tuple[str, Expr], ...]
     at: Location
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Index:
     """`base[key]` where the key is an expression, or the base a call: `lines("x")[-1]`."""
 
@@ -83,7 +82,7 @@ class Index:
 Expr = Literal | Regex | Path | Call | ListLit | ObjectLit | Index
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Compare:
     op: str  # == != < <= > >= CONTAINS MATCHES STARTSWITH ENDSWITH HAS IN IS
     left: Expr
@@ -92,38 +91,38 @@ class Compare:
     at: Location
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class IsNull:
     operand: Expr
     negate: bool
     at: Location
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Truthy:
     operand: Expr
     at: Location
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Not:
     operand: Condition
     at: Location
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class And:
     operands: tuple[Condition, ...]
     at: Location
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Or:
     operands: tuple[Condition, ...]
     at: Location
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Quantifier:
     kind: str  # ANY ALL NONE
     variable: str
@@ -136,21 +135,21 @@ class Quantifier:
 Condition = Compare | IsNull | Truthy | Not | And | Or | Quantifier
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Assert:
     condition: Condition
     text: str  # the condition as written
     at: Location
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Set:
     target: Path
     value: Expr
     at: Location
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Apply:
     template: str
     at: Location
@@ -159,7 +158,7 @@ class Apply:
 Action = Assert | Set | Apply
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Rule:
     id: str
     named: bool  # False for original-style rules without a RULE header

@@ -13,11 +13,10 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from unet.config import Match, MatchError
-from unet.core import Diagnostic, Location, Severity, cut
+from unet.core import Diagnostic, Location, Severity, cut, record
 from unet.inventory import did_you_mean, dotted_path
 from unet.patterns import PatternError
 from unet.policy import _ast as ast
@@ -61,7 +60,7 @@ Action = Callable[[Context], "Failure | list[Failure] | None"]
 MAX_ELEMENT_FINDINGS = 50
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Failure:
     """An ASSERT that did not hold: what to say, where to point, what identifies it."""
 
@@ -71,7 +70,7 @@ class Failure:
     related: Location
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CompiledRule:
     rule: ast.Rule
     when: Test

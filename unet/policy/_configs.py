@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from unet.config import ConfigTree, Match, Node
-from unet.core import Location
+from unet.core import Location, record
 
 __all__ = ["ConfigView", "Section"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Section:
     """One configuration line (with its children) selected by a match expression."""
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from unet.core import Diagnostic, Finding, Location, Severity
+from unet.core import Diagnostic, Finding, Location, Severity, record
 from unet.inventory import Inventory, ResolvedDevice
 from unet.patterns import PatternTimeout
 from unet.policy._compile import CompiledRule
@@ -19,7 +19,7 @@ __all__ = ["CheckResult", "DeviceOutcome", "LazyLinks", "derived_source", "evalu
            "link_index"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DeviceOutcome:
     """A device after its rules ran: data changed by SET, templates added by APPLY."""
 

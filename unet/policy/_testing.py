@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from unet.config import ConfigTree, parse
-from unet.core import Diagnostic, Location, Severity
+from unet.core import Diagnostic, Location, Severity, record
 from unet.inventory import (
     MODELS,
     Document,
@@ -55,7 +55,7 @@ _TEST_FILE = Model("TestFile", "`policies/tests/*.yaml`.", {
 })
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CaseResult:
     name: str
     location: Location

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from unet.core import Diagnostic, Finding, Location, Severity, count_by_severity
+from unet.core import Diagnostic, Finding, Location, Severity, count_by_severity, record
 
 __all__ = ["Baseline", "Report", "RuleSummary", "SourceLookup", "finding_marks",
            "summary_line", "verdict"]
@@ -12,7 +12,7 @@ __all__ = ["Baseline", "Report", "RuleSummary", "SourceLookup", "finding_marks",
 SourceLookup = Callable[[str], "str | None"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RuleSummary:
     """What reporters need to know about a policy rule (SARIF driver rules, JUnit names)."""
 

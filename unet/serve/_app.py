@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from unet.core import record
 from unet.serve._metrics import Metrics
 from unet.serve._query import Query, QueryError, page, parse_pairs, parse_query
 from unet.serve._security import (
@@ -80,7 +81,7 @@ class Request:
 Handler = Callable[["App", Request, State], Any]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Route:
     name: str  # the endpoint label in metrics
     pattern: re.Pattern[str]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from unet.core import record
 from unet.patterns import (
     IGNORECASE,
     Pattern,
@@ -107,7 +108,7 @@ LOOKUPS: dict[str, Callable[[Any, str], bool]] = {
 _NEGATABLE = ("exact", "ie", "ic", "isw", "iew", "regex", "iregex")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Filter:
     field: str
     lookup: str

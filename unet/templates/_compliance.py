@@ -31,7 +31,7 @@ from unet.config import (
     protect_rules,
     remediate,
 )
-from unet.core import Diagnostic, Location, Severity, has_errors
+from unet.core import Diagnostic, Location, Severity, has_errors, record
 from unet.inventory import SETTINGS_FILE, Inventory, ResolvedDevice, RunningConfigs
 from unet.patterns import MULTILINE, Pattern, PatternError, PatternTimeout, compile_pattern
 from unet.source import Snapshot, SnapshotReadError
@@ -141,7 +141,7 @@ def _lines(text: str, rule: Normalizer, changed: set[str] | None = None) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FeatureResult:
     """One feature (template) of one device: its status and the diff behind it."""
 
@@ -171,7 +171,7 @@ def feature_status(result: ConfigDiff) -> str:
     return "order-only"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DeviceCompliance:
     """A device's features compared; `skipped` says why it was not compared at all."""
 
@@ -248,7 +248,7 @@ def render_intended(device: ResolvedDevice, snapshot: Snapshot, templates: Templ
                    diagnostics=(*result.diagnostics, *problems))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RemediationOptions:
     """How remediation is made: wanted at all, --allow-protected, the site's `protect:`
     rules ((expression, reason, platforms)) and the repository's `unclaimed:` default."""

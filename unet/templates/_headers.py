@@ -13,10 +13,9 @@ diagnostic at the file, line and column of the offending character.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from unet.config import Match, MatchError
-from unet.core import Diagnostic, Location, Severity
+from unet.core import Diagnostic, Location, Severity, record
 
 __all__ = ["HEADER_CODE", "Header", "parse_header"]
 
@@ -29,7 +28,7 @@ _TOKEN = re.compile(r"\s+|,|\"([^\"]*)\"|'([^']*)'|([A-Za-z][\w-]*)|(.)", re.DOT
 _LATE = re.compile(r"\{#-?\s*(unet|template-match)\s*:", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Header:
     """The expressions of one template's header, where each was written, and problems."""
 

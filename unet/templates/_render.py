@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 
 from unet.config import CONTEXT, ConfigTree, Match, Node, parse
-from unet.core import Diagnostic, Location, Severity, has_errors
+from unet.core import Diagnostic, Location, Severity, has_errors, record
 from unet.inventory import ResolvedDevice, did_you_mean
 from unet.patterns import PatternTimeout
 from unet.source import Snapshot
@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Feature:
     """The slice of the configuration a template owns: its match expressions, or (no header)
     exactly the lines it renders."""
@@ -69,7 +69,7 @@ class Feature:
 _NOWHERE = Location("")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RenderedTemplate:
     """One template's output for one device; `text` is '' when it failed."""
 
@@ -84,7 +84,7 @@ class RenderedTemplate:
         return not has_errors(self.diagnostics)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RenderResult:
     """A device's intended configuration: per template output, the whole text and its tree."""
 
@@ -279,7 +279,7 @@ def _parse(text: str, platform: Any, device: str) -> ConfigTree | None:
 # --- slices: what each feature owns, on the intended side and on any other tree -------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FeatureSlice:
     """One feature of a device: its intended slice and, when given, the running one."""
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from unet.config import ConfigDiff, ConfigTree, diff, remediate
-from unet.core import Diagnostic, Severity, UnetError, has_errors
+from unet.core import Diagnostic, Severity, UnetError, has_errors, record
 from unet.inventory import Inventory, ResolvedDevice, did_you_mean, load_inventory
 from unet.source import Snapshot
 from unet.templates._compliance import Outcomes, render_intended
@@ -23,7 +23,7 @@ from unet.templates._render import RenderResult, TemplateSet, load_templates
 __all__ = ["DeviceChange", "RevisionRun", "compare_revisions", "data_changes"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DeviceChange:
     """One device between two revisions. status: changed, unchanged, added, removed, error."""
 
