@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from unet.policy import parse_condition, parse_policy
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.helpers import fuzz
+from tests.policy.test_fuzz_policy import policy_text
+from unet.policy import _parser, parse_condition, parse_policy
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 ORIGINAL = r'''
 // The original μNet DSL: every construct, as it was written.
@@ -128,3 +136,45 @@ def test_unnamed_rules_whose_short_hashes_collide_get_distinct_ids() -> None:
     assert any(len(i) == len("many-") + 16 for i in ids)  # the collision this guards
     again, _ = parse_policy(text, "policies/many.unet")
     assert [rule.id for rule in again] == ids  # still stable
+
+
+# The one-`findall` lexer must give exactly the tokens of the one-match-at-a-time lexer,
+# which also places syntax errors; any text it cannot lex whole goes to the latter.
+_PIECES = st.sampled_from([
+    "RULE", "RULE ntp-1.a:b ", "RULE /* c */ x-y", "RULE\n7a", "RULES", "RULE_", "RULE.", "WHEN",
+    "THEN", "ANDROID", "node", ".", "id", "==", "=", "!=", "!", "<", "<=", ">", ">=", " ", "\n",
+    "\t", "\u00a0", '"a\\"b"', "'c'", '"open', "-1", "1.5e3", "-", "0x", "/re/i", "/", "//c\n",
+    "#c\n", "/* b */", "/* open", "*/", "(", ")", "[", "]", "{", "}", ",", ":", "é", "&", "|",
+])
+
+
+@fuzz(300)
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_whole_text_lexer_gives_the_same_tokens(text: str) -> None:
+    whole = _parser._lex_whole(text)
+    each = _parser._lex_each(text)
+    assert whole is None or whole == each
+    if "ERROR" not in each[0]:
+        assert whole == each
+
+
+def test_whole_text_lexer_reads_every_example_policy() -> None:
+    for path in sorted((EXAMPLES / "policies").rglob("*.rules")):
+        text = path.read_text()
+        assert _parser._lex_whole(text) == _parser._lex_each(text), path
+
+
+@fuzz(300)
+@given(policy_text())
+def test_a_file_parsed_whole_gives_the_rules_it_gives_rule_by_rule(text: str) -> None:
+    # A file without errors is parsed in one piece; rule by rule is how errors are found.
+    whole = _parser._parse_whole(text, "policies/p.rules", "p")
+    rules, problems = _parser._parse_chunks(text, "policies/p.rules", "p")
+    assert (whole is None) == bool(problems)
+    assert whole is None or whole == rules
+
+
+def test_a_file_of_control_characters_is_an_error() -> None:
+    # Python calls "\x1f" white space; the policy language does not.
+    _, problems = parse_policy("\n\x1f\n", "policies/p.rules")
+    assert [(p.code, p.location.line, p.location.col) for p in problems] == [("P101", 2, 1)]

@@ -1,8 +1,8 @@
 """Policy text -> syntax tree, with every syntax error in plain words at file:line:col.
 
 A recursive-descent parser over a one-regex lexer (no parser tables to build at start-up,
-tens of microseconds a rule). A file is split into rules before parsing, so one run reports an
-error in every broken rule, not just the first one of the file. The grammar:
+tens of microseconds a rule). A file with a syntax error is parsed again split into rules, so
+one run reports an error in every broken rule, not just the first one of the file. The grammar:
 
     start      := rule*
     rule       := [header] WHEN condition THEN action ([","] action)* [MESSAGE string]
@@ -31,6 +31,7 @@ import difflib
 import hashlib
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from pathlib import PurePosixPath
 from typing import Any, NoReturn
 
@@ -107,17 +108,33 @@ def parse_policy(text: str, path: str) -> tuple[list[ast.Rule], list[Diagnostic]
     """All rules of one policy file and every syntax error in it."""
     if len(text.encode("utf-8", errors="ignore")) > MAX_POLICY_BYTES:
         return [], [_error(Location(path, 1, 1), "P102", "policy file is larger than 1 MiB")]
+    stem = PurePosixPath(path).stem
+    with paused_gc():
+        # A file without errors parses in one piece (lexed once); a file with an error
+        # is parsed again rule by rule, so that every broken rule is reported.
+        rules = _parse_whole(text, path, stem)
+        return (rules, []) if rules is not None else _parse_chunks(text, path, stem)
+
+
+def _parse_whole(text: str, path: str, stem: str) -> list[ast.Rule] | None:
+    """The rules of a file without a syntax error; None if it has one."""
+    try:
+        return _Parser(text, path, 0, stem).rules()
+    except (_SyntaxProblem, _TooDeep):
+        return None
+
+
+def _parse_chunks(text: str, path: str, stem: str) -> tuple[list[ast.Rule], list[Diagnostic]]:
+    """Every rule of a file and an error for every broken one: each rule's lines apart."""
     rules: list[ast.Rule] = []
     problems: list[Diagnostic] = []
-    stem = PurePosixPath(path).stem
     digests: dict[str, str] = {}  # short id of an unnamed rule -> its text's whole digest
-    with paused_gc():
-        for offset, chunk in _chunks(text):
-            parser = _Parser(chunk, path, offset, stem, digests)
-            try:
-                rules.extend(parser.rules())
-            except (_SyntaxProblem, _TooDeep) as exc:
-                problems.append(parser.diagnostic(exc))
+    for offset, chunk in _chunks(text):
+        parser = _Parser(chunk, path, offset, stem, digests)
+        try:
+            rules.extend(parser.rules())
+        except (_SyntaxProblem, _TooDeep) as exc:
+            problems.append(parser.diagnostic(exc))
     return rules, problems
 
 
@@ -138,7 +155,8 @@ _WHEN = re.compile(r"\bWHEN\b")
 
 def _chunks(text: str) -> list[tuple[int, str]]:
     """Split a file at the lines where rules start: (line offset, text) pairs."""
-    lines = text.splitlines(keepends=True)
+    lines = text.split("\n")  # lines end at "\n" only, as they do in locations
+    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
     chunks: list[tuple[int, list[str]]] = [(0, [])]
     in_comment = False
     seen_when = False
@@ -155,7 +173,8 @@ def _chunks(text: str) -> list[tuple[int, str]]:
             seen_when = False
         chunks[-1][1].append(line)
         seen_when = seen_when or ("WHEN" in visible and _WHEN.search(visible) is not None)
-    return [(offset, "".join(body)) for offset, body in chunks if "".join(body).strip()]
+    return [(offset, "".join(body)) for offset, body in chunks
+            if "".join(body).strip(" \t\f\r\n")]  # the whitespace the lexer skips
 
 
 def _visible(line: str, in_comment: bool) -> tuple[str, bool]:
@@ -184,9 +203,62 @@ def _error(location: Location, code: str, message: str) -> Diagnostic:
 
 # ---- the lexer -----------------------------------------------------------------------------
 
+# The same tokens as _TOKEN (a rule id glued to its RULE), for `findall`: (skip, token) pairs,
+# the last one (what follows the last token, "") ending at the end of the text.
+_ALL_TOKENS = re.compile(
+    rf"(?>({_SPACE}))(RULE(?![A-Za-z0-9_])(?>{_SPACE})[A-Za-z0-9][A-Za-z0-9_.:\-]*"
+    r"""|[A-Za-z_][A-Za-z0-9_]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'"""
+    r"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|==|!=|<=|>=|<|>"
+    r"|/(?![/*])(?:[^/\\\n]|\\.)+/[imsx]*|[()\[\]{},.:]|\Z)")
+_RULE_ID_END = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]*\Z")
+_FIXED_KIND = {**{word: word for word in KEYWORDS}, **{word: word for word in _LITERAL_WORDS},
+               **{op: "COMPARE" for op in ("==", "!=", "<=", ">=", "<", ">")},
+               **{char: char for char in "()[]{},.:"}}
+_SPACE_START = frozenset(" \t\f\r\n/#")  # what follows RULE in "RULE <id>"
+_FIRST_KIND = {**{char: "STRING" for char in "\"'"}, **{char: "NUMBER" for char in "-0123456789"},
+               "/": "REGEX"}
+
+
 def _lex(text: str) -> tuple[list[str], list[str], list[int], list[int]]:
     """Kinds, texts, start and end offsets of every token; an ERROR token where no token
     fits (the parser reports it when it gets there), then $END."""
+    return _lex_whole(text) or _lex_each(text)
+
+
+def _lex_whole(text: str) -> tuple[list[str], list[str], list[int], list[int]] | None:
+    """`_lex` in one `findall` (half the time), or None when a character fits no token:
+    `findall` skips it, so the matches do not add up to the text, and `_lex_each` says
+    where."""
+    pairs = _ALL_TOKENS.findall(text)
+    ends = list(accumulate([len(skip) + len(token) for skip, token in pairs]))
+    size = len(text)
+    if not ends or ends[-1] != size:
+        return None
+    while pairs and not pairs[-1][1]:  # what follows the last token (up to twice)
+        pairs.pop()
+        ends.pop()
+    values = [token for _, token in pairs]
+    starts = [end - len(token) for end, token in zip(ends, values, strict=True)]
+    fixed, first = _FIXED_KIND.get, _FIRST_KIND.get
+    kinds = [fixed(token) or first(token[0], "NAME") for token in values]
+    if "RULE" in text:
+        glued = [i for i, token in enumerate(values)
+                 if token[4:5] in _SPACE_START and token.startswith("RULE")]
+        for i in reversed(glued):  # "RULE <id>" -> RULE, RULE_ID
+            rule_id = _RULE_ID_END.search(values[i], 4).group()  # type: ignore[union-attr]
+            kinds[i:i + 1] = ["RULE", "RULE_ID"]
+            values[i:i + 1] = ["RULE", rule_id]
+            starts[i:i + 1] = [starts[i], ends[i] - len(rule_id)]
+            ends[i:i + 1] = [starts[i] + 4, ends[i]]
+    kinds.append("$END")
+    values.append("")
+    starts.append(size)
+    ends.append(size)
+    return kinds, values, starts, ends
+
+
+def _lex_each(text: str) -> tuple[list[str], list[str], list[int], list[int]]:
+    """`_lex` one match at a time, stopping at the first character that fits no token."""
     kinds: list[str] = []
     values: list[str] = []
     starts: list[int] = []
@@ -273,7 +345,11 @@ class _Parser:
         # starts (after an action, the message lists what may follow the action).
         self.expected: list[str] = []
         self.cut: tuple[int, int] = (-1, 0)
-        self.lines = [0, *(m.end() for m in re.finditer("\n", chunk))]
+        self.lines = [0]  # where each line starts
+        newline = chunk.find("\n")
+        while newline >= 0:
+            self.lines.append(newline + 1)
+            newline = chunk.find("\n", newline + 1)
         self.inner: dict[int, tuple[int, int]] = {}  # bracketed condition -> its own span
 
     # -- helpers
