@@ -102,3 +102,14 @@ def test_methods_a_record_defines_itself_are_kept() -> None:
     assert Name("Core1") == Name("CORE1")
     assert len({Name("Core1"), Name("core1")}) == 1
     assert repr(Name("x")) == "<x>"
+
+
+def test_a_record_that_defines_only_equality_still_hashes_by_its_fields() -> None:
+    @record
+    class Port:
+        number: int
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, Port) and self.number == other.number
+
+    assert len({Port(1), Port(1), Port(2)}) == 2

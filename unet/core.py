@@ -81,14 +81,14 @@ def _value_methods(cls: type[_T], order: bool) -> type[_T]:
         inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in shown)
         return f"{self.__class__.__qualname__}({inner})"
 
-    methods: dict[str, Callable[..., Any]] = {"__eq__": __eq__, "__repr__": __repr__}
-    body = cls.__dict__
-    if "__hash__" not in body or (body["__hash__"] is None and "__eq__" in body):
-        methods["__hash__"] = __hash__
+    methods: dict[str, Callable[..., Any]] = {"__eq__": __eq__, "__hash__": __hash__,
+                                              "__repr__": __repr__}
     if order:
         methods.update(_orderings(compared))
+    body = cls.__dict__
     for name, method in methods.items():
-        if name not in body or (name == "__hash__" and body[name] is None):
+        # `__hash__ = None` is what a body that defines `__eq__` gets, not a choice
+        if name not in body or (name == "__hash__" and body[name] is None and "__eq__" in body):
             method.__qualname__ = f"{cls.__qualname__}.{name}"
             setattr(cls, name, method)
     return cls
