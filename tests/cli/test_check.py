@@ -57,10 +57,13 @@ def test_devices_and_where_select(repo) -> None:
 
 
 def test_policy_errors_stop_the_run_with_exit_2(make_repo) -> None:
-    root = make_repo({"policies/bad.unet": "WHEN node.role = 1 THEN ASSERT true\n"})
+    root = make_repo({"policies/bad.unet": "WHEN node.role = 1 THEN ASSERT true\n",
+                      "policies/good.unet": POLICY})
     result = check(root)
     assert result.exit_code == 2
     assert result.stdout.startswith("policies/bad.unet:1:16: P101 error: '=' is not a comparison")
+    # No rule was tried, so none is said to have matched no device.
+    assert "matched no device" not in result.stderr
 
 
 def test_reports_in_several_formats_in_one_run(repo, tmp_path) -> None:

@@ -46,3 +46,18 @@ def test_merged_shards_keep_w103_exactly_as_the_unsharded_run(make_repo, tmp_pat
         assert "W103" not in [d["code"] for d in shard["diagnostics"]]
         assert shard["coverage"]["unused_waivers"]
     assert "unused_waivers" not in json.loads(whole["json"][1])["coverage"]
+
+
+def test_a_shard_without_devices_leaves_unmatched_rules_as_the_unsharded_run(
+        make_repo, tmp_path) -> None:
+    idle = 'RULE idle WHEN node.role == "none" THEN ASSERT node.name IS NOT NULL\n'
+    root = make_repo({**FILES, "policies/idle.unet": idle})
+    whole = json.loads(unet(root, "check", "--format", "json")[1])
+    assert whole["coverage"]["unmatched_rules"] == ["idle"]
+    files = []
+    for k in range(1, 9):  # 8 shards for 4 devices: some check none
+        files.append(tmp_path / f"shard-{k}.json")
+        files[-1].write_text(unet(root, "check", "--shard", f"{k}/8", "--format", "json")[1])
+    assert any(not json.loads(f.read_text())["evaluated"] for f in files)
+    merged = json.loads(unet(root, "report", "merge", *map(str, files), "--format", "json")[1])
+    assert merged["coverage"] == whole["coverage"]

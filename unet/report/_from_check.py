@@ -47,5 +47,9 @@ def outcome_report(outcome: CheckOutcome, *, show_existing: bool = False) -> Rep
 
 
 def _unmatched_rules(outcome: CheckOutcome) -> list[str]:
+    """Rules no checked device matched; none when no device was checked (a policy error
+    stops the run before any is), since then no rule was tried."""
+    if not outcome.evaluated:
+        return []
     matched = {rule for ids in outcome.evaluated.values() for rule in ids}
     return [r.id for r in outcome.rules if r.id not in matched]

@@ -16,7 +16,7 @@ def merge_reports(reports: Sequence[Report]) -> Report:
 
     Findings and evaluations are disjoint across shards and simply joined; problems
     with the data or policies are reported by every shard and kept once; a rule
-    matched no device only if it matched none in every shard.
+    matched no device only if it matched none in every shard that checked a device.
     """
     if not reports:
         raise ValueError("nothing to merge")
@@ -28,8 +28,10 @@ def merge_reports(reports: Sequence[Report]) -> Report:
     diagnostics = {(d.location, d.code, d.message): d for r in reports for d in r.diagnostics}
     for unused in _unused_everywhere(reports):
         diagnostics[(unused.location, unused.code, unused.message)] = unused
+    # A shard that checked no device tried no rule, so it says nothing about them.
+    tried = [r for r in reports if r.evaluated]
     unmatched = set.intersection(*(set(r.coverage.get("unmatched_rules", ())) | (
-        set(rules) - {rule.id for rule in r.rules}) for r in reports))
+        set(rules) - {rule.id for rule in r.rules}) for r in tried)) if tried else set()
     matched_devices = sum(r.coverage.get("devices", 0) for r in reports)
     return Report(
         command=reports[0].command,
