@@ -112,3 +112,13 @@ def test_conditions_on_the_intended_configuration(make_repo) -> None:
     # r2 is access: its intended config lacks the line until a later rule SETs the role;
     # the finding points at where its templates are chosen.
     assert findings == [("ssh2", "r2", "groups/ios.yaml", 4)]
+
+
+def test_policy_warnings_are_reported_by_check_as_by_policy_validate(make_repo) -> None:
+    constant = 'RULE said WHEN true THEN ASSERT "Device is properly configured"\n'
+    root = make_repo({"policies/base.unet": constant})
+    for _ in range(2):  # cold, then from the index
+        result = check(root)
+        assert result.exit_code == 0
+        assert result.stdout.startswith("policies/base.unet:1:33: P216 warning: ASSERT \"Device")
+        assert "1 warning" in result.stderr
