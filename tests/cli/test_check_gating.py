@@ -4,6 +4,7 @@ in real git: new findings only (`--new-since`), pending deploys, template errors
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -176,6 +177,30 @@ def test_a_rule_on_intended_is_not_evaluated_when_templates_fail(net: Path) -> N
         "rule 'intended-hostname' not evaluated on 5 devices (ber1-rtr-01, ber1-sw-01, "
         "hq-acc-01 and 2 more): their intended configurations cannot be rendered "
         "(templates/ios/base.j2:10:13: T103)"]
+    why = "its intended configuration cannot be rendered (templates/ios/base.j2:10:13: T103)"
+    assert document["not_evaluated"] == {
+        name: {"intended-hostname": why} for name in
+        ("ber1-rtr-01", "ber1-sw-01", "hq-acc-01", "hq-acc-02", "hq-acc-03")}
+
+
+def test_junit_shows_a_rule_not_evaluated_as_skipped_not_passed(net: Path,
+                                                               tmp_path: Path) -> None:
+    (net / "policies/intended.unet").write_text(
+        'RULE intended-hostname WHEN node.platform == "ios"\n'
+        'THEN ASSERT intended HAS "hostname .*"\n', encoding="utf-8")
+    edit(net, "templates/ios/base.j2", "hostname {{ name }}", "hostname {{ vars.hostnme }}")
+    for run in ("cold", "warm"):
+        report = tmp_path / f"{run}.xml"
+        assert unet(net, "check", "--report", f"junit={report}").exit_code == 2
+        root = ET.fromstring(report.read_bytes())
+        [case] = [c for c in root.iter("testcase")
+                  if c.get("classname") == "hq-acc-01"
+                  and c.get("name", "").startswith("intended-hostname")]
+        [skipped] = case
+        assert skipped.tag == "skipped", run
+        assert skipped.get("message") == (
+            "not evaluated: its intended configuration cannot be rendered "
+            "(templates/ios/base.j2:10:13: T103)")
 
 
 def test_warm_validate_is_answered_from_the_index(net: Path) -> None:

@@ -32,7 +32,7 @@ def test_validate_document_keeps_todays_keys() -> None:
 def test_check_document_has_findings_rules_evaluated_and_coverage() -> None:
     doc = document(check_report(diagnostics=[WAIVER_WARNING]))
     assert list(doc) == ["version", "command", "diagnostics", "findings", "rules", "evaluated",
-                         "coverage", "summary"]
+                         "not_evaluated", "coverage", "summary"]
     assert [(f["path"], f["device"]) for f in doc["findings"]] == [
         ("devices/dc1/leaf01.yaml", "leaf01"), ("devices/dc1/leaf02.yaml", "leaf02"),
         ("devices/dc1/spine01.yaml", "spine01"), ("groups/dc1.yaml", "leaf02")]
@@ -58,8 +58,9 @@ def test_finding_without_policy_location_has_null_policy() -> None:
 
 
 @pytest.mark.parametrize("report", [
-    check_report(diagnostics=[WAIVER_WARNING]), validate_report(), Report("check", coverage={"devices": 0})],
-    ids=["check", "validate", "empty-check"])
+    check_report(diagnostics=[WAIVER_WARNING]), validate_report(), Report("check", coverage={"devices": 0}),
+    Report("check", evaluated={"r1": ["A"]}, not_evaluated={"r1": {"A": "its intended ..."}})],
+    ids=["check", "validate", "empty-check", "not-evaluated"])
 def test_round_trip_rebuilds_the_report(report: Report) -> None:
     report.findings.sort(key=lambda f: f.sort_key)  # the document lists them sorted
     rebuilt = from_json(document(report))

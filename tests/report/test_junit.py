@@ -59,6 +59,17 @@ def test_finding_for_a_rule_not_in_evaluated_still_gets_a_testcase() -> None:
     assert root.get("failures") == "1"
 
 
+def test_a_rule_not_evaluated_on_a_device_is_skipped_there_not_passed() -> None:
+    report = Report("check", evaluated={"r1": ["A", "B"], "r2": ["A"]},
+                    not_evaluated={"r1": {"A": "its intended configuration cannot be rendered"}})
+    root = junit(report)
+    [skipped] = case(root, "r1", "A")
+    assert skipped.tag == "skipped"
+    assert skipped.get("message") == "not evaluated: its intended configuration cannot be rendered"
+    assert len(case(root, "r1", "B")) == 0 and len(case(root, "r2", "A")) == 0
+    assert root.get("skipped") == "1" and root.get("tests") == "3"
+
+
 def test_diagnostics_are_errors_in_the_unet_suite() -> None:
     root = junit(validate_report())
     [suite] = root

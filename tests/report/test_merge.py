@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from tests.index.test_check import FILES
 from unet.cli import cli
+from unet.report import Report, merge_reports
 
 WAIVERS = """waivers:
   - rule: roles
@@ -61,3 +62,11 @@ def test_a_shard_without_devices_leaves_unmatched_rules_as_the_unsharded_run(
     assert any(not json.loads(f.read_text())["evaluated"] for f in files)
     merged = json.loads(unet(root, "report", "merge", *map(str, files), "--format", "json")[1])
     assert merged["coverage"] == whole["coverage"]
+
+
+def test_merged_shards_keep_the_rules_each_could_not_evaluate() -> None:
+    why = "its intended configuration cannot be rendered (templates/ios/base.j2:10:13: T103)"
+    one = Report("check", evaluated={"r1": ["A"]}, not_evaluated={"r1": {"A": why}})
+    two = Report("check", evaluated={"r2": ["A"]}, not_evaluated={"r2": {"A": why}})
+    merged = merge_reports([two, one])
+    assert merged.not_evaluated == {"r1": {"A": why}, "r2": {"A": why}}

@@ -19,7 +19,7 @@ from unet.index._documents import (
     encode_diagnostic,
     readable_blob,
 )
-from unet.index._gate import Gate, Renders, collapse
+from unet.index._gate import Gate, Renders, collapse, not_evaluated
 from unet.index._options import CheckOptions, IntendedFactory
 from unet.index._outcome import CheckOutcome, RuleInfo, decode_findings, encode_findings
 from unet.index._parallel import available_jobs, run_parallel
@@ -117,6 +117,8 @@ def _evaluate(index: Index | None, snapshot: Snapshot, inventory: Inventory,
         device_findings, evaluated, device_problems = results[device.name]
         findings += device_findings
         outcome.evaluated[device.name] = evaluated
+        if skipped := not_evaluated(device_problems):
+            outcome.not_evaluated[device.name] = skipped
         problems += device_problems
     findings, notes = _waive(snapshot, inventory, policies, source, findings, options, links)
     outcome.findings = sorted(findings, key=lambda f: f.sort_key)

@@ -37,7 +37,7 @@ from unet.paths import cache_dir
 __all__ = ["SCHEMA_VERSION", "Index", "IndexDamaged", "index_path", "open_index",
            "transaction"]
 
-SCHEMA_VERSION = 4  # 4: file diagnostics from unet's own schemas
+SCHEMA_VERSION = 5  # 4: file diagnostics from unet's own schemas; 5: rules not evaluated
 BUSY_TIMEOUT_MS = 60_000
 DIGEST_BYTES = 16
 KEEP_BROKEN = 1  # damaged databases kept aside for a bug report

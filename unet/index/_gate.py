@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from unet.source import Snapshot
     from unet.templates import RenderResult, TemplateSet
 
-__all__ = ["NOT_EVALUATED", "PENDING", "Gate", "Renders", "collapse", "reads",
-           "template_problems"]
+__all__ = ["NOT_EVALUATED", "PENDING", "Gate", "Renders", "collapse", "not_evaluated",
+           "reads", "template_problems"]
 
 NOT_EVALUATED = "P310"
 PENDING = "the intended configuration already satisfies this rule; it is waiting for a deploy"
@@ -156,6 +156,14 @@ def collapse(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
         out.append(Diagnostic(first.location, first.code, first.severity,
                               f"devices {named}{more}{where}: {text}", related[:_NAMED + 1]))
     return sorted(out, key=lambda d: d.sort_key)
+
+
+def not_evaluated(problems: Iterable[Diagnostic]) -> dict[str, str]:
+    """rule id -> why, for the rules one device's P310s (before `collapse`) say were not
+    evaluated on it: the reports show those as skipped, not passed."""
+    found = (_SKIPPED.fullmatch(d.message) for d in problems if d.code == NOT_EVALUATED)
+    return {m["rule"]: f"its intended configuration cannot be rendered ({m['why']})"
+            for m in found if m is not None}
 
 
 def _collapse_skipped(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

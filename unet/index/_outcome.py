@@ -25,6 +25,8 @@ class CheckOutcome:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     rules: list[RuleInfo] = field(default_factory=list)
     evaluated: dict[str, list[str]] = field(default_factory=dict)
+    # device -> rule id -> why: rules whose WHEN matched but that were not evaluated (P310).
+    not_evaluated: dict[str, dict[str, str]] = field(default_factory=dict)
     devices: list[str] = field(default_factory=list)
     # how the run was answered: devices evaluated / reused, files parsed / reused, warm
     stats: dict[str, int] = field(default_factory=dict)
@@ -47,15 +49,16 @@ class CheckOutcome:
             [encode_diagnostic(d, "") for d in self.diagnostics],
             [(r.id, int(r.severity), r.title, _loc(r.location)) for r in self.rules],
             self.evaluated, self.devices,
-            None if unused is None else [encode_diagnostic(d, "") for d in unused]))
+            None if unused is None else [encode_diagnostic(d, "") for d in unused],
+            self.not_evaluated))
 
     @classmethod
     def decode(cls, body: bytes) -> CheckOutcome:
         """The stored outcome; ValueError (or EOFError, TypeError) when it is not one."""
-        findings, diagnostics, rules, evaluated, devices, unused = marshal.loads(body)
+        findings, diagnostics, rules, evaluated, devices, unused, skipped = marshal.loads(body)
         return cls(decode_findings(findings), [decode_diagnostic(d, "") for d in diagnostics],
                    [RuleInfo(i, Severity(s), t, Location(*loc)) for i, s, t, loc in rules],
-                   evaluated, devices, unused_waivers=None if unused is None else
+                   evaluated, skipped, devices, unused_waivers=None if unused is None else
                    [decode_diagnostic(d, "") for d in unused])
 
 

@@ -30,6 +30,7 @@ def outcome_report(outcome: CheckOutcome, *, show_existing: bool = False) -> Rep
         baseline=baseline,
         rules=[RuleSummary(r.id, r.severity, r.title, r.location) for r in outcome.rules],
         evaluated=dict(sorted(outcome.evaluated.items())),
+        not_evaluated=dict(sorted(outcome.not_evaluated.items())),
         coverage={
             "devices": len(outcome.devices),
             "rules": len(outcome.rules),

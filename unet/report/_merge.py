@@ -40,6 +40,7 @@ def merge_reports(reports: Sequence[Report]) -> Report:
         findings=list(by_location([f for r in reports for f in r.findings])),
         rules=list(rules.values()),
         evaluated=dict(sorted(evaluated.items())),
+        not_evaluated=dict(sorted((d, why) for r in reports for d, why in r.not_evaluated.items())),
         coverage={
             "devices": matched_devices,
             "rules": len(rules),

@@ -52,6 +52,8 @@ class Report:
     rules: list[RuleSummary] = field(default_factory=list)
     # device -> ids of the rules whose WHEN matched it, in evaluation order (JUnit testcases).
     evaluated: dict[str, list[str]] = field(default_factory=dict)
+    # device -> rule id -> why it has no verdict there (P310): skipped, not passed.
+    not_evaluated: dict[str, dict[str, str]] = field(default_factory=dict)
     # devices, rules, checks, unmatched_devices (names), unmatched_rules (ids).
     coverage: dict[str, Any] = field(default_factory=dict)
     # Show the source line under every diagnostic even off a terminal (`policy validate`).

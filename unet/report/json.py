@@ -17,6 +17,8 @@ Reports of commands that evaluate policies (check) add, between `diagnostics` an
   pending (why it waits for a deploy, or null), baseline ("new", "unchanged" or null).
 - `rules[]`: id, severity, title, path, line, col, description.
 - `evaluated`: {device: [rule ids whose WHEN matched it]}.
+- `not_evaluated`: {device: {rule id: why}}, the rules of `evaluated` that have no
+  verdict on the device (P310: its intended configuration cannot be rendered).
 - `coverage`: devices, rules, checks, unmatched_devices[], unmatched_rules[]; a shard
   (`--shard K/N`) adds unused_waivers[] (diagnostics: the W103 of waivers that suppressed
   nothing in it), from which `unet report merge` reports those unused in every shard.
@@ -99,6 +101,7 @@ def to_json(report: Report) -> dict[str, Any]:
         document["findings"] = [finding_to_dict(f) for f in by_location(report.findings)]
         document["rules"] = [_rule_to_dict(r) for r in report.rules]
         document["evaluated"] = {d: list(ids) for d, ids in report.evaluated.items()}
+        document["not_evaluated"] = {d: dict(why) for d, why in report.not_evaluated.items()}
         document["coverage"] = dict(report.coverage)
         summary["findings"] = _by_severity(report.finding_counts)
         summary["waived"] = report.waived
@@ -168,6 +171,8 @@ def from_json(document: dict[str, Any]) -> Report:
             findings=[_finding(f) for f in document.get("findings", [])],
             rules=[_rule(r) for r in document.get("rules", [])],
             evaluated={d: list(ids) for d, ids in document.get("evaluated", {}).items()},
+            not_evaluated={d: {str(r): str(w) for r, w in why.items()}
+                           for d, why in document.get("not_evaluated", {}).items()},
             coverage=dict(document.get("coverage", {})),
             baseline=baseline,
         )

@@ -1,7 +1,9 @@
 """JUnit XML for CI test dashboards: one testsuite per device, one testcase per rule checked.
 
 A testcase fails once per finding not waived, is skipped when all its findings are
-waived, and passes (empty) otherwise, so dashboards show pass rates. Diagnostics go into
+waived or when the rule could not be evaluated on the device (P310: its intended
+configuration cannot be rendered), and passes (empty) otherwise, so dashboards show
+pass rates. Diagnostics go into
 a `unet` testsuite. `classname` + `name` are unique: GitLab drops duplicates.
 """
 
@@ -58,7 +60,7 @@ def _device_suite(device: str, cases: dict[str, list[Finding]], report: Report) 
         name = f"{rule_id}: {rule.title}" if rule and rule.title else rule_id
         where = findings[0].location if findings else rule.location if rule else None
         case = _testcase(suite, device, name, where)
-        _outcome(case, findings)
+        _outcome(case, findings, report.not_evaluated.get(device, {}).get(rule_id))
     return suite
 
 
@@ -72,7 +74,10 @@ def _testcase(suite: ET.Element, classname: str, name: str,
     return case
 
 
-def _outcome(case: ET.Element, findings: list[Finding]) -> None:
+def _outcome(case: ET.Element, findings: list[Finding], not_evaluated: str | None) -> None:
+    if not_evaluated is not None and not findings:
+        ET.SubElement(case, "skipped", message=f"not evaluated: {not_evaluated}")
+        return
     failing = [f for f in findings if f.waived is None]
     for finding in failing:
         failure = ET.SubElement(case, "failure", type=finding.rule,
