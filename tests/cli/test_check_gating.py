@@ -91,6 +91,33 @@ def test_a_fix_is_reported_fixed_and_an_unrelated_commit_passes(net: Path) -> No
     assert "nothing new since HEAD~1; 3 existing" in unrelated.stderr
 
 
+
+def test_merged_shards_against_a_baseline_give_the_unsharded_report(net: Path,
+                                                                    tmp_path: Path) -> None:
+    edit(net, ACC02, "serial: FOC2118W1AB\n", "")  # one new finding
+    edit(net, "configs/ber1-rtr-01.cfg", "snmp-server community public RO\n", "")  # one fixed
+    commit(net, "hq-acc-02: serial unknown; ber1-rtr-01: no public community")
+    args = ("check", "--new-since", "HEAD~1", "--format", "json")
+    whole = unet(net, *args)
+    shards = []
+    for k in (1, 2, 3):
+        shards.append(tmp_path / f"shard-{k}.json")
+        shards[-1].write_text(unet(net, *args, "--shard", f"{k}/3").stdout, encoding="utf-8")
+    for fmt in ("json", "text"):
+        merged = unet(net, "report", "merge", *map(str, shards), "--format", fmt)
+        alone = whole if fmt == "json" else unet(net, *args[:-1], "text")
+        assert (merged.exit_code, merged.stdout, merged.stderr) == \
+            (alone.exit_code, alone.stdout, alone.stderr)
+    document = json.loads(whole.stdout)["baseline"]
+    assert (document["new"], document["existing"], len(document["fixed"])) == (1, 2, 1)
+
+    plain = tmp_path / "plain.json"
+    plain.write_text(unet(net, "check", "--format", "json").stdout, encoding="utf-8")
+    mixed = unet(net, "report", "merge", str(shards[0]), str(plain))
+    assert mixed.exit_code == 2
+    assert "cannot merge shards checked against different baselines: HEAD~1 (" in mixed.stderr
+
+
 def test_the_baseline_setting_and_its_guard(net: Path) -> None:
     edit(net, "unet.yaml", "name: example-network\n", "name: example-network\nbaseline: main\n")
     commit(net, "baseline")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from unet.core import Diagnostic
-from unet.report._model import Report
+from unet.report._model import Baseline, Report
 from unet.report._sort import by_location
 
 __all__ = ["merge_reports"]
@@ -17,6 +17,8 @@ def merge_reports(reports: Sequence[Report]) -> Report:
     Findings and evaluations are disjoint across shards and simply joined; problems
     with the data or policies are reported by every shard and kept once; a rule
     matched no device only if it matched none in every shard that checked a device.
+    Shards checked against a baseline (`--new-since`) must share it: their existing
+    findings are added up and their fixed ones joined.
     """
     if not reports:
         raise ValueError("nothing to merge")
@@ -33,6 +35,7 @@ def merge_reports(reports: Sequence[Report]) -> Report:
     unmatched = set.intersection(*(set(r.coverage.get("unmatched_rules", ())) | (
         set(rules) - {rule.id for rule in r.rules}) for r in tried)) if tried else set()
     matched_devices = sum(r.coverage.get("devices", 0) for r in reports)
+    baseline = _merged_baseline(reports)
     return Report(
         command=reports[0].command,
         diagnostics=sorted(diagnostics.values(), key=lambda d: d.sort_key),
@@ -49,7 +52,21 @@ def merge_reports(reports: Sequence[Report]) -> Report:
                                         for d in r.coverage.get("unmatched_devices", ())),
             "unmatched_rules": [rule for rule in rules if rule in unmatched],
         },
+        baseline=baseline,
     )
+
+
+def _merged_baseline(reports: Sequence[Report]) -> Baseline | None:
+    bases = [r.baseline for r in reports if r.baseline is not None]
+    if not bases:
+        return None
+    compared = sorted({f"{b.ref} ({b.commit[:12]})" for b in bases})
+    if len(bases) < len(reports) or len(compared) > 1:
+        found = ", ".join(compared) + (" and none" if len(bases) < len(reports) else "")
+        raise ValueError(f"cannot merge shards checked against different baselines: {found}")
+    return Baseline(bases[0].ref, bases[0].commit, sum(b.existing for b in bases),
+                    list(by_location([f for b in bases for f in b.fixed])),
+                    any(b.shows_existing for b in bases))
 
 
 def _unused_everywhere(reports: Sequence[Report]) -> list[Diagnostic]:
