@@ -65,10 +65,17 @@ def test_every_original_construct_parses() -> None:
          "p.unet:1:29: P101 error: the rule ends too early: expected '(', '[', '{', ALL, ANY, NONE, ..."),
         ("RULE a WHEN node.a & node.b THEN ASSERT true",
          "p.unet:1:20: P101 error: '&' is not an operator; use AND"),
+        ('RULE a WHEN true THEN ASSERT node.name == "ab\\u12"',
+         "p.unet:1:46: P101 error: \\u takes four hex digits (\\u00e9 is é)"),
+        ('RULE a WHEN true THEN ASSERT node.name == "x" MESSAGE "\\uDFFF"',
+         "p.unet:1:56: P101 error: \\uDFFF is half of a surrogate pair, not a character; "
+         "write the character itself or both halves"),
+        ("RULE a WHEN true THEN ASSERT node.vars.asn < 1" + "0" * 5000,
+         "p.unet:1:46: P101 error: a number of 5001 digits; no value has more than 64"),
     ],
     ids=["single-equals", "missing-then", "no-then", "unclosed-string", "unclosed-regex",
          "unknown-operator", "lowercase-keyword", "misspelt-keyword", "bad-severity", "stray-token",
-         "truncated", "ampersand"],
+         "truncated", "ampersand", "short-unicode-escape", "lone-surrogate", "huge-number"],
 )
 def test_syntax_errors(source: str, expected: str) -> None:
     _, problems = parse_policy(source, "p.unet")
@@ -178,3 +185,12 @@ def test_a_file_of_control_characters_is_an_error() -> None:
     # Python calls "\x1f" white space; the policy language does not.
     _, problems = parse_policy("\n\x1f\n", "policies/p.rules")
     assert [(p.code, p.location.line, p.location.col) for p in problems] == [("P101", 2, 1)]
+
+
+def test_escapes_that_make_characters_and_a_byte_order_mark() -> None:
+    rules, problems = parse_policy('\ufeffRULE a "\\ud83d\\ude00 \\u00e9" WHEN true '
+                                   'THEN ASSERT node.name != "x"', "p.unet")
+    assert problems == [] and rules[0].title == "\U0001f600 é"
+    condition, problems = parse_condition('node.name == "\\ud800"')
+    assert condition is None
+    assert str(problems[0]).startswith("<condition>:1:15: P101 error: \\ud800 is half")

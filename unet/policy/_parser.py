@@ -104,11 +104,26 @@ class _TooDeep(Exception):
         self.what = what
 
 
+class _BadLiteral(Exception):
+    """A token that lexes but is no value: said at `column` characters into the token."""
+
+    def __init__(self, index: int, column: int, message: str) -> None:
+        super().__init__()
+        self.index = index
+        self.column = column
+        self.message = message
+
+
+_PROBLEMS = (_SyntaxProblem, _TooDeep, _BadLiteral)
+MAX_DIGITS = 64  # of an integer literal, as in YAML files (U101): no number has more
+
+
 def parse_policy(text: str, path: str) -> tuple[list[ast.Rule], list[Diagnostic]]:
     """All rules of one policy file and every syntax error in it."""
     if len(text.encode("utf-8", errors="ignore")) > MAX_POLICY_BYTES:
         return [], [_error(Location(path, 1, 1), "P102", "policy file is larger than 1 MiB")]
     stem = PurePosixPath(path).stem
+    text = text.removeprefix("\ufeff")  # a byte-order mark some editors write: not text
     with paused_gc():
         # A file without errors parses in one piece (lexed once); a file with an error
         # is parsed again rule by rule, so that every broken rule is reported.
@@ -120,7 +135,7 @@ def _parse_whole(text: str, path: str, stem: str) -> list[ast.Rule] | None:
     """The rules of a file without a syntax error; None if it has one."""
     try:
         return _Parser(text, path, 0, stem).rules()
-    except (_SyntaxProblem, _TooDeep):
+    except _PROBLEMS:
         return None
 
 
@@ -133,7 +148,7 @@ def _parse_chunks(text: str, path: str, stem: str) -> tuple[list[ast.Rule], list
         parser = _Parser(chunk, path, offset, stem, digests)
         try:
             rules.extend(parser.rules())
-        except (_SyntaxProblem, _TooDeep) as exc:
+        except _PROBLEMS as exc:
             problems.append(parser.diagnostic(exc))
     return rules, problems
 
@@ -144,7 +159,7 @@ def parse_condition(text: str, source: str = "<condition>") -> tuple[ast.Conditi
     parser = _Parser(text, source, 0, source)
     try:
         return parser.lone_condition(), []
-    except (_SyntaxProblem, _TooDeep) as exc:
+    except _PROBLEMS as exc:
         return None, [parser.diagnostic(exc)]
 
 
@@ -309,17 +324,35 @@ _LITERAL_KIND = {"true": "true", "false": "false", "null": "null"}
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "/": "/", "\\": "\\",
             '"': '"', "'": "'"}
-_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)")
+# A surrogate pair first (JSON's way to write a character beyond U+FFFF), then \uXXXX.
+_ESCAPE = re.compile(r"\\(u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+                     r"|u[0-9a-fA-F]{4}|u|.)", re.DOTALL)
+
+
+class _BadEscape(Exception):
+    def __init__(self, position: int, message: str) -> None:
+        super().__init__()
+        self.position = position
+        self.message = message
 
 
 def _unescape(body: str) -> str:
+    """The text of a string literal's body; _BadEscape at a \\u that makes no character."""
     if "\\" not in body:
         return body
 
     def replace(match: re.Match[str]) -> str:
         code = match.group(1)
+        if code == "u":
+            raise _BadEscape(match.start(), "\\u takes four hex digits (\\u00e9 is é)")
         if code.startswith("u"):
-            return chr(int(code[1:], 16))
+            if len(code) > 5:  # a surrogate pair: one character
+                high, low = int(code[1:5], 16), int(code[7:], 16)
+                return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+            if 0xD800 <= (point := int(code[1:], 16)) <= 0xDFFF:
+                raise _BadEscape(match.start(), f"\\{code} is half of a surrogate pair, not a "
+                                 "character; write the character itself or both halves")
+            return chr(point)
         return _ESCAPES.get(code, "\\" + code)
 
     return _ESCAPE.sub(replace, body)
@@ -588,6 +621,9 @@ class _Parser:
             return self._operand_path()
         if kind == "NUMBER":
             self._take()
+            if len(value) > MAX_DIGITS and value.lstrip("-+").isdigit():
+                raise _BadLiteral(first, 0, f"a number of {len(value)} digits; no value has "
+                                  f"more than {MAX_DIGITS}")
             number: float = float(value) if ("." in value or "e" in value or "E" in value) \
                 else int(value)
             return ast.Literal(number, self._at(first)), first, first
@@ -692,12 +728,18 @@ class _Parser:
         return ast.ObjectLit(tuple(pairs), self._at(first)), first, self.i - 1
 
     def _string(self, index: int) -> str:
-        return _unescape(self.values[index][1:-1])
+        try:
+            return _unescape(self.values[index][1:-1])
+        except _BadEscape as exc:
+            raise _BadLiteral(index, exc.position + 1, exc.message) from None
 
     # -- errors
-    def diagnostic(self, exc: _SyntaxProblem | _TooDeep) -> Diagnostic:
+    def diagnostic(self, exc: _SyntaxProblem | _TooDeep | _BadLiteral) -> Diagnostic:
         if isinstance(exc, _TooDeep):
             return _error(self._at(exc.index), "P103", f"{exc.what} more than {MAX_NESTING} deep")
+        if isinstance(exc, _BadLiteral):  # literals are on one line
+            at = self._at(exc.index)
+            return _error(Location(at.path, at.line, at.col + exc.column), "P101", exc.message)
         kind, value = self.kinds[exc.index], self.values[exc.index]
         if kind == "$END":
             line, column = _end_position(self.chunk)
