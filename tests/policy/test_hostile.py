@@ -94,3 +94,17 @@ def test_a_timed_out_regex_gives_the_same_results_warm_and_without_the_index(
 def test_match_expressions_with_nested_quantifiers_are_refused() -> None:
     run = check('RULE evil WHEN running HAS "(a+)+" THEN ASSERT true')
     assert [d.code for d in run.policies.diagnostics] == ["P204"]
+
+
+def test_values_set_into_themselves_are_shown_cut_however_large_or_deep() -> None:
+    doubled = "".join(", SET node.vars.x TO [node.vars.x, node.vars.x]" for _ in range(40))
+    deep = "".join(", SET node.vars.y TO [node.vars.y]" for _ in range(1500))
+    run = check(f'RULE grow WHEN true THEN SET node.vars.x TO "aaaa"{doubled}\n'
+                f"RULE nest WHEN true THEN SET node.vars.y TO 1{deep}\n"
+                'RULE x WHEN node.name == "r1" THEN ASSERT node.vars.x == 1 '
+                'MESSAGE "x is {node.vars.x}"\n'
+                'RULE y WHEN node.name == "r1" THEN ASSERT node.vars.y == 1\n')
+    shown = {f.rule: f.message for f in run.result.findings}
+    assert shown["x"].startswith('x is [[[[') and len(shown["x"]) < 4200
+    assert shown["y"].startswith("expected node.vars.y == 1; node.vars.y is [[[[")
+    assert "...]]]" in shown["y"] and len(shown["y"]) < 200

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from unet.config import Match, MatchError
-from unet.core import Diagnostic, Location, Severity, cut, record
+from unet.core import MAX_MESSAGE, Diagnostic, Location, Severity, cut, record
 from unet.inventory import did_you_mean, dotted_path
 from unet.patterns import PatternError
 from unet.policy import _ast as ast
@@ -40,6 +40,7 @@ from unet.policy._values import (
     EvaluationBudgetExceeded,
     PolicyEvaluationError,
     SafeRegex,
+    show_value,
     truthy,
 )
 from unet.policy._version import Version
@@ -252,9 +253,9 @@ class Compiler:
     def _value_text(get: Value) -> Callable[[Context], str]:
         def show(ctx: Context) -> str:
             value = get(ctx)
-            if isinstance(value, list):
-                return ", ".join(map(str, value))
-            return "null" if value is None else str(value)
+            if isinstance(value, list):  # a list of names or addresses reads as one
+                return ", ".join(_placeholder(item) for item in value[:MAX_MESSAGE])
+            return _placeholder(value)
 
         return show
 
@@ -969,6 +970,15 @@ def _loop_variables(rule: ast.Rule) -> frozenset[str]:
     return frozenset(found)
 
 
+def _placeholder(value: Any) -> str:
+    """A `{...}` of a MESSAGE: a value as its text, a list or mapping as JSON (cut)."""
+    if value is None:
+        return "null"
+    if isinstance(value, dict | list | tuple | int) and not isinstance(value, bool):
+        return show_value(value, MAX_MESSAGE)
+    return cut(str(value))
+
+
 def _witnessed(names: tuple[str, ...]) -> Value:
     def get(ctx: Context) -> Any:
         return _walk(ctx.witness.get(names[0]), names[1:]) if len(names) > 1 else \
@@ -1003,7 +1013,7 @@ def _witness(ctx: Context) -> str:
             value = value["name"]
         elif not isinstance(value, str | int | float | bool):
             value = getattr(value, "text", value)
-        shown.append(f"{variable} = {json.dumps(value, default=str)}")
+        shown.append(f"{variable} = {show_value(value)}")
     return f"; failed for {', '.join(shown)}" if shown else ""
 
 
@@ -1018,9 +1028,7 @@ def _blame(ctx: Context) -> tuple[Location, str, str]:
             return ctx.where(("templates",)), f"{last.path}:{ctx.reason}", detail
         return last, f"{last.path}:{ctx.reason}", detail
     value = _walk(ctx.data, last) if last[:1] != ("links",) else None
-    text = json.dumps(value, default=str)
-    text = text if len(text) <= 120 else text[:117] + "..."
-    shown = "is missing" if value is None else f"is {text}"
+    shown = "is missing" if value is None else f"is {show_value(value)}"
     name = "node." + dotted_path(last)
     detail = f"; {name} {shown}" if last[:1] != ("links",) else ""
     return ctx.where(last), dotted_path(last), detail

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +21,7 @@ from unet.patterns import PatternError, PatternTimeout, compile_pattern
 from unet.policy._version import Version
 
 __all__ = ["OPERATORS", "EvaluationBudgetExceeded", "PolicyEvaluationError", "SafeRegex",
-           "equal", "regex_search", "truthy"]
+           "equal", "regex_search", "show_value", "truthy"]
 
 REGEX_TIMEOUT = 1.0  # seconds for one match
 _FLAGS = {"i": regex.IGNORECASE, "m": regex.MULTILINE, "s": regex.DOTALL, "x": regex.VERBOSE}
@@ -197,3 +198,50 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
 def truthy(value: Any) -> bool:
     """A value used as a condition: true, a non-empty string/list/mapping, a non-zero number."""
     return bool(value) if not isinstance(value, Version) else True
+
+
+_SHOWN_DEPTH = 50  # levels of nesting shown; a value SET into itself can have thousands
+
+
+def show_value(value: Any, limit: int = 120) -> str:
+    """`value` as JSON (non-JSON values as their text), cut to `limit` characters.
+
+    Only what is shown is produced, so a value that `SET x TO [x, x]` has doubled thirty
+    times, or nested a thousand deep, costs no more than a short one."""
+    parts: list[str] = []
+    size = 0
+
+    def emit(text: str) -> bool:  # True once enough is written
+        nonlocal size
+        parts.append(text)
+        size += len(text)
+        return size > limit
+
+    def walk(item: Any, depth: int) -> bool:
+        if isinstance(item, dict | list | tuple):
+            if depth >= _SHOWN_DEPTH:
+                return emit("...")
+            mapping = isinstance(item, dict)
+            if emit("{" if mapping else "["):
+                return True
+            elements: Any = item.items() if isinstance(item, dict) else item
+            for number, element in enumerate(elements):
+                if number and emit(", "):
+                    return True
+                if mapping:
+                    key, element = element
+                    if emit(json.dumps(str(key)[:limit]) + ": "):
+                        return True
+                if walk(element, depth + 1):
+                    return True
+            return emit("}" if mapping else "]")
+        if item is None or isinstance(item, bool | float):
+            return emit(json.dumps(item))
+        if isinstance(item, int):
+            return emit(str(item) if item.bit_length() < 1000 else "a number too large to show")
+        text = item if isinstance(item, str) else str(item)
+        return emit(json.dumps(text[:limit + 1]))
+
+    walk(value, 0)
+    text = "".join(parts)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
