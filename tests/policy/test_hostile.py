@@ -108,3 +108,16 @@ def test_values_set_into_themselves_are_shown_cut_however_large_or_deep() -> Non
     assert shown["x"].startswith('x is [[[[') and len(shown["x"]) < 4200
     assert shown["y"].startswith("expected node.vars.y == 1; node.vars.y is [[[[")
     assert "...]]]" in shown["y"] and len(shown["y"]) < 200
+
+
+def test_text_a_rule_builds_counts_against_its_budget() -> None:
+    # Few elements, each building a megabyte: the steps are few, the work is not.
+    big = "[" + ", ".join(str(i) for i in range(3000)) + "]"
+    grow = 'concat("aaaaaaaa", n)'
+    for _ in range(5):
+        grow = f'replace({grow}, "a", "aaaaaaaaaa")'
+    run = check(f"RULE text WHEN true THEN ASSERT ALL n IN node.vars.big SATISFIES "
+                f"len({grow}) > 5\n",
+                {"devices/r1.yaml": f"name: r1\nplatform: ios\nrole: core\nvars: {{big: {big}}}\n"})
+    assert [(d.code, d.location.line) for d in run.diagnostics] == [("P305", 1)]
+    assert "rule 'text' could not be evaluated on r1" in run.diagnostics[0].message

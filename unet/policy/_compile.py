@@ -52,6 +52,11 @@ __all__ = ["CompiledRule", "Compiler", "Failure"]
 # 500 interfaces against 4,000 lines each, or 2,000 searches of a 15,000-line level; not
 # for cubes of lists.
 MAX_STEPS = 2_000_000
+# A string function's result costs a step per this many characters (and a list, one per
+# 16 elements): building a megabyte string is a millisecond, a thousand elements' worth.
+TEXT_PER_STEP = 1000
+# The functions that build text or lists in proportion to what they are given.
+_BUILDERS = frozenset({"split", "trim", "replace", "concat", "join", "lower", "upper"})
 
 Value = Callable[[Context], Any]
 Test = Callable[[Context], bool]
@@ -607,6 +612,10 @@ class Compiler:
                        f"functions: {', '.join(choices)}")
 
     def _function(self, name: str, node: ast.Call) -> tuple[Value, str]:
+        value, kind = self._plain_function(name, node)
+        return (_charged(value) if name in _BUILDERS else value), kind
+
+    def _plain_function(self, name: str, node: ast.Call) -> tuple[Value, str]:
         if name in FUNCTIONS_TABLE:
             return self._table_function(name, node)
         if len(node.args) != 1:
@@ -817,6 +826,20 @@ def _inherited(parts: tuple[Any, ...]) -> Value:
 def _search_cost(view: ConfigView) -> int:
     """A search reads every line of its level; a line test costs less than an element."""
     return 1 + len(view.root.children) // 16
+
+
+def _charged(get: Value) -> Value:
+    """`get`, whose result is paid for by its size (TEXT_PER_STEP)."""
+    def charged(ctx: Context) -> Any:
+        result = get(ctx)
+        if type(result) is str:
+            if len(result) >= TEXT_PER_STEP:
+                _spend(ctx, len(result) // TEXT_PER_STEP)
+        elif type(result) is list and len(result) >= 16:
+            _spend(ctx, len(result) // 16)
+        return result
+
+    return charged
 
 
 def _spend(ctx: Context, steps: int) -> None:
