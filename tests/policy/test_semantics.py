@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.policy.helpers import matching
+from tests.policy.helpers import check, failing, matching
 
 
 @pytest.mark.parametrize(
@@ -97,3 +97,16 @@ def test_config_conditions(condition: str, devices: list[str]) -> None:
 def test_and_short_circuits() -> None:
     # The regex would be stopped on a long value; AND never gets there.
     assert matching("false AND node.model MATCHES /(a+)+$/") == []
+
+
+def test_has_with_a_null_value_is_false_and_a_non_text_value_is_an_error() -> None:
+    files = {"configs/r1.cfg": "hostname r1\nNone\nTrue\n['a', 'b']\n65001\n"}
+    # null is not searched for as the text "None": HAS is false, NOT HAS is false too.
+    assert failing("running HAS node.vars.nothing", files) == ["r1", "r2"]
+    assert failing("running NOT HAS node.vars.nothing", files) == ["r1", "r2"]
+    assert failing('running HAS concat("ntp server ", node.vars.nothing)', files) == ["r1", "r2"]
+    assert failing("running HAS node.vars.asn", files) == ["r2"]  # a number, as its text
+    run = check("RULE t WHEN true THEN ASSERT running HAS node.vars.ntp_servers\n", files)
+    assert [(d.code, d.message.split(": ", 1)[1]) for d in run.diagnostics] == [
+        ("P301", "a list is no text to look for in a configuration; its other devices and "
+                 "the other rules were checked")] * 2

@@ -364,6 +364,9 @@ class Compiler:
                 ctx.reason = "there is no configuration to look into"
                 return False
             expression = match(ctx)
+            if expression is None:  # as every comparison with null: false, nothing searched
+                ctx.reason = "what to look for is null"
+                return False
             _spend(ctx, _search_cost(view))
             sections = view.sections(expression) if negate else None
             found = bool(sections) if negate else view.has(expression)
@@ -674,23 +677,33 @@ class Compiler:
 
         def call(ctx: Context) -> Any:
             view = _view(target(ctx))
-            if view is None:
+            if view is None or (expression := match(ctx)) is None:
                 return None
             ctx.touched.append(view.location)  # a quantifier over the result blames the config
             _spend(ctx, _search_cost(view))
-            return getattr(view, name)(match(ctx))
+            return getattr(view, name)(expression)
 
         return call, "sections" if name == "sections" else "any"
 
-    def _match_arg(self, node: ast.Expr) -> Callable[[Context], Match]:
+    def _match_arg(self, node: ast.Expr) -> Callable[[Context], Match | None]:
+        """The match expression a value gives: None for null; text, or a number as its
+        text; anything else cannot be looked for (P301)."""
         if isinstance(node, ast.Literal) and isinstance(node.value, str):
             compiled = _match(node.value, node.at)
             return lambda ctx: compiled
         get, _ = self._operand(node)
         cache: dict[str, Match] = {}
 
-        def dynamic(ctx: Context) -> Match:
-            text = str(get(ctx))
+        def dynamic(ctx: Context) -> Match | None:
+            value = get(ctx)
+            if value is None:
+                return None
+            if isinstance(value, bool) or not isinstance(value, str | int | float | Version):
+                kind = "true/false" if isinstance(value, bool) else "a list" if isinstance(
+                    value, list | tuple) else "a mapping" if isinstance(value, dict) else \
+                    f"a {type(value).__name__}"
+                raise PolicyEvaluationError(f"{kind} is no text to look for in a configuration")
+            text = str(value)
             if text not in cache:
                 try:
                     cache[text] = Match.parse(text)
