@@ -70,3 +70,17 @@ def test_all_files_all_errors_at_once() -> None:
     assert [(d.location.path, d.code) for d in policies.diagnostics] == [
         ("policies/a.unet", "P101"), ("policies/a.unet", "P201"), ("policies/b.rules", "P101"),
         ("policies/c.policy", "P104")]
+
+
+def test_an_apply_of_a_template_not_in_the_repository_is_an_error_where_it_is_written() -> None:
+    files = {"templates/ios/base.j2": "hostname {{ name }}\n",
+             "policies/p.unet": 'RULE a WHEN true THEN APPLY "ios/bse.j2"\n'
+                                'RULE b WHEN true THEN APPLY "../../etc/passwd"\n'
+                                'RULE c WHEN true THEN APPLY "ios/base.j2"\n'}
+    policies = load_policies(MemorySnapshot(files))
+    assert [str(d) for d in policies.diagnostics] == [
+        "policies/p.unet:1:23: P209 error: APPLY 'ios/bse.j2': no such template under "
+        "templates/ (did you mean 'ios/base.j2'?)",
+        "policies/p.unet:2:23: P209 error: APPLY '../../etc/passwd': no such template under "
+        "templates/"]
+    assert not policies.ok

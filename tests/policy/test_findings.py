@@ -60,7 +60,7 @@ def test_several_actions_run_in_order_and_set_changes_later_rules() -> None:
         'RULE family WHEN node.model CONTAINS "9300" THEN SET node.vars.family TO "cat9k", '
         'APPLY "ios/c9k.j2"\n'
         'RULE needs-family WHEN node.role == "core" THEN ASSERT node.vars.family == "cat9k" '
-        'ASSERT node.vars.asn == 1\n')
+        'ASSERT node.vars.asn == 1\n', {"templates/ios/c9k.j2": "! catalyst 9000\n"})
     [finding] = run.result.findings
     assert finding.rule == "needs-family" and "node.vars.asn" in finding.message
     outcome = run.result.outcomes["r1"]

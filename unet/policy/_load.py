@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from unet.core import Diagnostic, Location, Severity, paused_gc
+from unet.inventory import did_you_mean
+from unet.policy import _ast as ast
 from unet.policy._compile import CompiledRule, Compiler
 from unet.policy._parser import parse_policy
 from unet.source import Snapshot, SnapshotReadError
@@ -67,9 +69,27 @@ def _load(snapshot: Snapshot) -> PolicySet:
             if compiled is not None:
                 result.rules.append(compiled)
     result.diagnostics.extend(compiler.diagnostics)
+    result.diagnostics.extend(_missing_templates(snapshot, result.rules))
     result.reaches_other_devices = bool(compiler.reach)
     result.diagnostics.sort(key=lambda d: d.sort_key)
     return result
+
+
+_TEMPLATES = "templates/"
+
+
+def _missing_templates(snapshot: Snapshot, rules: list[CompiledRule]) -> list[Diagnostic]:
+    """An APPLY of a template that is not in the repository (P209): said where it is
+    written, not only when a rule reading `intended` happens to render it."""
+    applied = [a for r in rules for a in r.rule.actions if isinstance(a, ast.Apply)]
+    if not applied:
+        return []
+    names = [path.removeprefix(_TEMPLATES) for path in snapshot.files(_TEMPLATES)]
+    known = set(names)
+    return [Diagnostic(a.at, "P209", Severity.ERROR,
+                       f"APPLY {a.template!r}: no such template under templates/"
+                       f"{did_you_mean(a.template, names)}")
+            for a in applied if a.template not in known]
 
 
 def _read(snapshot: Snapshot, path: str, problems: list[Diagnostic]) -> str | None:
