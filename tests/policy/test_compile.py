@@ -43,6 +43,13 @@ def problems(policy: str) -> list[str]:
         ("WHEN derived.os_version == \"1\" THEN ASSERT true", None),
         ("WHEN ANY n IN derived.lldp_neighbors SATISFIES n.neighbour == \"x\" THEN ASSERT true",
          "policies/p.unet:1:48: P201 error: unknown field 'n.neighbour' (did you mean 'n.neighbor'?)"),
+        ('WHEN true THEN ASSERT node.name == "x" MESSAGE "mtu {node.interfaces[\\"Gi1\\"].mtu}"',
+         "policies/p.unet:1:40: P201 error: MESSAGE placeholder {node.interfaces[\"Gi1\"].mtu} is "
+         "not a field: placeholders take dotted names"),
+        ('WHEN true THEN ASSERT node.name == "x" MESSAGE "{len(node.name)}"',
+         "policies/p.unet:1:40: P201 error: MESSAGE placeholder {len(node.name)} is not a field"),
+        ('WHEN true THEN ASSERT node.name == "x" MESSAGE "{node.interfaces.Gi0/0.mtu} {{x}}"',
+         None),
     ],
 )
 def test_compile_errors(policy: str, expected: str | None) -> None:

@@ -240,7 +240,12 @@ class Compiler:
             if piece in ("{{", "}}"):
                 parts.append(piece[0])
             elif piece.startswith("{") and piece.endswith("}"):
-                names = tuple(piece[1:-1].strip().split("."))
+                inner = piece[1:-1].strip()
+                if not inner or _NOT_A_PLACEHOLDER.search(inner):
+                    raise _Unknown(at, "P201", f"MESSAGE placeholder {piece} is not a field: "
+                                   "placeholders take dotted names ({node.name}, {server}); "
+                                   "for an index or a function, SET a variable first")
+                names = tuple(inner.split("."))
                 if names[0] in loop_variables:
                     parts.append(self._value_text(_witnessed(names)))
                     continue
@@ -718,6 +723,9 @@ class Compiler:
 
 # ---- helpers ----------------------------------------------------------------------------
 
+# A placeholder is a dotted path ({node.interfaces.Gi0/0.mtu}); brackets, calls, quotes
+# and operators are expressions, which it is not.
+_NOT_A_PLACEHOLDER = re.compile(r"[\[\]()\"',\s=<>!+*]|^\.|\.$|\.\.")
 _version_of = memoized(Version.of)  # version(node.os_version) >= "...": the same few strings
 _VERSION_LIKE = re.compile(r"\d+(\.\d+)+[\w().-]*")
 _VERSION_START = re.compile(r"v?\d")
