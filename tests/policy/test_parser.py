@@ -120,7 +120,7 @@ def test_long_flat_conditions_are_fine() -> None:
 def test_lone_condition_errors_point_into_the_condition() -> None:
     condition, problems = parse_condition('node.role == "core" AND', "--where")
     assert condition is None
-    assert str(problems[0]).startswith("--where:1:24: P101 error: the rule ends too early")
+    assert str(problems[0]).startswith("--where:1:24: P101 error: the condition ends too early")
 
 
 def test_not_and_quantifiers_count_towards_the_nesting_limit() -> None:

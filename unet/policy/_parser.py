@@ -384,6 +384,7 @@ class _Parser:
             self.lines.append(newline + 1)
             newline = chunk.find("\n", newline + 1)
         self.inner: dict[int, tuple[int, int]] = {}  # bracketed condition -> its own span
+        self.lone = False  # parsing a lone condition (--where, a waiver), not rules
 
     # -- helpers
     def _at(self, index: int) -> Location:
@@ -437,6 +438,7 @@ class _Parser:
         return found
 
     def lone_condition(self) -> ast.Condition:
+        self.lone = True
         node, _, _ = self.condition()
         self._expect("$END")
         return node  # type: ignore[no-any-return]
@@ -749,7 +751,8 @@ class _Parser:
         if kind == "ERROR":
             message = _unexpected_character(self.chunk, self.starts[exc.index], exc.shown)
         else:
-            message = _unexpected_token(kind, value, exc.expected, exc.shown)
+            message = _unexpected_token(kind, value, exc.expected, exc.shown,
+                                        "condition" if self.lone else "rule")
         return _error(location, "P101", message)
 
 
@@ -808,7 +811,8 @@ def _known_word(word: str, expected: set[str]) -> str | None:
     return None
 
 
-def _unexpected_token(kind: str, value: str, expected: set[str], shown: set[str]) -> str:
+def _unexpected_token(kind: str, value: str, expected: set[str], shown: set[str],
+                      whole: str = "rule") -> str:
     found = f"'{value}'"
     if expected == {"SEVERITY_NAME"}:
         return f"unknown severity '{value}'; use error, warning or info"
@@ -817,7 +821,7 @@ def _unexpected_token(kind: str, value: str, expected: set[str], shown: set[str]
     if "THEN" in expected and kind == "$END":
         return "the rule has no THEN: write WHEN <condition> THEN <action>"
     if kind == "$END":
-        return f"the rule ends too early: expected {_expected(shown)}"
+        return f"the {whole} ends too early: expected {_expected(shown)}"
     if "RULE_ID" in expected:
         return f"RULE needs an id before {found}, e.g. RULE ssh-only"
     if re.fullmatch(r"[A-Za-z_][\w-]*", value):
