@@ -64,8 +64,9 @@ def test_keyword_prefixes_are_names() -> None:
     ('WHEN true THEN ASSERT "15.2(7)E9" < 16 OR node.role == "x"', "P217", 23),
     ('WHEN true THEN ASSERT version(node.os_version) >= version("banana")', "P218", 59),
     ('WHEN true THEN ASSERT node.os_version >= "15.2(7)E9"', "P219", 42),
+    ('WHEN true THEN ASSERT in_subnet("10.1.2.3", "10.0.0.0/8")', "P216", 23),
 ], ids=["constant-assert", "number-vs-string", "version-vs-number", "not-a-version",
-        "string-ordered-version"])
+        "string-ordered-version", "function-of-literals"])
 def test_lint_warnings_point_at_the_operand(text: str, code: str, column: int) -> None:
     problems = _compile(text)
     assert [p.split(": ")[1].split()[0] for p in problems] == [code]

@@ -43,15 +43,15 @@ def test_uniqueness_across_the_fleet_reports_every_offending_device_at_its_line(
 
 
 @pytest.mark.parametrize(("condition", "failing_devices"), [
-    ('split("a, b", ",")[1] == " b" AND trim(" x ") == "x"', []),
+    ('split("a, b", ",")[1] == " b" AND trim(" x ") == "x" AND node.name IS NOT NULL', []),
     ('replace(node.name, "r", "router-") == "router-1"', ["r2"]),
     ('concat(node.name, "-", node.role) == "r1-core"', ["r2"]),  # r2 has no role: null
     ('int("65001") == node.vars.asn', ["r2"]),
     ('address("10.0.0.1/24") == "10.0.0.1" AND network("10.0.0.1 255.255.255.0") == '
-     '"10.0.0.0/24" AND prefixlen("10.0.0.1/31") == 31', []),
+     '"10.0.0.0/24" AND prefixlen("10.0.0.1/31") == 31 AND node.name IS NOT NULL', []),
     ('in_subnet(node.management_ip, "10.0.0.0/8")', ["r2"]),
     ('capture(node.os_version, /^(\\d+)\\./) == "16"', ["r2"]),
-    ('capture("Gi1/0/3", "/([0-9]+)$", 1) == "3"', []),
+    ('capture("Gi1/0/3", "/([0-9]+)$", 1) == "3" AND node.name IS NOT NULL', []),
     ('node.vars.ntp_servers[-1] == "10.0.0.2"', ["r2"]),
     ('running.lines("line vty .*||transport input .*")[-1] == "transport input ssh"', ["r2"]),
     ('node.interfaces[node.vars.uplink].mtu == 9000', ["r2"]),

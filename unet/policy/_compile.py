@@ -767,7 +767,10 @@ def _reads_anything(node: Any) -> bool:
         item = stack.pop()
         if isinstance(item, ast.Path):
             return True
-        if isinstance(item, tuple | list):
+        if isinstance(item, ast.Call) and len(item.callee.parts) == 1 and \
+                item.callee.parts[0] in FUNCTIONS:  # a function of literals is a literal
+            stack.extend(item.args)
+        elif isinstance(item, tuple | list):
             stack.extend(item)
         elif hasattr(item, "__slots__") and not isinstance(item, Location | str):
             stack.extend(getattr(item, name) for name in item.__slots__)
@@ -782,6 +785,7 @@ class _NoContext:
         self.scope: dict[str, Any] = {}
         self.reason: str | None = None
         self.witness: dict[str, Any] = {}
+        self.steps = 0
 
 
 _NO_CONTEXT: Any = _NoContext()
