@@ -65,8 +65,9 @@ def test_keyword_prefixes_are_names() -> None:
     ('WHEN true THEN ASSERT version(node.os_version) >= version("banana")', "P218", 59),
     ('WHEN true THEN ASSERT node.os_version >= "15.2(7)E9"', "P219", 42),
     ('WHEN true THEN ASSERT in_subnet("10.1.2.3", "10.0.0.0/8")', "P216", 23),
+    ('WHEN true THEN ASSERT node.name MATCHES /^(a+)+$/', "P221", 41),
 ], ids=["constant-assert", "number-vs-string", "version-vs-number", "not-a-version",
-        "string-ordered-version", "function-of-literals"])
+        "string-ordered-version", "function-of-literals", "repeated-repeat"])
 def test_lint_warnings_point_at_the_operand(text: str, code: str, column: int) -> None:
     problems = _compile(text)
     assert [p.split(": ")[1].split()[0] for p in problems] == [code]

@@ -95,8 +95,11 @@ def test_config_conditions(condition: str, devices: list[str]) -> None:
 
 
 def test_and_short_circuits() -> None:
-    # The regex would be stopped on a long value; AND never gets there.
-    assert matching("false AND node.model MATCHES /(a+)+$/") == []
+    # The regex would be stopped on a long value (P221 says so); AND never gets there.
+    run = check("RULE t WHEN false AND node.model MATCHES /(a+)+$/ THEN ASSERT true")
+    assert [d.code for d in run.policies.diagnostics] == ["P221"]
+    assert [d.code for d in run.diagnostics if d.code == "P301"] == []
+    assert not any(run.result.evaluated.values())
 
 
 def test_has_with_a_null_value_is_false_and_a_non_text_value_is_an_error() -> None:

@@ -18,7 +18,7 @@ from typing import Any
 from unet.config import Match, MatchError
 from unet.core import MAX_MESSAGE, Diagnostic, Location, Severity, cut, record
 from unet.inventory import did_you_mean, dotted_path
-from unet.patterns import PatternError
+from unet.patterns import PatternError, has_nested_quantifiers
 from unet.policy import _ast as ast
 from unet.policy._configs import ConfigView, Section
 from unet.policy._context import Context, Touched
@@ -349,6 +349,11 @@ class Compiler:
             source = node.pattern if isinstance(node, ast.Regex) else node.value
             flags = node.flags if isinstance(node, ast.Regex) else ""
             compiled = _safe_regex(source, flags, node.at, isinstance(node, ast.Regex))
+            if has_nested_quantifiers(source):  # bounded in time, but slow on what fails it
+                self._warn(node.at, "P221", f"the pattern {cut(source, 80)!r} repeats a repeat "
+                           "(like (a+)+): on a long value that does not match it can take "
+                           "seconds, and is stopped (P301); write it without the inner "
+                           "repeat, e.g. (a)+ or a+")
             return lambda ctx: compiled
         get, _ = self._operand(node)
         return get
