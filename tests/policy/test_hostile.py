@@ -96,18 +96,23 @@ def test_match_expressions_with_nested_quantifiers_are_refused() -> None:
     assert [d.code for d in run.policies.diagnostics] == ["P204"]
 
 
-def test_values_set_into_themselves_are_shown_cut_however_large_or_deep() -> None:
+def test_values_set_into_themselves_stop_growing_at_the_set() -> None:
+    # Doubled forty times, or nested 1,500 deep: every later comparison, message and
+    # render would walk all of it, so the SET that goes too far is not done.
     doubled = "".join(", SET node.vars.x TO [node.vars.x, node.vars.x]" for _ in range(40))
     deep = "".join(", SET node.vars.y TO [node.vars.y]" for _ in range(1500))
     run = check(f'RULE grow WHEN true THEN SET node.vars.x TO "aaaa"{doubled}\n'
                 f"RULE nest WHEN true THEN SET node.vars.y TO 1{deep}\n"
-                'RULE x WHEN node.name == "r1" THEN ASSERT node.vars.x == 1 '
-                'MESSAGE "x is {node.vars.x}"\n'
-                'RULE y WHEN node.name == "r1" THEN ASSERT node.vars.y == 1\n')
-    shown = {f.rule: f.message for f in run.result.findings}
-    assert shown["x"].startswith('x is [[[[') and len(shown["x"]) < 4200
-    assert shown["y"].startswith("expected node.vars.y == 1; node.vars.y is [[[[")
-    assert "...]]]" in shown["y"] and len(shown["y"]) < 200
+                'RULE x WHEN node.name == "r1" THEN ASSERT node.vars.x == node.vars.x '
+                'AND node.vars.x == 1 MESSAGE "x is {node.vars.x}"\n'
+                'RULE y WHEN node.name == "r1" THEN ASSERT node.vars.y == node.vars.y '
+                'AND node.vars.y == 1\n')
+    shown = {(f.rule, f.device): f.message for f in run.result.findings}
+    assert shown[("grow", "r1")] == "SET node.vars.x was not done: it has more than 100,000 elements"
+    assert shown[("nest", "r1")] == "SET node.vars.y was not done: it is nested more than 32 deep"
+    assert shown[("x", "r1")].startswith("x is [[[[") and len(shown[("x", "r1")]) < 4200
+    assert shown[("y", "r1")].startswith("expected node.vars.y == node.vars.y AND "
+                                         "node.vars.y == 1; node.vars.y is [[[[")
 
 
 def test_text_a_rule_builds_counts_against_its_budget() -> None:
@@ -121,3 +126,38 @@ def test_text_a_rule_builds_counts_against_its_budget() -> None:
                 {"devices/r1.yaml": f"name: r1\nplatform: ios\nrole: core\nvars: {{big: {big}}}\n"})
     assert [(d.code, d.location.line) for d in run.diagnostics] == [("P305", 1)]
     assert "rule 'text' could not be evaluated on r1" in run.diagnostics[0].message
+
+
+def test_values_that_python_refuses_are_null_or_false_not_internal_errors() -> None:
+    from tests.policy.helpers import failing
+
+    files = {"devices/r1.yaml": "name: r1\nplatform: ios\nrole: core\n"
+                                "vars: {m: {a: 1}, l: ['(', true], t: {a: true}}\n"}
+    assert failing('int("+-5") IS NULL AND int("²") IS NULL AND node.name != "x"', files) == []
+    assert failing("NOT (node.vars.m CONTAINS [1]) AND NOT ({a: 1} IN node.vars.m)", files) \
+        == []
+    assert failing("node.vars.t == {a: true} AND node.vars.t != {a: 1}", files) == ["r2"]
+    huge = "1" * 5000
+    run = check(f'RULE v WHEN true THEN ASSERT version(node.name) < version("{huge}")\n'
+                "RULE p WHEN true THEN ASSERT node.name MATCHES node.vars.l\n", files)
+    assert [d.code for d in run.policies.diagnostics] == ["P218"]  # not a release number
+    assert [(d.code, d.message.split(": ", 1)[1][:21]) for d in run.diagnostics
+            if d.code == "P301"] == [("P301", "a list is not a patte")]
+
+
+def test_a_huge_float_literal_is_an_error_at_the_literal() -> None:
+    run = check("RULE f WHEN true THEN ASSERT node.vars.x[1e400] IS NULL\n")
+    assert [str(d) for d in run.policies.diagnostics] == [
+        "policies/p.unet:1:42: P101 error: 1e400 is too large for a number"]
+
+
+def test_searches_in_long_text_count_against_the_budget() -> None:
+    grow = "".join(", SET node.vars.s TO concat(node.vars.s, node.vars.s)" for _ in range(19))
+    words = " ".join(str(i) for i in range(3000))
+    run = check(f'RULE s WHEN true THEN SET node.vars.s TO "a"{grow}\n'
+                f'RULE c WHEN node.name == "r1" THEN ASSERT ALL i IN split("{words}") '
+                'SATISFIES NOT (node.vars.s CONTAINS concat("b", i))\n'
+                'RULE j WHEN node.name == "r1" THEN ASSERT ALL i IN split("a b c d") '
+                "SATISFIES join(split(\"x y z w v u t s r q p o\"), node.vars.s) IS NULL\n")
+    assert [(d.code, d.message.split(":")[0]) for d in run.diagnostics] == [
+        ("P305", "rule 'c' could not be evaluated on r1")]

@@ -40,6 +40,7 @@ from unet.policy._values import (
     EvaluationBudgetExceeded,
     PolicyEvaluationError,
     SafeRegex,
+    data_regex,
     show_value,
     truthy,
 )
@@ -55,6 +56,8 @@ MAX_STEPS = 2_000_000
 # A string function's result costs a step per this many characters (and a list, one per
 # 16 elements): building a megabyte string is a millisecond, a thousand elements' worth.
 TEXT_PER_STEP = 1000
+# Searching text is slower than building it (`"ab" in text`): a step per 256 characters.
+SEARCH_PER_STEP = 256
 # The functions that build text or lists in proportion to what they are given.
 _BUILDERS = frozenset({"split", "trim", "replace", "concat", "join", "lower", "upper"})
 
@@ -205,18 +208,22 @@ class Compiler:
         origin = action.at
         check = set_check(target)
         if check is not None and not _reads_anything(action.value):
-            problem = check(value(_NO_CONTEXT), None)
+            try:
+                problem = check(value(_NO_CONTEXT), None)
+            except Exception:  # a constant that fails on every device: said when it runs
+                problem = None
             if problem is not None:
                 raise _Unknown(action.value.at, "P220", f"SET {action.target.text}: {problem}")
         key = "SET " + dotted_path(target)
 
         def run(ctx: Context) -> Failure | None:
             new = value(ctx)
-            if check is not None:
+            problem = _too_large(new)
+            if problem is None and check is not None:
                 problem = check(new, ctx.choices)
-                if problem is not None:  # the device keeps its value
-                    return Failure(f"SET {action.target.text} was not done: {problem}",
-                                   origin, key, origin)
+            if problem is not None:  # the device keeps its value
+                return Failure(f"SET {action.target.text} was not done: {problem}",
+                               origin, key, origin)
             ctx.set(target, new, origin)
             return None
 
@@ -307,6 +314,8 @@ class Compiler:
         left, _ = self._operand(node.left)
         right = self._pattern(node.right) if node.op == "MATCHES" else self._operand(node.right)[0]
         test = OPERATORS[node.op]
+        if node.op in ("CONTAINS", "STARTSWITH", "ENDSWITH", "MATCHES", "IN"):
+            return self._search(node, left, right, test)
         if node.op == "==" and not node.negate:
             def equals(ctx: Context) -> bool:  # strings, most often: no call to equal()
                 a, b = left(ctx), right(ctx)
@@ -323,6 +332,26 @@ class Compiler:
             return a is not None and b is not None and not test(a, b)
 
         return negated
+
+    @staticmethod
+    def _search(node: ast.Compare, left: Value, right: Value,
+                test: Callable[[Any, Any], bool]) -> Test:
+        """A comparison that reads all of a text (or list): paid for by its length."""
+        text_side = 1 if node.op == "IN" else 0
+        negate = node.negate
+
+        def search(ctx: Context) -> bool:
+            a, b = left(ctx), right(ctx)
+            text = (a, b)[text_side]
+            if type(text) is str and len(text) >= SEARCH_PER_STEP:
+                _spend(ctx, len(text) // SEARCH_PER_STEP)
+            elif type(text) is list and len(text) >= 16:  # compared element by element
+                _spend(ctx, len(text) // 16)
+            if negate:
+                return a is not None and b is not None and not test(a, b)
+            return test(a, b)
+
+        return search
 
     def _lint_compare(self, node: ast.Compare) -> None:
         """Comparisons that are always false, or not what they seem, said at compile time."""
@@ -800,7 +829,7 @@ def _dynamic_regex(value: Any) -> SafeRegex | None:
     if not isinstance(value, str) or len(value) > 10_000:
         return None
     try:
-        return SafeRegex(value)
+        return data_regex(value)
     except PatternError:
         return None
 
@@ -858,13 +887,57 @@ def _search_cost(view: ConfigView) -> int:
     return 1 + len(view.root.children) // 16
 
 
-def _charged(get: Value) -> Value:
-    """`get`, whose result is paid for by its size (TEXT_PER_STEP)."""
+# What one SET may build: a value set into itself (SET x TO [x, x]) doubles each time, and
+# every comparison, message and render of it would walk all of it.
+MAX_SET_DEPTH = 32
+MAX_SET_ELEMENTS = 100_000
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _too_large(value: Any) -> str | None:
+    """Why `value` is too large to SET (nested too deep, too many elements), or None."""
+    if not isinstance(value, list | tuple | dict):
+        return None
+    known: dict[int, tuple[int, int]] = {}  # id -> (elements, height): shared parts once
+
+    def measure(item: Any, level: int) -> tuple[int, int]:
+        if not isinstance(item, list | tuple | dict):
+            return 1, 0
+        found = known.get(id(item))
+        if found is None:
+            if level > MAX_SET_DEPTH:
+                raise _TooLarge(f"it is nested more than {MAX_SET_DEPTH} deep")
+            elements, height = 1, 0
+            for child in item.values() if isinstance(item, dict) else item:
+                size, below = measure(child, level + 1)
+                elements, height = elements + size, max(height, below + 1)
+                if elements > MAX_SET_ELEMENTS:
+                    raise _TooLarge(f"it has more than {MAX_SET_ELEMENTS:,} elements")
+            found = known[id(item)] = (elements, height)
+        if level + found[1] > MAX_SET_DEPTH:
+            raise _TooLarge(f"it is nested more than {MAX_SET_DEPTH} deep")
+        return found
+
+    try:
+        measure(value, 0)
+    except _TooLarge as exc:
+        return str(exc)
+    return None
+
+
+def _charged(get: Value, per_step: int = 0) -> Value:
+    """`get`, whose result is paid for by its size: a step per `per_step` characters
+    (TEXT_PER_STEP unless given), or per 16 elements of a list."""
+    per_step = per_step or TEXT_PER_STEP
+
     def charged(ctx: Context) -> Any:
         result = get(ctx)
         if type(result) is str:
-            if len(result) >= TEXT_PER_STEP:
-                _spend(ctx, len(result) // TEXT_PER_STEP)
+            if len(result) >= per_step:
+                _spend(ctx, len(result) // per_step)
         elif type(result) is list and len(result) >= 16:
             _spend(ctx, len(result) // 16)
         return result
@@ -1027,7 +1100,9 @@ def _placeholder(value: Any) -> str:
     """A `{...}` of a MESSAGE: a value as its text, a list or mapping as JSON (cut)."""
     if value is None:
         return "null"
-    if isinstance(value, dict | list | tuple | int) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list | tuple | int):
         return show_value(value, MAX_MESSAGE)
     return cut(str(value))
 
@@ -1061,7 +1136,9 @@ def _witness(ctx: Context) -> str:
     shown = []
     for variable, value in ctx.witness.items():
         if isinstance(value, dict) and "peer" in value and "interface" in value:  # a link
-            value = f"{value['interface']} to {value['peer']} {value.get('peer_interface')}"
+            end, peer, far = (_placeholder(value.get(k)) for k in ("interface", "peer",
+                                                                   "peer_interface"))
+            value = f"{end} to {peer} {far}"
         elif isinstance(value, dict) and "name" in value:
             value = value["name"]
         elif not isinstance(value, str | int | float | bool):

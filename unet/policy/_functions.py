@@ -74,7 +74,10 @@ def _join(values: Any, separator: Any = ", ") -> str | None:
     parts = [_text(v) for v in values]
     if any(p is None for p in parts):
         return None
-    return _bounded(sep.join(p for p in parts if p is not None))
+    texts = [p for p in parts if p is not None]
+    if sum(map(len, texts)) + len(sep) * max(len(texts) - 1, 0) > MAX_TEXT:
+        return None  # too long: said before building it
+    return sep.join(texts)
 
 
 def _int(value: Any) -> int | None:
@@ -84,8 +87,11 @@ def _int(value: Any) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().lstrip("+-").isdigit() and len(value) < 40:
-        return int(value.strip())
+    if isinstance(value, str) and len(value) < 40:
+        try:  # "+-5" and "²" pass isdigit(), not int()
+            return int(value.strip())
+        except ValueError:
+            return None
     return None
 
 

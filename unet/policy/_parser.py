@@ -115,6 +115,7 @@ class _BadLiteral(Exception):
 
 
 _PROBLEMS = (_SyntaxProblem, _TooDeep, _BadLiteral)
+_INFINITY = float("inf")
 MAX_DIGITS = 64  # of an integer literal, as in YAML files (U101): no number has more
 
 
@@ -628,6 +629,8 @@ class _Parser:
                                   f"more than {MAX_DIGITS}")
             number: float = float(value) if ("." in value or "e" in value or "E" in value) \
                 else int(value)
+            if number in (_INFINITY, -_INFINITY):
+                raise _BadLiteral(first, 0, f"{value} is too large for a number")
             return ast.Literal(number, self._at(first)), first, first
         if kind in _LITERAL_KIND:
             self._take()

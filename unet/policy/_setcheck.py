@@ -12,6 +12,7 @@ from typing import Any
 
 from unet.inventory import MODELS
 from unet.inventory.shape import Field, Issue, MapOf, Model
+from unet.policy._values import show_value
 
 __all__ = ["CHOICES", "SetCheck", "set_check"]
 
@@ -62,5 +63,4 @@ def _validate(spec: Field, value: Any) -> str | None:
 
 
 def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f'"{value}"'
-    return text if len(text) <= 60 else text[:57] + "..."
+    return show_value(value, 60)  # as the policy language writes it: "x", true, {"a": 1}

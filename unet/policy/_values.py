@@ -21,7 +21,7 @@ from unet.patterns import PatternError, PatternTimeout, compile_pattern
 from unet.policy._version import Version
 
 __all__ = ["OPERATORS", "EvaluationBudgetExceeded", "PolicyEvaluationError", "SafeRegex",
-           "equal", "regex_search", "show_value", "truthy"]
+           "data_regex", "equal", "regex_search", "show_value", "truthy"]
 
 REGEX_TIMEOUT = 1.0  # seconds for one match
 _FLAGS = {"i": regex.IGNORECASE, "m": regex.MULTILINE, "s": regex.DOTALL, "x": regex.VERBOSE}
@@ -117,8 +117,12 @@ def equal(a: Any, b: Any) -> bool:
         return versions[0] == versions[1]
     if _kind(a) != _kind(b):
         return False
+    if isinstance(a, list | tuple | dict) and a is b:  # a value set into itself: shared
+        return True
     if isinstance(a, list | tuple):
         return len(a) == len(b) and all(equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict):  # by the same rules inside: true is not 1 there either
+        return a.keys() == b.keys() and all(equal(a[k], b[k]) for k in a)
     return bool(a == b)
 
 
@@ -144,8 +148,8 @@ def _contains(a: Any, b: Any) -> bool:
         return isinstance(b, str) and b in a
     if isinstance(a, list | tuple):
         return any(equal(item, b) for item in a)
-    if isinstance(a, dict):
-        return b in a
+    if isinstance(a, dict):  # a key: a list or mapping never is one
+        return not isinstance(b, list | dict) and b in a
     return False
 
 
@@ -156,12 +160,32 @@ def _matches(a: Any, b: Any) -> bool:
         a = str(a)
     if not isinstance(a, str):
         return False
+    # A number is a pattern as its text; true/false, a list or a mapping is none.
+    if isinstance(b, bool) or not isinstance(b, SafeRegex | str | int | float | Version):
+        kind = _kind(b)
+        raise PolicyEvaluationError(f"{_A_KIND.get(kind, 'a ' + kind)} is not a pattern")
     try:
-        pattern = b if isinstance(b, SafeRegex) else SafeRegex(str(b))
+        pattern = b if isinstance(b, SafeRegex) else data_regex(str(b))
     except PatternError as exc:  # a pattern from data: the rule cannot be evaluated
         raise PolicyEvaluationError(f"invalid regex {cut(str(b), 80)!r} (from data): "
                                     f"{exc.message}") from None
     return pattern.search(a)
+
+
+_A_KIND = {"bool": "true/false", "list": "a list", "mapping": "a mapping"}
+_DATA_REGEXES: dict[str, SafeRegex] = {}
+_DATA_REGEXES_KEPT = 256
+
+
+def data_regex(text: str) -> SafeRegex:
+    """A pattern from data, compiled once for the run (an ALL over many elements matches
+    the same one each time)."""
+    found = _DATA_REGEXES.get(text)
+    if found is None:
+        if len(_DATA_REGEXES) >= _DATA_REGEXES_KEPT:
+            _DATA_REGEXES.clear()
+        found = _DATA_REGEXES[text] = SafeRegex(text)
+    return found
 
 
 def _affix(method: str) -> Callable[[Any, Any], bool]:

@@ -10,7 +10,10 @@ from functools import total_ordering
 
 __all__ = ["Version"]
 
-_TOKEN = re.compile(r"\d+|[A-Za-z]+")
+# A run of digits is one number of up to 64 digits (no release has more; Python refuses
+# to read a number of 4,300). A text longer than MAX_TEXT is not a release number.
+_TOKEN = re.compile(r"\d{1,64}|[A-Za-z]+")
+MAX_TEXT = 256
 
 
 @total_ordering
@@ -30,7 +33,7 @@ class Version:
         """A Version from a Version, a string or a number; None for anything else."""
         if isinstance(value, Version):
             return value
-        if isinstance(value, str) and _TOKEN.search(value):
+        if isinstance(value, str) and len(value) <= MAX_TEXT and _TOKEN.search(value):
             return cls(value)
         if isinstance(value, int | float) and not isinstance(value, bool):
             return cls(str(value))
