@@ -40,6 +40,7 @@ from unet.policy._values import (
     EvaluationBudgetExceeded,
     PolicyEvaluationError,
     SafeRegex,
+    a_kind,
     data_regex,
     show_value,
     truthy,
@@ -342,11 +343,8 @@ class Compiler:
 
         def search(ctx: Context) -> bool:
             a, b = left(ctx), right(ctx)
-            text = (a, b)[text_side]
-            if type(text) is str and len(text) >= SEARCH_PER_STEP:
-                _spend(ctx, len(text) // SEARCH_PER_STEP)
-            elif type(text) is list and len(text) >= 16:  # compared element by element
-                _spend(ctx, len(text) // 16)
+            if steps := _size_steps((a, b)[text_side], SEARCH_PER_STEP):
+                _spend(ctx, steps)
             if negate:
                 return a is not None and b is not None and not test(a, b)
             return test(a, b)
@@ -738,10 +736,8 @@ class Compiler:
             if value is None:
                 return None
             if isinstance(value, bool) or not isinstance(value, str | int | float | Version):
-                kind = "true/false" if isinstance(value, bool) else "a list" if isinstance(
-                    value, list | tuple) else "a mapping" if isinstance(value, dict) else \
-                    f"a {type(value).__name__}"
-                raise PolicyEvaluationError(f"{kind} is no text to look for in a configuration")
+                raise PolicyEvaluationError(f"{a_kind(value)} is no text to look for in a "
+                                            "configuration")
             text = str(value)
             if text not in cache:
                 try:
@@ -928,18 +924,19 @@ def _too_large(value: Any) -> str | None:
     return None
 
 
-def _charged(get: Value, per_step: int = 0) -> Value:
-    """`get`, whose result is paid for by its size: a step per `per_step` characters
-    (TEXT_PER_STEP unless given), or per 16 elements of a list."""
-    per_step = per_step or TEXT_PER_STEP
+def _size_steps(value: Any, per_step: int) -> int:
+    """The steps a text (one per `per_step` characters) or a list (per 16 elements) costs."""
+    if type(value) is str:
+        return len(value) // per_step
+    return len(value) // 16 if type(value) is list else 0
 
+
+def _charged(get: Value) -> Value:
+    """`get`, whose result is paid for by its size (TEXT_PER_STEP)."""
     def charged(ctx: Context) -> Any:
         result = get(ctx)
-        if type(result) is str:
-            if len(result) >= per_step:
-                _spend(ctx, len(result) // per_step)
-        elif type(result) is list and len(result) >= 16:
-            _spend(ctx, len(result) // 16)
+        if steps := _size_steps(result, TEXT_PER_STEP):
+            _spend(ctx, steps)
         return result
 
     return charged

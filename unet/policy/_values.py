@@ -21,7 +21,7 @@ from unet.patterns import PatternError, PatternTimeout, compile_pattern
 from unet.policy._version import Version
 
 __all__ = ["OPERATORS", "EvaluationBudgetExceeded", "PolicyEvaluationError", "SafeRegex",
-           "data_regex", "equal", "regex_search", "show_value", "truthy"]
+           "a_kind", "data_regex", "equal", "regex_search", "show_value", "truthy"]
 
 REGEX_TIMEOUT = 1.0  # seconds for one match
 _FLAGS = {"i": regex.IGNORECASE, "m": regex.MULTILINE, "s": regex.DOTALL, "x": regex.VERBOSE}
@@ -162,8 +162,7 @@ def _matches(a: Any, b: Any) -> bool:
         return False
     # A number is a pattern as its text; true/false, a list or a mapping is none.
     if isinstance(b, bool) or not isinstance(b, SafeRegex | str | int | float | Version):
-        kind = _kind(b)
-        raise PolicyEvaluationError(f"{_A_KIND.get(kind, 'a ' + kind)} is not a pattern")
+        raise PolicyEvaluationError(f"{a_kind(b)} is not a pattern")
     try:
         pattern = b if isinstance(b, SafeRegex) else data_regex(str(b))
     except PatternError as exc:  # a pattern from data: the rule cannot be evaluated
@@ -173,6 +172,13 @@ def _matches(a: Any, b: Any) -> bool:
 
 
 _A_KIND = {"bool": "true/false", "list": "a list", "mapping": "a mapping"}
+
+
+def a_kind(value: Any) -> str:
+    """"a list", "true/false", "a number"...: what a value is, for a message."""
+    kind = _kind(value)
+    return _A_KIND.get(kind, f"a {kind}")
+
 _DATA_REGEXES: dict[str, SafeRegex] = {}
 _DATA_REGEXES_KEPT = 256
 
