@@ -125,7 +125,7 @@ def _evaluate(index: Index | None, snapshot: Snapshot, inventory: Inventory,
     if options.shard is not None:  # kept for `unet report merge` (used in no shard: W103)
         outcome.unused_waivers = [n for n in notes if n.code == "W103"]
     notes = [n for n in notes if n.code != "W103" or not _partial(options)]
-    # The policies' warnings and notes (P215-P219) too: they compiled, but may not mean
+    # The policies' compile-time warnings and notes too: they compiled, but may not mean
     # what they seem.
     unique = {(d.location, d.code, d.message): d for d in [*inventory.diagnostics,
                                                            *policies.diagnostics, *problems,

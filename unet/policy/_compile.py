@@ -41,6 +41,7 @@ from unet.policy._values import (
     PolicyEvaluationError,
     SafeRegex,
     a_kind,
+    as_text,
     data_regex,
     show_value,
     truthy,
@@ -735,10 +736,10 @@ class Compiler:
             value = get(ctx)
             if value is None:
                 return None
-            if isinstance(value, bool) or not isinstance(value, str | int | float | Version):
+            text = as_text(value)
+            if text is None:
                 raise PolicyEvaluationError(f"{a_kind(value)} is no text to look for in a "
                                             "configuration")
-            text = str(value)
             if text not in cache:
                 try:
                     cache[text] = Match.parse(text)

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from unet.policy._values import SafeRegex, regex_search
+from unet.policy._values import as_text as _text
 from unet.policy._version import Version
 
 __all__ = ["FUNCTIONS_TABLE", "memoized"]
@@ -23,16 +24,6 @@ MAX_TEXT = 1_000_000  # characters a function may build (concat, replace, join)
 # of times, and a hostile rule must not fill memory with megabyte strings.
 MEMO_SIZE = 4096
 MEMO_TEXT = 256
-
-
-def _text(value: Any) -> str | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int | float | Version):
-        return str(value)
-    return None
 
 
 def _bounded(text: str) -> str | None:

@@ -75,7 +75,7 @@ def _load(snapshot: Snapshot) -> PolicySet:
     return result
 
 
-_TEMPLATES = "templates/"
+_TEMPLATES = "templates/"  # unet.templates' TEMPLATE_DIR, not imported: it loads Jinja2
 
 
 def _missing_templates(snapshot: Snapshot, rules: list[CompiledRule]) -> list[Diagnostic]:

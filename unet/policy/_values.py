@@ -21,7 +21,7 @@ from unet.patterns import PatternError, PatternTimeout, compile_pattern
 from unet.policy._version import Version
 
 __all__ = ["OPERATORS", "EvaluationBudgetExceeded", "PolicyEvaluationError", "SafeRegex",
-           "a_kind", "data_regex", "equal", "regex_search", "show_value", "truthy"]
+           "a_kind", "as_text", "data_regex", "equal", "regex_search", "show_value", "truthy"]
 
 REGEX_TIMEOUT = 1.0  # seconds for one match
 _FLAGS = {"i": regex.IGNORECASE, "m": regex.MULTILINE, "s": regex.DOTALL, "x": regex.VERBOSE}
@@ -154,21 +154,30 @@ def _contains(a: Any, b: Any) -> bool:
 
 
 def _matches(a: Any, b: Any) -> bool:
-    if a is None or b is None or isinstance(a, bool):
+    text = as_text(a)
+    if text is None or b is None:
         return False
-    if isinstance(a, int | float | Version):
-        a = str(a)
-    if not isinstance(a, str):
-        return False
-    # A number is a pattern as its text; true/false, a list or a mapping is none.
-    if isinstance(b, bool) or not isinstance(b, SafeRegex | str | int | float | Version):
+    if isinstance(b, SafeRegex):
+        return b.search(text)
+    source = as_text(b)  # a number is a pattern as its text
+    if source is None:
         raise PolicyEvaluationError(f"{a_kind(b)} is not a pattern")
     try:
-        pattern = b if isinstance(b, SafeRegex) else data_regex(str(b))
+        pattern = data_regex(source)
     except PatternError as exc:  # a pattern from data: the rule cannot be evaluated
-        raise PolicyEvaluationError(f"invalid regex {cut(str(b), 80)!r} (from data): "
+        raise PolicyEvaluationError(f"invalid regex {cut(source, 80)!r} (from data): "
                                     f"{exc.message}") from None
-    return pattern.search(a)
+    return pattern.search(text)
+
+
+def as_text(value: Any) -> str | None:
+    """A value used as text: a string, or a number or version as written; None for
+    null, true/false, a list or a mapping."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float | Version) and not isinstance(value, bool):
+        return str(value)
+    return None
 
 
 _A_KIND = {"bool": "true/false", "list": "a list", "mapping": "a mapping"}
