@@ -43,6 +43,7 @@ from unet.policy._values import (
     a_kind,
     as_text,
     data_regex,
+    kind_words,
     show_value,
     truthy,
 )
@@ -357,9 +358,9 @@ class Compiler:
         left, right = _literal_kind(node.left), _literal_kind(node.right)
         ordered = node.op in ("<", "<=", ">", ">=")
         if left and right and left != right and (ordered or node.op in ("==", "!=")):
-            self._warn(node.at, "P217", f"{node.op} compares {_a(left)} with {_a(right)}: "
-                       f"values of different types are never equal or ordered, so this is "
-                       f"always {'true' if node.op == '!=' else 'false'}")
+            self._warn(node.at, "P217", f"{node.op} compares {kind_words(left)} with "
+                       f"{kind_words(right)}: values of different types are never equal or "
+                       f"ordered, so this is always {'true' if node.op == '!=' else 'false'}")
         elif ordered and not _is_version_call(node.left) and not _is_version_call(node.right):
             for side in (node.right, node.left):
                 if isinstance(side, ast.Literal) and isinstance(side.value, str) and \
@@ -773,11 +774,6 @@ def _literal_kind(node: ast.Expr) -> str | None:
     if isinstance(node, ast.ObjectLit):
         return "mapping"
     return None
-
-
-def _a(kind: str) -> str:
-    return {"number": "a number", "string": "a string", "bool": "true/false",
-            "list": "a list", "mapping": "a mapping"}[kind]
 
 
 def _is_version_call(node: ast.Expr) -> bool:

@@ -21,7 +21,8 @@ from unet.patterns import PatternError, PatternTimeout, compile_pattern
 from unet.policy._version import Version
 
 __all__ = ["OPERATORS", "EvaluationBudgetExceeded", "PolicyEvaluationError", "SafeRegex",
-           "a_kind", "as_text", "data_regex", "equal", "regex_search", "show_value", "truthy"]
+           "a_kind", "as_text", "data_regex", "equal", "kind_words", "regex_search", "show_value",
+           "truthy"]
 
 REGEX_TIMEOUT = 1.0  # seconds for one match
 _FLAGS = {"i": regex.IGNORECASE, "m": regex.MULTILINE, "s": regex.DOTALL, "x": regex.VERBOSE}
@@ -185,7 +186,11 @@ _A_KIND = {"bool": "true/false", "list": "a list", "mapping": "a mapping"}
 
 def a_kind(value: Any) -> str:
     """"a list", "true/false", "a number"...: what a value is, for a message."""
-    kind = _kind(value)
+    return kind_words(_kind(value))
+
+
+def kind_words(kind: str) -> str:
+    """A kind ("number", "bool", ...) as a message says it: "a number", "true/false"."""
     return _A_KIND.get(kind, f"a {kind}")
 
 _DATA_REGEXES: dict[str, SafeRegex] = {}
