@@ -8,7 +8,6 @@ exact column, before any device is evaluated.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import re
@@ -120,33 +119,28 @@ class Compiler:
 
     # ---- entry points ------------------------------------------------------------------
     def rule(self, rule: ast.Rule) -> CompiledRule | None:
-        before = self._errors()
-        when: Test | None = self._guard(lambda: self.condition(rule.when))
-        actions = [self._guard(functools.partial(self._action, action, rule))
-                   for action in rule.actions]
-        if self._errors() > before or when is None or None in actions:
+        before = self._error_count
+        when: Test | None = self._guard(self.condition, rule.when)
+        actions = [self._guard(self._action, action, rule) for action in rule.actions]
+        if self._error_count > before or when is None or None in actions:
             return None
-        return CompiledRule(rule, when, tuple(a for a in actions if a is not None))
+        return CompiledRule(rule, when, tuple(actions))
 
     def _warn(self, at: Location, code: str, message: str) -> None:
         self.diagnostics.append(Diagnostic(at, code, Severity.WARNING, message))
 
-    def _errors(self) -> int:
-        return self._error_count
-
     def lone_condition(self, node: ast.Condition) -> Test | None:
         """A condition outside a rule (`--where`, waivers); None when it has errors."""
-        test: Test | None = self._guard(lambda: self.condition(node))
+        test: Test | None = self._guard(self.condition, node)
         return test
 
     def condition(self, node: ast.Condition) -> Test:
-        method = getattr(self, f"_c_{type(node).__name__.lower()}")
-        test: Test = method(node)
+        test: Test = _CONDITIONS[type(node)](self, node)
         return test
 
-    def _guard(self, build: Callable[[], Any]) -> Any:
+    def _guard(self, build: Callable[..., Any], *args: Any) -> Any:
         try:
-            return build()
+            return build(*args)
         except _Unknown as exc:
             self._error_count += 1
             self.diagnostics.append(Diagnostic(exc.at, exc.code, Severity.ERROR, exc.message))
@@ -595,18 +589,17 @@ class Compiler:
 
     def _check_fields(self, parts: tuple[Any, ...], kind: str, node: ast.Path, *,
                       prefix: str) -> str:
-        seen = prefix
-        for part in parts:
+        for depth, part in enumerate(parts):
             if kind == "link" and part == "peer_node":
                 self.reach.add("peers")
             following = field_kind(kind, part)
             if following is None:
+                seen = ".".join(map(str, (prefix, *parts[:depth])))
                 names = FIELDS.get(kind, {})
                 hint = did_you_mean(f"{seen}.{part}", [f"{seen}.{name}" for name in names])
                 raise _Unknown(node.at, "P201", f"unknown field '{seen}.{part}'{hint}; "
                                f"{_kind_name(kind)} fields are: {', '.join(sorted(names))}")
             kind = following
-            seen = f"{seen}.{part}"
         return kind
 
     def _walk_variable(self, name: str, rest: tuple[Any, ...], node: ast.Path,
@@ -825,6 +818,14 @@ def _dynamic_regex(value: Any) -> SafeRegex | None:
         return data_regex(value)
     except PatternError:
         return None
+
+
+# The method compiling each kind of condition.
+_CONDITIONS: dict[type[Any], Callable[[Compiler, Any], Test]] = {
+    ast.And: Compiler._c_and, ast.Or: Compiler._c_or, ast.Not: Compiler._c_not,
+    ast.Truthy: Compiler._c_truthy, ast.IsNull: Compiler._c_isnull,
+    ast.Compare: Compiler._c_compare, ast.Quantifier: Compiler._c_quantifier,
+}
 
 
 def _is_null(node: ast.Expr) -> bool:

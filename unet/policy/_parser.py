@@ -75,15 +75,16 @@ _SEGMENT = frozenset((".", "[", "("))
 
 # One match per token: what to skip (spaces, comments), then the token.
 _TOKEN = re.compile(r"""
-    (?>(?:[ \t\f\r\n]+|//[^\n]*|\#[^\n]*|/\*(?s:.*?)\*/)*)
+    (?>[ \t\f\r\n]*(?:(?://|\#)[^\n]*[ \t\f\r\n]*|/\*(?s:.*?)\*/[ \t\f\r\n]*)*)
     (?:(?P<word>[A-Za-z_][A-Za-z0-9_]*)
-      |(?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+      |(?P<string>"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')
       |(?P<number>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
       |(?P<compare>==|!=|<=|>=|<|>)
       |(?P<regex>/(?![/*])(?:[^/\\\n]|\\.)+/[imsx]*)
       |(?P<punct>[()\[\]{},.:]))
 """, re.VERBOSE)
-_SPACE = r"(?:[ \t\f\r\n]+|//[^\n]*|#[^\n]*|/\*(?s:.*?)\*/)*"  # Lark's WS: ASCII only
+# Lark's WS (ASCII only) and comments: blanks, then each comment followed by blanks.
+_SPACE = r"[ \t\f\r\n]*(?:(?://|#)[^\n]*[ \t\f\r\n]*|/\*(?s:.*?)\*/[ \t\f\r\n]*)*"
 _SKIP = re.compile(_SPACE)
 _RULE_ID = re.compile(rf"(?>{_SPACE})([A-Za-z0-9][A-Za-z0-9_.:\-]*)")
 _KINDS = {"string": "STRING", "number": "NUMBER", "compare": "COMPARE", "regex": "REGEX"}
@@ -223,9 +224,10 @@ def _error(location: Location, code: str, message: str) -> Diagnostic:
 # the last one (what follows the last token, "") ending at the end of the text.
 _ALL_TOKENS = re.compile(
     rf"(?>({_SPACE}))(RULE(?![A-Za-z0-9_])(?>{_SPACE})[A-Za-z0-9][A-Za-z0-9_.:\-]*"
-    r"""|[A-Za-z_][A-Za-z0-9_]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'"""
-    r"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|==|!=|<=|>=|<|>"
-    r"|/(?![/*])(?:[^/\\\n]|\\.)+/[imsx]*|[()\[\]{},.:]|\Z)")
+    r"|[A-Za-z_][A-Za-z0-9_]*|[()\[\]{},.:]"  # the commonest first
+    r"""|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*'|==|!=|<=|>=|<|>"""
+    r"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
+    r"|/(?![/*])(?:[^/\\\n]|\\.)+/[imsx]*|\Z)")
 _RULE_ID_END = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]*\Z")
 _FIXED_KIND = {**{word: word for word in KEYWORDS}, **{word: word for word in _LITERAL_WORDS},
                **{op: "COMPARE" for op in ("==", "!=", "<=", ">=", "<", ">")},
@@ -529,7 +531,6 @@ class _Parser:
         return ast.Or(tuple(operands), self._at(first)), first, last
 
     def and_(self) -> Span:
-        start = self.i
         node, first, last = self.not_()
         if self.kinds[self.i] != "AND":
             self.expected.append("AND")
@@ -538,7 +539,7 @@ class _Parser:
         while self._accept("AND"):
             node, _, last = self.not_()
             operands.append(node)
-        return ast.And(tuple(operands), self._at(start)), start, last
+        return ast.And(tuple(operands), self._at(first)), first, last
 
     def not_(self) -> Span:
         first = self.i
