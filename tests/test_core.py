@@ -18,6 +18,7 @@ from unet.core import (
     Severity,
     UnetError,
     cut,
+    printable,
     record,
 )
 
@@ -113,3 +114,21 @@ def test_a_record_that_defines_only_equality_still_hashes_by_its_fields() -> Non
             return isinstance(other, Port) and self.number == other.number
 
     assert len({Port(1), Port(1), Port(2)}) == 2
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("erase\x1b[2K\rline", "erase\\x1b[2K\\x0dline"),  # colour, cursor and carriage return
+    ("title\x1b]0;owned\x07", "title\\x1b]0;owned\\x07"),
+    ("two\nlines", "two\\x0alines"),  # one line stays one line
+    ("c1\x9bcsi", "c1\\x9bcsi"),
+    ("abc\u202edcba", "abc\\u202edcba"),  # shown in the order it is read
+    ("sep\u2028x", "sep\\u2028x"),
+])
+def test_printable_shows_what_a_terminal_would_act_on(text: str, shown: str) -> None:
+    assert printable(text) == shown
+    assert printable(shown) == shown  # already printable: unchanged
+
+
+def test_printable_keeps_tabs_and_letters_of_any_script() -> None:
+    text = "Gi1/0/1\tUplink zu Zürich — 東京 ✓"
+    assert printable(text) is text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import gc
 import operator
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
@@ -34,6 +35,7 @@ __all__ = [
     "cut",
     "has_errors",
     "paused_gc",
+    "printable",
     "record",
 ]
 
@@ -137,6 +139,26 @@ def cut(text: str, limit: int = MAX_MESSAGE) -> str:
     return f"{text[:keep]}... [{len(text) - 2 * keep} characters cut] ...{text[-keep:]}"
 
 
+# What a terminal or a CI log viewer acts on instead of showing: C0 and C1 controls (ESC
+# starts colour, cursor and title sequences; CR rewrites a line), DEL, Unicode line
+# separators, and bidirectional overrides that show text in another order than it is read.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with every character a terminal would act on written as an escape (`\\x1b`,
+    `\\u202e`), so text from a repository or a device cannot move the cursor, recolour,
+    erase or forge lines of unet's output. Tabs are kept."""
+    if _UNPRINTABLE.search(text) is None:
+        return text
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    point = ord(match.group())
+    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
+
+
 class Severity(enum.IntEnum):
     """How bad a diagnostic or finding is; higher is worse, so `max()` works."""
 
@@ -203,7 +225,8 @@ class Diagnostic:
         loc = self.location
         # Always three positional fields so editors and `grep` see one shape.
         where = f"{loc.path}:{loc.line or 1}:{loc.col or 1}"
-        return f"{where}: {self.code} {self.severity.label}: {self.message}"
+        # Shown to people and logs: a message quoting a hostile file stays one plain line.
+        return printable(f"{where}: {self.code} {self.severity.label}: {self.message}")
 
 
 @record

@@ -44,6 +44,8 @@ from tests.policy.helpers import check, failing, matching
         ("node.name == node.name", ["r1", "r2"]),  # a field on the right-hand side
         ("version(node.os_version) >= version(\"16.9\")", ["r1"]),
         ('version(node.os_version) < "16.0"', ["r2"]),
+        ("version(node.os_version) >= 16", ["r1"]),  # a number is read as a version too
+        ("version(node.os_version) < 15.3", ["r2"]),
         ("len(node.interfaces) == 2", ["r1"]),
         ('lower(node.model) == "c9300-48p"', ["r1"]),
         ('node.interfaces["Gi1"].mtu == 9000', ["r1"]),

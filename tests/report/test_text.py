@@ -6,8 +6,9 @@ import io
 import re
 
 from tests.report._reports import LEAF01_NTP, WAIVER_WARNING, check_report, validate_report
-from unet.core import Finding, Location, Severity
+from unet.core import Diagnostic, Finding, Location, Severity
 from unet.report import Report, render
+from unet.report.text import code_frame
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -63,3 +64,42 @@ def test_frames_need_both_style_and_source() -> None:
     report = Report("check", findings=[LEAF01_NTP])
     assert output(report, source=source) == CHECK_LINES[1] + "\n"
     assert ANSI.sub("", output(report, styled=True)) == CHECK_LINES[1] + "\n"
+
+
+HOSTILE = Finding("NTP001", Severity.ERROR, "leaf01", "bad \x1b[2K\rcheck: no problems\x1b]8;;x\x07",
+                  Location("devices/dc1/leaf01.yaml", 14, 7), (), "fp-hostile")
+
+
+def test_control_characters_from_data_are_shown_not_sent_to_the_terminal() -> None:
+    report = check_report()
+    report.findings = [HOSTILE]
+    report.diagnostics = [Diagnostic(Location("devices/x\x1b[8m.yaml", 1, 1), "U101",
+                                     Severity.ERROR, "bad\u202evalue")]
+    for styled in (False, True):
+        text = output(report, styled=styled, source=source)
+        plain = ANSI.sub("", text) if styled else text  # unet's own colours only
+        assert "\x1b" not in plain and "\r" not in plain and "\u202e" not in plain
+        assert "bad \\x1b[2K\\x0dcheck: no problems\\x1b]8;;x\\x07" in plain
+        assert "devices/x\\x1b[8m.yaml:1:1: U101 error: bad\\u202evalue" in plain
+    assert "\x1b[8m" not in output(report, styled=True, source=source)
+
+
+def test_code_frame_caret_stays_under_its_column_after_escapes() -> None:
+    finding = Finding("R1", Severity.ERROR, "leaf01", "x", Location("cfg", 1, 4), (), "fp")
+    frame = code_frame(finding, {"cfg": "a\x1bbc\n"}.get)
+    assert frame.splitlines() == [" 1 | a\\x1bbc", "   |       ^"]  # under the c
+
+
+def test_github_annotations_carry_no_control_characters() -> None:
+    report = check_report()
+    report.findings = [HOSTILE]
+    text = output(report, "github")
+    assert "\x1b" not in text and "\r" not in text
+    assert "bad \\x1b[2K%0Dcheck: no problems" in text
+
+
+def test_code_frame_counts_lines_as_the_parsers_do() -> None:
+    # A form feed or a lone CR is inside a line (the policy lexer skips it as a blank).
+    finding = Finding("R1", Severity.ERROR, "leaf01", "x", Location("p.unet", 2, 1), (), "fp")
+    frame = code_frame(finding, {"p.unet": "WHEN\x0ctrue\rTHEN\r\nASSERT x\r\n"}.get)
+    assert frame.splitlines()[0] == " 2 | ASSERT x"

@@ -85,4 +85,6 @@ class App:
     def log(self, message: str, *, level: int = 0) -> None:
         """A progress or summary line on stderr, shown when verbosity >= level."""
         if self.verbosity >= level:
-            print(message, file=sys.stderr)
+            from unet.core import printable  # a device or file may have put controls in it
+
+            print(printable(message), file=sys.stderr)

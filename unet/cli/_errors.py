@@ -84,7 +84,9 @@ def _is_input_error(exc: Exception) -> bool:
 def _input_error(exc: Exception) -> int:
     for diagnostic in getattr(exc, "diagnostics", ()):
         print(diagnostic, file=sys.stdout)
-    print(f"error: {getattr(exc, 'message', exc)}", file=sys.stderr)
+    from unet.core import printable
+
+    print(printable(f"error: {getattr(exc, 'message', exc)}"), file=sys.stderr)
     return EXIT_USAGE
 
 

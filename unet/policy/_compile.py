@@ -373,7 +373,9 @@ class Compiler:
             flags = node.flags if isinstance(node, ast.Regex) else ""
             compiled = _safe_regex(source, flags, node.at, isinstance(node, ast.Regex))
             if has_nested_quantifiers(source):  # bounded in time, but slow on what fails it
-                self._warn(node.at, "P221", f"the pattern {cut(source, 80)!r} repeats a repeat "
+                written = f"/{cut(source, 80)}/{flags}" if isinstance(node, ast.Regex) \
+                    else show_value(source, 80)
+                self._warn(node.at, "P221", f"the pattern {written} repeats a repeat "
                            "(like (a+)+): on a long value that does not match it can take "
                            "seconds, and is stopped (P301); write it without the inner "
                            "repeat, e.g. (a)+ or a+")
@@ -739,7 +741,7 @@ class Compiler:
                     cache[text] = Match.parse(text)
                 except MatchError as exc:  # an expression from data: the rule cannot run
                     raise PolicyEvaluationError(
-                        f"invalid match expression {cut(text, 80)!r} (from data): "
+                        f"invalid match expression {show_value(text, 80)} (from data): "
                         f"{exc.reason}") from None
             return cache[text]
 

@@ -16,7 +16,6 @@ from typing import Any
 
 import regex
 
-from unet.core import cut
 from unet.patterns import PatternError, PatternTimeout, compile_pattern
 from unet.policy._version import Version
 
@@ -166,7 +165,7 @@ def _matches(a: Any, b: Any) -> bool:
     try:
         pattern = data_regex(source)
     except PatternError as exc:  # a pattern from data: the rule cannot be evaluated
-        raise PolicyEvaluationError(f"invalid regex {cut(source, 80)!r} (from data): "
+        raise PolicyEvaluationError(f"invalid regex {show_value(source, 80)} (from data): "
                                     f"{exc.message}") from None
     return pattern.search(text)
 

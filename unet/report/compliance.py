@@ -16,6 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from unet.config import ConfigDiff, Remediation
+from unet.core import printable
 from unet.report import diff as config_report
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ def _pct(part: int, whole: int) -> str:
 
 
 def _paint(colour: str, text: str, styled: bool) -> str:
-    return f"{colour}{text}{_RESET}" if styled else text
+    return f"{colour}{printable(text)}{_RESET}" if styled else printable(text)
 
 
 def _diff_text(result: ConfigDiff | None, styled: bool, indent: str) -> str:
@@ -83,7 +84,7 @@ def _diff_text(result: ConfigDiff | None, styled: bool, indent: str) -> str:
 
 
 def _commands(text: str, indent: str) -> str:
-    return "".join(f"{indent}{line}\n" for line in text.splitlines())
+    return "".join(f"{indent}{printable(line)}\n" for line in text.splitlines())
 
 
 # --- text ------------------------------------------------------------------------------------
@@ -91,7 +92,7 @@ def _commands(text: str, indent: str) -> str:
 
 def _text_diagnostics(diagnostics: Iterable[Diagnostic], stream: IO[str]) -> None:
     for problem in diagnostics:
-        stream.write(f"{problem}\n")
+        stream.write(printable(str(problem)) + "\n")
 
 
 _LEGEND = ("(+ in intended, missing from running; - in running, not intended; "
@@ -115,14 +116,16 @@ def _text_device(device: DeviceCompliance, stream: IO[str], styled: bool, note: 
     status = _paint(_STATUS_COLOUR.get(device.status, ""), device.status, styled)
     where = f"  ({device.running})" if device.running else ""
     reason = f": {device.skipped}" if device.skipped else ""
-    stream.write(_paint(_BOLD, device.device, styled) + f"  {status}{reason}{where}\n")
+    stream.write(_paint(_BOLD, device.device, styled)
+                 + f"  {status}{printable(reason)}{printable(where)}\n")
     if device.status == "error":
         codes = sorted({d.code for d in device.diagnostics if d.severity.label == "error"})
         stream.write(f"  input errors ({', '.join(codes)}); see above\n")
     for feature in device.features:
         if feature.compliant:
             continue
-        stream.write(f"  {feature.name}: {feature.status}{f' ({note})' if note else ''}\n")
+        stream.write(printable(f"  {feature.name}: {feature.status}{f' ({note})' if note else ''}")
+                     + "\n")
         stream.write(_diff_text(feature.diff, styled, "    "))
         if feature.remediation:
             stream.write("    remediation (advisory, review before applying):\n")
@@ -150,7 +153,7 @@ def _text_revisions(run: RevisionRun, stream: IO[str], styled: bool) -> None:
 def _text_change(change: DeviceChange, stream: IO[str], styled: bool) -> None:
     status = _paint(_STATUS_COLOUR.get(change.status, ""), change.status, styled)
     note = f" ({change.note})" if change.note else ""
-    stream.write(_paint(_BOLD, change.device, styled) + f"  {status}{note}\n")
+    stream.write(_paint(_BOLD, change.device, styled) + f"  {status}{printable(note)}\n")
     if change.data:
         stream.write("  data:\n" + _commands("\n".join(change.data), "    "))
     body = _diff_text(change.config, styled, "    ")

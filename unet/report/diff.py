@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import IO
 
 from unet.config import ConfigDiff, Node, SectionDiff, emit
+from unet.core import printable
 
 __all__ = ["FORMATS", "JSON_VERSION", "as_json", "render", "summary"]
 
@@ -32,7 +33,9 @@ def summary(result: ConfigDiff) -> str:
 
 
 def _paint(marker: str, text: str, styled: bool) -> str:
-    return f"{_COLOURS[marker]}{text}{_RESET}" if styled else text
+    """A line of a diff, coloured by its marker; a configuration's control characters are
+    shown as escapes, not sent to the terminal."""
+    return f"{_COLOURS[marker]}{printable(text)}{_RESET}" if styled else printable(text)
 
 
 def render_text(result: ConfigDiff, stream: IO[str], styled: bool) -> None:
@@ -56,7 +59,7 @@ def _section(sd: SectionDiff, stream: IO[str], styled: bool, depth: int, *,
     if sd.reordered:
         stream.write(_paint("!", f"! {pad}order differs; intended order:", styled) + "\n")
         for child in sd.intended.children:
-            stream.write(f"  {pad}{_first(child.text)}\n")
+            stream.write(printable(f"  {pad}{_first(child.text)}") + "\n")
     for sub in sd.sections:
         stream.write(_paint("", f"  {pad}{sub.intended.text}", styled) + "\n")
         _section(sub, stream, styled, depth + 1, flat=flat)
@@ -91,7 +94,7 @@ def render_unified(result: ConfigDiff, stream: IO[str], styled: bool) -> None:
         before, after, result.running.path, result.intended.path, lineterm=""
     ):
         marker = line[:1] if line[:1] in "+-" and not line.startswith(("+++", "---")) else ""
-        stream.write((_paint(marker, line, styled) if marker else line) + "\n")
+        stream.write((_paint(marker, line, styled) if marker else printable(line)) + "\n")
 
 
 def as_json(result: ConfigDiff) -> dict[str, object]:

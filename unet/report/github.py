@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import IO
 
-from unet.core import Finding, Severity
+from unet.core import Finding, Severity, printable
 from unet.report import markdown
 from unet.report._model import Report, SourceLookup, finding_marks
 from unet.report._sort import Item, ident, worst_first
@@ -24,8 +24,9 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 
 
 def escape_data(text: str) -> str:
-    """Escape a command's message (after `::`)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a command's message (after `::`); other controls are shown, not acted on
+    (the log viewer reads colour and cursor sequences)."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import IO
 
-from unet.core import Diagnostic, Finding, Severity
+from unet.core import Diagnostic, Finding, Severity, printable
 from unet.report._model import Report, SourceLookup, finding_marks
 from unet.report._sort import Item, by_location
 
@@ -40,22 +40,25 @@ def render(report: Report, stream: IO[str], *, styled: bool = False,
                 stream.write(f"  {mark} policy: {finding.related[0]}\n")
     if report.baseline is not None:
         for finding in by_location(report.baseline.fixed):
-            stream.write(f"{_where(finding)}: {finding.rule} fixed: {finding.device}: "
-                         f"{finding.message}\n")
+            stream.write(printable(f"{_where(finding)}: {finding.rule} fixed: {finding.device}: "
+                                   f"{finding.message}") + "\n")
 
+
+# Every text from the repository, a device or a report file goes through `printable`: a
+# hostile value must not rewrite or hide a line of the output (CI logs included).
 
 def _where(item: Item) -> str:
     loc = item.location
     # Always three positional fields so editors and `grep` see one shape.
-    return f"{loc.path}:{loc.line or 1}:{loc.col or 1}"
+    return printable(f"{loc.path}:{loc.line or 1}:{loc.col or 1}")
 
 
 def _line(diagnostic: Diagnostic, styled: bool) -> str:
     if not styled:
-        return str(diagnostic)
+        return printable(str(diagnostic))
     colour = _COLOURS[diagnostic.severity]
-    return (f"{_BOLD}{_where(diagnostic)}{_RESET}: {_DIM}{diagnostic.code}{_RESET} "
-            f"{colour}{diagnostic.severity.label}{_RESET}: {diagnostic.message}")
+    return (f"{_BOLD}{_where(diagnostic)}{_RESET}: {_DIM}{printable(diagnostic.code)}{_RESET} "
+            f"{colour}{diagnostic.severity.label}{_RESET}: {printable(diagnostic.message)}")
 
 
 def finding_line(finding: Finding, *, styled: bool = False) -> str:
@@ -66,14 +69,14 @@ def finding_line(finding: Finding, *, styled: bool = False) -> str:
         marks.append(f"waived: {finding.waived}")
     waived = f" ({'; '.join(marks)})" if marks else ""
     if not styled:
-        return (f"{_where(finding)}: {finding.rule} {severity}{waived}: "
-                f"{finding.device}: {finding.message}")
+        return printable(f"{_where(finding)}: {finding.rule} {severity}{waived}: "
+                         f"{finding.device}: {finding.message}")
     # A waived finding is accepted, so it should not shout in the severity's colour.
     quiet = finding.waived is not None or finding.pending is not None
     colour = _DIM if quiet else _COLOURS[finding.severity]
-    return (f"{_BOLD}{_where(finding)}{_RESET}: {_DIM}{finding.rule}{_RESET} "
-            f"{colour}{severity}{_RESET}{_DIM}{waived}{_RESET}: "
-            f"{_BOLD}{finding.device}{_RESET}: {finding.message}")
+    return (f"{_BOLD}{_where(finding)}{_RESET}: {_DIM}{printable(finding.rule)}{_RESET} "
+            f"{colour}{severity}{_RESET}{_DIM}{printable(waived)}{_RESET}: "
+            f"{_BOLD}{printable(finding.device)}{_RESET}: {printable(finding.message)}")
 
 
 def code_frame(item: Item, source: SourceLookup, *, styled: bool = False) -> str:
@@ -82,12 +85,17 @@ def code_frame(item: Item, source: SourceLookup, *, styled: bool = False) -> str
     text = source(loc.path) if loc.line else None
     if text is None:
         return ""
-    lines = text.splitlines()
+    # Lines end at "\n" only, as the parsers count them: `splitlines` also breaks at form
+    # feeds, lone CRs and Unicode separators, and would frame the wrong line.
+    lines = text.replace("\r\n", "\n").split("\n")
     if not 0 < loc.line <= len(lines):
         return ""
     number = str(loc.line)
     gutter = " " * len(number)
-    caret = " " * max(loc.col - 1, 0) + "^"
+    line = lines[loc.line - 1].expandtabs(1)
+    # Under the character the column names, however wide what precedes it is shown.
+    before = line[:max(loc.col - 1, 0)]
+    caret = " " * (len(printable(before)) + max(loc.col - 1 - len(before), 0)) + "^"
     if styled:
         caret = _COLOURS[item.severity] + caret + _RESET
-    return f" {number} | {lines[loc.line - 1].expandtabs(1)}\n {gutter} | {caret}\n"
+    return f" {number} | {printable(line)}\n {gutter} | {caret}\n"

@@ -1,0 +1,56 @@
+"""Control characters in a repository's files or a device's configuration reach the output
+as visible escapes: they cannot recolour, erase or forge lines of a terminal or a CI log."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+DEVICE = ("name: r1\nlocation: hq\ngroups: [ios]\nrole: core\nmanagement_ip: 10.0.0.1\n"
+          "templates: [t.j2]\n"
+          'vars:\n  motto: "\\e[2K\\rcheck: no problems\\e]0;owned\\a"\n')
+FILES = {
+    "devices/hq/r1.yaml": DEVICE,
+    "templates/t.j2": "hostname r1\ninterface Gi1\n description uplink\n",
+    "configs/r1.cfg": "hostname r1\ninterface Gi1\n description \x1b[8mhidden\x1b[0m\n",
+    "policies/p.unet": 'RULE motto WHEN true THEN ASSERT node.vars.motto == "x" '
+                       'MESSAGE "motto is {node.vars.motto}"\n',
+}
+
+
+def unet(root, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "unet", "--repo", str(root), *args],
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.parametrize("fmt", ["text", "concise", "github"])
+def test_control_characters_from_data_are_escaped_in_every_human_format(make_repo, fmt) -> None:
+    root = make_repo(FILES)
+    result = unet(root, "check", "--format", fmt)
+    assert result.returncode == 1, result.stdout + result.stderr
+    shown = result.stdout + result.stderr
+    assert "\x1b" not in shown and "\r" not in shown and "\x07" not in shown
+    assert "motto is \\x1b[2K" in shown  # the value is still there to read
+
+
+def test_a_policy_line_with_control_characters_is_framed_with_escapes(make_repo) -> None:
+    root = make_repo({"policies/p.unet": "RULE r WHEN true THEN ASSERT node.name MATCHES "
+                                         "/(\x1b[2K\r+/\n"})
+    result = unet(root, "policy", "validate")
+    assert result.returncode == 2
+    assert "\x1b" not in result.stdout and "\r" not in result.stdout
+    assert result.stdout.splitlines()[:3] == [
+        "policies/p.unet:1:51: P202 error: invalid regex: unterminated character set",
+        " 1 | RULE r WHEN true THEN ASSERT node.name MATCHES /(\\x1b[2K\\x0d+/",
+        "   | " + " " * len("RULE r WHEN true THEN ASSERT node.name MATCHES /(\\x1b") + "^"]
+
+
+def test_json_keeps_the_exact_value(make_repo) -> None:
+    import json
+
+    root = make_repo(FILES)
+    result = unet(root, "check", "--format", "json")
+    messages = [f["message"] for f in json.loads(result.stdout)["findings"]]
+    assert "motto is \x1b[2K\rcheck: no problems\x1b]0;owned\x07" in messages
