@@ -54,3 +54,14 @@ def test_json_keeps_the_exact_value(make_repo) -> None:
     result = unet(root, "check", "--format", "json")
     messages = [f["message"] for f in json.loads(result.stdout)["findings"]]
     assert "motto is \x1b[2K\rcheck: no problems\x1b]0;owned\x07" in messages
+
+
+def test_device_list_and_rule_list_show_escapes(make_repo) -> None:
+    root = make_repo({**FILES, "devices/hq/r1.yaml": DEVICE.replace(
+        "role: core", 'role: "core\\e[8m"'),
+        "policies/p.unet": 'RULE t "title \\u001b[2J" WHEN true THEN ASSERT true\n'})
+    listed = unet(root, "devices", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "core\\x1b[8m" in listed.stdout and "\x1b" not in listed.stdout
+    rules = unet(root, "rules", "list")
+    assert "title \\x1b[2J" in rules.stdout and "\x1b" not in rules.stdout

@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import IO, Any
 
+from unet.core import printable
 from unet.inventory import ResolvedDevice, dotted_path
 
 __all__ = ["COLUMNS", "LIST_FORMATS", "SHOW_FORMATS", "render_device", "render_devices"]
@@ -47,7 +48,9 @@ def render_devices(devices: Sequence[ResolvedDevice], fmt: str, stream: IO[str],
 
 
 def _plain_table(rows: list[dict[str, Any]], stream: IO[str]) -> None:
-    cells = [[c.upper() for c in COLUMNS]] + [[_cell(r[c]) for c in COLUMNS] for r in rows]
+    # On a terminal, a value's control characters are shown as escapes (CSV keeps them).
+    cells = [[c.upper() for c in COLUMNS]] + [[printable(_cell(r[c])) for c in COLUMNS]
+                                              for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(COLUMNS))]
     for row in cells:
         padded = (value.ljust(width) for value, width in zip(row, widths, strict=True))
@@ -57,12 +60,13 @@ def _plain_table(rows: list[dict[str, Any]], stream: IO[str]) -> None:
 def _rich_table(rows: list[dict[str, Any]], stream: IO[str]) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     for column in COLUMNS:
         table.add_column(column, no_wrap=column in ("name", "management_ip"))
     for row in rows:
-        table.add_row(*(_cell(row[c]) for c in COLUMNS))
+        table.add_row(*(Text(printable(_cell(row[c]))) for c in COLUMNS))
     Console(file=stream, force_terminal=True, soft_wrap=False).print(table)
 
 
@@ -89,7 +93,7 @@ def _explained(device: ResolvedDevice, stream: IO[str]) -> None:
              for path, value, where in device.explain()]
     width = min(max((len(left) for left, _ in lines), default=0), 48)
     for left, where in lines:
-        stream.write(f"{left.ljust(width)}  # {where}\n")
+        stream.write(printable(f"{left.ljust(width)}  # {where}") + "\n")
 
 
 def _inline(value: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import IO
 
+from unet.core import printable
 from unet.policy import PolicyTestRun
 from unet.report.json import diagnostic_to_dict
 
@@ -27,8 +28,8 @@ def render_policy_tests(run: PolicyTestRun, fmt: str, stream: IO[str]) -> None:
         stream.write(f"{diagnostic}\n")
     for case in run.cases:
         verdict = "PASS" if case.passed else "FAIL"
-        stream.write(f"{verdict} {case.location}: {case.name}\n")
+        stream.write(printable(f"{verdict} {case.location}: {case.name}") + "\n")
         for failure in case.failures:
-            stream.write(f"     {failure}\n")
+            stream.write(printable(f"     {failure}") + "\n")
     if run.untested:
-        stream.write(f"rules without tests: {', '.join(run.untested)}\n")
+        stream.write(printable(f"rules without tests: {', '.join(run.untested)}") + "\n")

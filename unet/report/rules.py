@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import IO
 
+from unet.core import printable
 from unet.policy import CompiledRule
 from unet.policy import _ast as ast
 
@@ -25,27 +26,24 @@ def render_rules(rules: Sequence[CompiledRule], fmt: str, stream: IO[str]) -> No
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)]
-        stream.write(("  ".join(cells) + "  " + row[3]).rstrip() + "\n")
+        stream.write(printable(("  ".join(cells) + "  " + row[3]).rstrip()) + "\n")
 
 
 def render_explanation(rule: CompiledRule, source: str, matched: Sequence[str],
                        failing: Sequence[str], total: int, stream: IO[str]) -> None:
     r = rule.rule
-    lines = source.splitlines()
+    lines = source.replace("\r\n", "\n").split("\n")  # as the parser counts lines
     start = r.at.line - 1
     end = max([start + 1] + [a.at.line for a in r.actions] +
               [r.message[1].line if r.message else 0])
-    stream.write(f"{r.id}: {r.title or '(no title)'}\n")
-    stream.write(f"  severity: {r.severity.label}\n")
-    stream.write(f"  defined at: {r.at}\n")
-    stream.write(f"  when: {r.when_text}\n")
-    for action in r.actions:
-        stream.write(f"  then: {_action(action)}\n")
-    stream.write(f"  matches {len(matched)} of {total} devices"
-                 f"{': ' + ', '.join(matched) if matched else ''}\n")
-    stream.write(f"  fails on {len(failing)}{': ' + ', '.join(failing) if failing else ''}\n")
-    stream.write("\n" + "".join(f"  {n + 1:>4} | {text}\n"
-                                for n, text in enumerate(lines[start:end], start)))
+    said = [f"{r.id}: {r.title or '(no title)'}", f"  severity: {r.severity.label}",
+            f"  defined at: {r.at}", f"  when: {r.when_text}",
+            *(f"  then: {_action(action)}" for action in r.actions),
+            f"  matches {len(matched)} of {total} devices"
+            f"{': ' + ', '.join(matched) if matched else ''}",
+            f"  fails on {len(failing)}{': ' + ', '.join(failing) if failing else ''}", "",
+            *(f"  {n + 1:>4} | {text}" for n, text in enumerate(lines[start:end], start))]
+    stream.write("".join(printable(line) + "\n" for line in said))
 
 
 def _action(action: ast.Action) -> str:
