@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from unet.config import diff, emit, get_dialect, parse, predict, remediate
 
 
@@ -240,3 +242,11 @@ def test_banner_is_sent_with_a_delimiter_that_can_be_typed():
 def test_banner_typed_with_another_delimiter_is_the_same_banner():
     assert parse("banner login #LAB#\nbanner motd $\nhi\n$\n") == parse(
         "banner login ^CLAB^C\nbanner motd ^C\nhi\n^C\n")
+
+
+@pytest.mark.parametrize("char", ["\x1a", "\x15", "\x08", "\x7f", "\x00", "\x1b"])
+def test_a_line_with_a_control_character_is_skipped_with_c101(char: str) -> None:
+    # Kept, it would be a command: Ctrl-Z (\x1a) in it leaves configuration mode on send.
+    tree = parse(f"interface Gi1\n description a{char}end\n description ok\n", "ios", path="r1")
+    assert [c.text for c in tree.children[0].children] == ["description ok"]
+    assert [(d.code, d.location.line) for d in tree.diagnostics] == [("C101", 2)]

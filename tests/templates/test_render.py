@@ -105,6 +105,26 @@ def test_output_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _only_error(result).code == "T107"
 
 
+@pytest.mark.parametrize(("value", "named"), [
+    ("\\x1a reload", "\\x1a, Ctrl-Z (it leaves configuration mode)"),
+    ("up\\rno router bgp 1", "\\x0d, CR (it sends the line early)"),
+    ("\\x03", "\\x03, Ctrl-C (it aborts)"),
+    ("\\e[2J", "\\x1b, ESC"),
+])
+def test_output_with_a_control_character_is_t116_and_renders_nothing(value: str,
+                                                                    named: str) -> None:
+    # A device acts on these when they are sent: Ctrl-Z then `reload` would run it.
+    device = BASE["devices/r1.yaml"].replace("description: uplink", f'description: "{value}"')
+    result = _render({"devices/r1.yaml": device,
+                      "templates/d.j2": "hostname r1\n{% for n, i in node.interfaces.items() %}"
+                                        "interface {{ n }}\n description {{ i.description }}\n"
+                                        "{% endfor %}"}, applied=("d.j2",))
+    problem = _only_error(result)
+    assert problem.code == "T116" and problem.location == Location("templates/d.j2")
+    assert f"line 3 of the output of d.j2 has {named}" in problem.message
+    assert "description" not in result.text  # nothing of that template is kept
+
+
 def test_bad_header_and_unknown_template() -> None:
     result = _render({"templates/base.j2": '{# unet: match "ntp (" #}\nx\n'},
                      applied=("nope.j2",))

@@ -235,6 +235,7 @@ CODES = {
     "limit": "T107",
     "runtime": "T109",
     "encoding": "T110",
+    "control": "T116",
 }
 
 _UNDEFINED_NAME = re.compile(

@@ -7,6 +7,7 @@ diagnostic at the template file and line, and the device's other templates still
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import field
@@ -163,7 +164,30 @@ def _bounded(chunks: Iterable[str], name: str, device: str) -> tuple[str, list[D
             return "", [Diagnostic(Location(TEMPLATE_DIR + name), CODES["limit"],
                                    Severity.ERROR, message)]
         out.append(chunk)
-    return "".join(out), []
+    text = "".join(out)
+    found = _CONTROL.search(text)
+    if found is not None:
+        return "", [_control_character(text, found.start(), name, device)]
+    return text, []
+
+
+# Characters a device acts on when they are sent as configuration: Ctrl-C aborts, Ctrl-Z
+# leaves configuration mode, CR sends the line early, a backspace rewrites it.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL_NAMES = {"\r": "CR (it sends the line early)", "\x03": "Ctrl-C (it aborts)",
+                  "\x1a": "Ctrl-Z (it leaves configuration mode)",
+                  "\x1b": "ESC (it starts a terminal sequence)",
+                  "\x08": "a backspace (it rewrites the line)"}
+
+
+def _control_character(text: str, position: int, name: str, device: str) -> Diagnostic:
+    char = text[position]
+    line = text.count("\n", 0, position) + 1
+    what = _CONTROL_NAMES.get(char, "a control character")
+    return Diagnostic(Location(TEMPLATE_DIR + name), CODES["control"], Severity.ERROR,
+                      f"device {device}: line {line} of the output of {name} has "
+                      f"\\x{ord(char):02x}, {what}: a device would act on it, "
+                      "not store it; remove it from the template or the data it prints")
 
 
 def _location(exc: BaseException, fallback: str) -> Location:
