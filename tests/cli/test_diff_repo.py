@@ -52,6 +52,22 @@ def test_input_errors_exit_2_and_other_devices_still_report(tmp_path: Path):
     assert run(repo, "nosuch").exit_code == 2
 
 
+def test_a_running_line_the_parser_skips_is_named_where_it_is(tmp_path: Path):
+    # Pulled configs can hold terminal debris (a backspace, Ctrl-Z): the diff is of what
+    # was read, so the skipped line must be shown with its place.
+    repo = tmp_path / "ex"
+    shutil.copytree(EXAMPLES, repo)
+    config = repo / "configs" / "hq-acc-01.cfg"
+    lines = config.read_text().splitlines()
+    at = next(n for n, line in enumerate(lines) if line.startswith(" description"))
+    lines[at] = lines[at] + "\x08\x08"
+    config.write_text("\n".join(lines) + "\n")
+    result = run(repo, "hq-acc-01")
+    assert (f"configs/hq-acc-01.cfg:{at + 1}:1: C101 warning: unreadable line skipped"
+            in result.stderr), result.stderr
+    assert "hq-acc-01  non-compliant" in result.stdout  # the line counts as missing
+
+
 def test_two_existing_files_keep_the_two_file_mode(tmp_path: Path):
     a, b = tmp_path / "a.cfg", tmp_path / "b.cfg"
     a.write_text("hostname a\n")

@@ -37,7 +37,6 @@ from unet.patterns import MULTILINE, Pattern, PatternError, PatternTimeout, comp
 from unet.source import Snapshot, SnapshotReadError
 from unet.templates._claims import claimed, lines_of, unclaimed
 from unet.templates._render import (
-    SHAPE_CODES,
     HeaderTimeout,
     RenderResult,
     TemplateSet,
@@ -108,10 +107,11 @@ def compile_normalizers(settings: Mapping[str, Any]) -> tuple[Normalizer, ...]:
 
 
 def normalize(text: str, normalizers: Iterable[Normalizer], platform: str | None, *,
-              changed: set[str] | None = None) -> tuple[str, list[Diagnostic]]:
-    """Apply each normaliser line by line; a line it leaves blank is dropped. Each line a
-    normaliser rewrote (stripped) is added to `changed`: its text is unet's, not the
-    device's, so remediation never sends it."""
+              changed: set[str] | None = None,
+              keep_lines: bool = False) -> tuple[str, list[Diagnostic]]:
+    """Apply each normaliser line by line; a line it leaves blank is dropped (left empty
+    with `keep_lines`). Each line a normaliser rewrote (stripped) is added to `changed`:
+    its text is unet's, not the device's, so remediation never sends it."""
     problems: list[Diagnostic] = []
     for rule in normalizers:
         if rule.platforms is not None and platform not in rule.platforms:
@@ -119,7 +119,7 @@ def normalize(text: str, normalizers: Iterable[Normalizer], platform: str | None
         try:
             if not rule.pattern.search(text):  # the common case: one scan, no line loop
                 continue
-            text = _lines(text, rule, changed)
+            text = _lines(text, rule, changed, keep_lines)
         except (regex.error, IndexError) as exc:  # a bad group reference in `replace`
             problems.append(Diagnostic(Location(SETTINGS_FILE), "U205", Severity.ERROR,
                                        f"normalizers[{rule.index}].replace: {exc}"))
@@ -129,16 +129,17 @@ def normalize(text: str, normalizers: Iterable[Normalizer], platform: str | None
     return text, problems
 
 
-def _lines(text: str, rule: Normalizer, changed: set[str] | None = None) -> str:
+def _lines(text: str, rule: Normalizer, changed: set[str] | None = None,
+           keep_lines: bool = False) -> str:
     out = []
-    for line in text.splitlines(keepends=True):
-        bare = line.rstrip("\r\n")
+    for line in text.split("\n"):  # lines as the parser counts them
+        bare = line.rstrip("\r")
         new = rule.pattern.sub(rule.replace, bare)
         if changed is not None and new != bare and new.strip():
             changed.add(new.strip())
-        if new.strip() or not line.strip():
-            out.append(new + "\n" if line.endswith("\n") else new)
-    return "".join(out)
+        if new.strip() or not line.strip() or keep_lines:
+            out.append(new if new.strip() else "")
+    return "\n".join(out)
 
 
 @record
@@ -398,12 +399,15 @@ def _running_tree(snapshot: Snapshot, path: str, platform: str | None,
     if found.certain and _family(found.name) != _family(platform):
         return error("C304", f"the running config looks like {found.name}, but the device's "
                      f"platform is {platform}")
-    text, problems = normalize(text, normalizers, platform, changed=changed)
+    # Lines a normaliser empties stay, empty, so the parser's line numbers are the file's.
+    text, problems = normalize(text, normalizers, platform, changed=changed, keep_lines=True)
     tree = parse(text, platform or "ios", path=path)
-    shape = [d for d in tree.diagnostics if d.code in SHAPE_CODES]
-    if has_errors(shape):  # cut too deep: a diff of it would be wrong
-        return None, [*problems, *shape]
-    return tree, [*problems, *shape]
+    # Lines skipped (C101) or merged (C102), a banner left open (C103), a config cut short
+    # (C401): the diff is of what was read, so the engineer must see what was not.
+    parsed = list(tree.diagnostics)
+    if has_errors(parsed):  # cut too deep: a diff of it would be wrong
+        return None, [*problems, *parsed]
+    return tree, [*problems, *parsed]
 
 
 def _family(platform: str | None) -> str | None:
