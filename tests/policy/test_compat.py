@@ -78,3 +78,12 @@ def test_null_comparisons_mean_is_null() -> None:
     run = check('RULE a WHEN node.management_ip == null THEN ASSERT false\n'
                 'RULE b WHEN node.management_ip != null THEN ASSERT false')
     assert {(f.rule, f.device) for f in run.result.findings} == {("a", "r2"), ("b", "r1")}
+
+
+@pytest.mark.parametrize(("pattern", "shown"), [
+    (r"/^(\d+)+$/i", r"the pattern /^(\d+)+$/i repeats a repeat"),  # as written: one backslash
+    (r'"^(\\d+)+$"', r'the pattern "^(\\d+)+$" repeats a repeat'),  # a string: as a string
+])
+def test_a_repeated_repeat_is_quoted_as_written(pattern: str, shown: str) -> None:
+    (problem,) = _compile(f"WHEN true THEN ASSERT node.name MATCHES {pattern}")
+    assert shown in problem
