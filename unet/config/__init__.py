@@ -28,13 +28,14 @@ from unet.config._secrets import (
     secret_tokens,
     secret_values,
 )
-from unet.config._text import ConfigTextError, decode_config
+from unet.config._text import DEVICE_CONTROL, ConfigTextError, decode_config
 from unet.config._tree import CONTEXT, ConfigTree, Node
 from unet.config.dialects import DIALECTS, get_dialect
 from unet.config.rules import DialectRules, ProtectRule
 
 __all__ = [
     "CONTEXT",
+    "DEVICE_CONTROL",
     "DIALECTS",
     "MASK",
     "Change",

@@ -7,20 +7,16 @@ line indented less. The hot loop uses only str methods and precomputed tables.
 from __future__ import annotations
 
 import operator
-import re
 
 from unet.config._gc import paused
 from unet.config._rules_index import RuleIndex
+from unet.config._text import UNREADABLE
 from unet.config._tree import _NO_INDEX, MAX_DEPTH, ConfigTree, Node
 from unet.config.rules import DialectRules, ExitRule, OpaqueBlock
 from unet.core import Diagnostic, Location, Severity
 
 __all__ = ["canonical_opaque", "emit_indent", "exit_index", "parse_indent", "retype_opaque"]
 
-_CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\r\n\x03\x0c"} | {"\x7f"}
-# Any of them makes a line unreadable: a device would act on it (Ctrl-Z leaves
-# configuration mode, a backspace rewrites the line), so it is never a command to keep.
-_ANY_CONTROL = re.compile("[" + "".join(sorted(_CONTROL)) + "]")
 
 
 class _Tables:
@@ -67,7 +63,7 @@ def _parse(text: str, t: _Tables, tree: ConfigTree) -> ConfigTree:
     else:
         indents = list(map(operator.sub, map(len, lines), map(len, lstripped)))
     stripped = list(map(str.rstrip, lstripped))
-    garbage = _ANY_CONTROL.search(text) is not None
+    garbage = UNREADABLE.search(text) is not None
     skip, special = t.skip, t.special
     stack_indents: list[int] = [-1]
     stack_nodes: list[Node] = [tree]
@@ -139,7 +135,7 @@ def _special(
 
 
 def _unreadable(s: str) -> bool:
-    return any(ch in _CONTROL for ch in s)
+    return UNREADABLE.search(s) is not None
 
 
 def _warn(tree: ConfigTree, line: int, code: str, message: str) -> None:

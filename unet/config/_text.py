@@ -4,11 +4,19 @@ mark, as Windows tools export them) are read; binary data is refused."""
 from __future__ import annotations
 
 import codecs
+import re
 
-__all__ = ["ConfigTextError", "decode_config"]
+__all__ = ["DEVICE_CONTROL", "UNREADABLE", "ConfigTextError", "decode_config"]
 
 _SAMPLE = 65536
 _CONTROL = frozenset(range(0, 32)) - {9, 10, 12, 13, 3}  # tab, newlines, form feed, ETX
+# A line holding one of these (or DEL) is terminal debris, not configuration: the parser
+# skips it (C101). Stored configurations do hold CR, form feed and ETX (banners).
+UNREADABLE = re.compile("[" + "".join(map(chr, sorted(_CONTROL | {0x7F}))) + "]")
+# What a device acts on when it is typed into a session, instead of storing it: Ctrl-C
+# aborts, Ctrl-Z leaves configuration mode, CR ends the line early, a backspace rewrites
+# it, ESC starts a terminal sequence. No command unet renders or sends holds one.
+DEVICE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)  # deleted to count the rest
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),

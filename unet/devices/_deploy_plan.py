@@ -15,11 +15,11 @@ back to the original is what undoes them.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from unet.config import (
+    DEVICE_CONTROL,
     Command,
     ConfigTree,
     Node,
@@ -204,7 +204,7 @@ def _plan(compared: DeviceCompliance, snapshot: Snapshot, scope: frozenset[str] 
                     "`unet diff --remediation` by hand"))
     trees, changed = scope_trees(compared, scope)
     unsafe = next((c.text for tree in trees for c in tree.commands
-                   if _CONTROL.search(c.text)), None)
+                   if DEVICE_CONTROL.search(c.text)), None)
     if unsafe is not None:  # the parser and the renderer refuse these; never send one
         return _replace(base, refused=("D203", f"the command {printable(unsafe)!r} has a "
                                                 "control character a device would act on; "
@@ -216,10 +216,6 @@ def _plan(compared: DeviceCompliance, snapshot: Snapshot, scope: frozenset[str] 
         text = decode_config(snapshot.read(compared.running))
     return DevicePlan(name, platform, text, compared.running, trees, changed, diagnostics,
                       scope=scope)
-
-
-# Typed into a session, these act instead of being stored (Ctrl-Z, CR, backspace, ESC).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # a banner keeps its newlines
 
 
 def _replace(plan: DevicePlan, **changes: object) -> DevicePlan:

@@ -7,7 +7,6 @@ diagnostic at the template file and line, and the device's other templates still
 
 from __future__ import annotations
 
-import re
 import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import field
@@ -16,7 +15,7 @@ from typing import Any
 from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 
-from unet.config import CONTEXT, ConfigTree, Match, Node, parse
+from unet.config import CONTEXT, DEVICE_CONTROL, ConfigTree, Match, Node, parse
 from unet.core import Diagnostic, Location, Severity, has_errors, record
 from unet.inventory import ResolvedDevice, did_you_mean
 from unet.patterns import PatternTimeout
@@ -165,15 +164,12 @@ def _bounded(chunks: Iterable[str], name: str, device: str) -> tuple[str, list[D
                                    Severity.ERROR, message)]
         out.append(chunk)
     text = "".join(out)
-    found = _CONTROL.search(text)
+    found = DEVICE_CONTROL.search(text)  # a device would act on it
     if found is not None:
         return "", [_control_character(text, found.start(), name, device)]
     return text, []
 
 
-# Characters a device acts on when they are sent as configuration: Ctrl-C aborts, Ctrl-Z
-# leaves configuration mode, CR sends the line early, a backspace rewrites it.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _CONTROL_NAMES = {"\r": "CR (it sends the line early)", "\x03": "Ctrl-C (it aborts)",
                   "\x1a": "Ctrl-Z (it leaves configuration mode)",
                   "\x1b": "ESC (it starts a terminal sequence)",
