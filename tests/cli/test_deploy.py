@@ -90,3 +90,21 @@ def test_the_plan_shown_has_its_secrets_masked(make_repo) -> None:
     result = invoke(root, "--dry-run", "r1")
     assert result.exit_code == 0, result.output
     assert "  password ********" in result.stdout and "s3cret-zebra" not in result.output
+
+
+def test_a_command_with_a_control_character_is_never_sent(make_repo) -> None:
+    # A form feed is kept in a stored config, but typed into a session a device acts on
+    # it: the removal of that line is refused, not sent.
+    root = make_repo({**IOS, "groups/ios.yaml": "name: ios\nplatform: frr\ntemplates: "
+                      "[ios/base.j2]\n",
+                      "templates/ios/base.j2": '{# unet: match "ip prefix-list .*" #}\n'
+                                               "hostname {{ name }}\n",
+                      "configs/r1.cfg": "hostname r1\nip prefix-list X seq 5 permit\x0c"
+                                        "10.0.0.0/8\n",
+                      "configs/r2.cfg": "hostname r2\n"})
+    result = invoke(root, "--dry-run")  # refused at planning: no device is connected to
+    assert ("r1: refused: D203 the command 'no ip prefix-list X seq 5 permit\\x0c"
+            "10.0.0.0/8' has a control character a device would act on; nothing sent") \
+        in result.stdout, result.output
+    assert "r2: no changes" in result.stdout
+    assert not (root / "state/deployments").exists()

@@ -206,7 +206,7 @@ def _plan(compared: DeviceCompliance, snapshot: Snapshot, scope: frozenset[str] 
     unsafe = next((c.text for tree in trees for c in tree.commands
                    if DEVICE_CONTROL.search(c.text)), None)
     if unsafe is not None:  # the parser and the renderer refuse these; never send one
-        return _replace(base, refused=("D203", f"the command {printable(unsafe)!r} has a "
+        return _replace(base, refused=("D203", f"the command '{printable(unsafe)}' has a "
                                                 "control character a device would act on; "
                                                 "nothing sent"))
     text = None
