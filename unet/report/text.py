@@ -55,7 +55,7 @@ def _where(item: Item) -> str:
 
 def _line(diagnostic: Diagnostic, styled: bool) -> str:
     if not styled:
-        return printable(str(diagnostic))
+        return str(diagnostic)  # printable already
     colour = _COLOURS[diagnostic.severity]
     return (f"{_BOLD}{_where(diagnostic)}{_RESET}: {_DIM}{printable(diagnostic.code)}{_RESET} "
             f"{colour}{diagnostic.severity.label}{_RESET}: {printable(diagnostic.message)}")
