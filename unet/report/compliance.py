@@ -92,7 +92,7 @@ def _commands(text: str, indent: str) -> str:
 
 def _text_diagnostics(diagnostics: Iterable[Diagnostic], stream: IO[str]) -> None:
     for problem in diagnostics:
-        stream.write(printable(str(problem)) + "\n")
+        stream.write(f"{problem}\n")  # a diagnostic's text is printable already
 
 
 _LEGEND = ("(+ in intended, missing from running; - in running, not intended; "
