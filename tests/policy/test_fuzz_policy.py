@@ -17,6 +17,9 @@ PATHS = st.sampled_from([
     "node.interfaces.Gi1.description", "node.management_ip", "node.groups", "node.lifecycle",
     "node.nothing.at.all", "node.vars[0]", 'node.interfaces["Gi1"]', "node.links", "running",
     "intended", "node", "node.os_version", "custom_data.x",
+    # a dotted name is one token when a file is parsed whole: the same tree as apart
+    "node . vars.x", "node.\n vars", "node.IN.x", "node.true.null", "node.vars.x.y.z",
+    'node.interfaces["Gi1"].description.x', "NOT.x", "true.x", "WHEN.node",
 ])
 LOOP_PATHS = st.sampled_from(["i", "i.name", "i.description", "i.value", "i[0]"])
 CALLS = st.sampled_from([
@@ -24,6 +27,7 @@ CALLS = st.sampled_from([
     'running.value("hostname (.*)")', 'running.lines("(")', "version(node.os_version)",
     'version("17.9.4")', "version(1)", "len(node.interfaces)", "len(1)", "lower(node.name)",
     'running.lines("interface .*||description .*")', "count(node.groups)", "nope(1)",
+    'running.lines("x").a.b', 'running.lines("x") . a.b', "split(node.name, \".\")[0].x.y",
     'intended.lines("*")', "running.lines()", 'running.value("(a)(b)")',
 ])
 LITERALS = st.one_of(
@@ -49,6 +53,8 @@ def _extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         st.tuples(st.sampled_from(["ALL", "ANY", "NONE"]), st.one_of(PATHS, CALLS),
                   LOOP_PATHS, OPERATORS, OPERANDS, inner).map(
             lambda t: f"{t[0]} i IN {t[1]} SATISFIES {t[2]} {t[3]} {t[4]} AND {t[5]}"),
+        inner.map(lambda c: f"ANY i.x IN node.interfaces SATISFIES {c}"),
+        inner.map(lambda c: f"{{a.b: 1, c: 2}} == {{}} OR {c}"),
     )
 
 

@@ -158,17 +158,67 @@ _PIECES = st.sampled_from([
 @fuzz(300)
 @given(st.lists(_PIECES, max_size=12).map("".join))
 def test_whole_text_lexer_gives_the_same_tokens(text: str) -> None:
-    whole = _parser._lex_whole(text)
+    whole = _parser._lex_whole(text, _parser._ALL_TOKENS)
     each = _parser._lex_each(text)
     assert whole is None or whole == each
     if "ERROR" not in each[0]:
         assert whole == each
 
 
+def _apart(tokens: tuple[list[str], list[str], list[int], list[int]],
+           ) -> tuple[list[str], list[str], list[int], list[int]]:
+    """Glued tokens (`node.id` as one NAME) taken apart into NAME . NAME."""
+    out: tuple[list[str], list[str], list[int], list[int]] = ([], [], [], [])
+    for kind, value, start, end in zip(*tokens, strict=True):
+        if kind != "NAME" or "." not in value:
+            for column, item in zip(out, (kind, value, start, end), strict=True):
+                column.append(item)  # type: ignore[attr-defined]
+            continue
+        for n, word in enumerate(value.split(".")):
+            if n:
+                out[0].append(".")
+                out[1].append(".")
+                out[2].append(start)
+                out[3].append(start + 1)
+                start += 1
+            out[0].append(_parser._FIXED_KIND.get(word, "NAME"))
+            out[1].append(word)
+            out[2].append(start)
+            out[3].append(start + len(word))
+            start += len(word)
+        assert start == end
+    return out
+
+
+@fuzz(300)
+@given(st.lists(st.one_of(_PIECES, st.sampled_from(["a.b", "node.IN.x", "x.true", "NOT.y",
+                                                    "a.", ".b", "a..b", "a.1", "a.RULE x",
+                                                    "b.RULE"])),
+                max_size=12).map("".join))
+def test_glued_names_are_the_same_tokens_taken_apart(text: str) -> None:
+    glued = _parser._lex_whole(text, _parser._GLUED_TOKENS)
+    apart = _parser._lex_whole(text, _parser._ALL_TOKENS)
+    assert (glued is None) == (apart is None)
+    assert glued is None or _apart(glued) == apart
+
+
+@pytest.mark.parametrize(("text", "col", "said"), [
+    ("WHEN ANY i.x IN node.interfaces SATISFIES true THEN ASSERT true", 11, "'.'"),
+    ("WHEN {a.b: 1} == {} THEN ASSERT node.name", 8, "'.'"),
+    ("WHEN NOT.x THEN ASSERT node.name", 9, "'.'"),
+    ("WHEN node.name == true.x THEN ASSERT node.name", 23, "'.'"),
+])
+def test_a_dotted_name_where_none_fits_is_said_at_its_dot(text: str, col: int,
+                                                          said: str) -> None:
+    rules, problems = parse_policy(text, "policies/p.rules")
+    assert rules == [] and [(p.code, p.location.col) for p in problems] == [("P101", col)]
+    assert f"unexpected {said}" in problems[0].message
+
+
 def test_whole_text_lexer_reads_every_example_policy() -> None:
     for path in sorted((EXAMPLES / "policies").rglob("*.rules")):
         text = path.read_text()
-        assert _parser._lex_whole(text) == _parser._lex_each(text), path
+        assert _parser._lex_whole(text, _parser._ALL_TOKENS) == _parser._lex_each(text), path
 
 
 @fuzz(300)

@@ -113,6 +113,8 @@ class Compiler:
         self.diagnostics: list[Diagnostic] = []
         self._scope: dict[str, str] = {}  # loop variable -> kind
         self._aliased: set[str] = set()  # original field names already noted
+        # A device field already compiled (`node.role` in every other rule): its getter.
+        self._fields: dict[tuple[str | int, ...], tuple[Value, str]] = {}
         self._error_count = 0
         # What rules read beyond their own device: "peers" (l.peer_node), "fleet".
         self.reach: set[str] = set()
@@ -200,7 +202,7 @@ class Compiler:
             raise _Unknown(action.target.at, "P206",
                            f"SET can change the device's data (node.<field> or "
                            f"custom_data.<field>), not '{action.target.text}'")
-        self._path(action.target)  # unknown fields are errors here too
+        self._check_fields(target, "device", action.target, prefix="node")  # unknown: P201
         value = self._expr(action.value)
         origin = action.at
         check = set_check(target)
@@ -211,7 +213,6 @@ class Compiler:
                 problem = None
             if problem is not None:
                 raise _Unknown(action.value.at, "P220", f"SET {action.target.text}: {problem}")
-        key = "SET " + dotted_path(target)
 
         def run(ctx: Context) -> Failure | None:
             new = value(ctx)
@@ -220,7 +221,7 @@ class Compiler:
                 problem = check(new, ctx.choices)
             if problem is not None:  # the device keeps its value
                 return Failure(f"SET {action.target.text} was not done: {problem}",
-                               origin, key, origin)
+                               origin, "SET " + dotted_path(target), origin)
             ctx.set(target, new, origin)
             return None
 
@@ -528,6 +529,9 @@ class Compiler:
         root, rest = node.parts[0], node.parts[1:]
         if root in self._scope:
             return self._walk_variable(str(root), rest, node)
+        known = self._fields.get(node.parts)
+        if known is not None:
+            return known
         if root in CONFIG_ROOTS:
             if rest:
                 raise _Unknown(node.at, "P201", f"'{node.text}': a configuration has no fields; "
@@ -550,7 +554,8 @@ class Compiler:
             hint = did_you_mean(str(root), choices)
             raise _Unknown(node.at, "P201", f"unknown field '{root}'{hint}")
         kind = self._check_fields(parts, "device", node, prefix="node")
-        return _data_getter(parts), kind
+        known = self._fields[node.parts] = _data_getter(parts), kind
+        return known
 
     def _original(self, node: ast.Path) -> tuple[Any, ...] | None:
         """The data path, with the original μNet's field names (`node.version`) mapped to

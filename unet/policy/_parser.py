@@ -136,7 +136,7 @@ def parse_policy(text: str, path: str) -> tuple[list[ast.Rule], list[Diagnostic]
 def _parse_whole(text: str, path: str, stem: str) -> list[ast.Rule] | None:
     """The rules of a file without a syntax error; None if it has one."""
     try:
-        return _Parser(text, path, 0, stem).rules()
+        return _Parser(text, path, 0, stem, glued=True).rules()
     except _PROBLEMS:
         return None
 
@@ -222,12 +222,23 @@ def _error(location: Location, code: str, message: str) -> Diagnostic:
 
 # The same tokens as _TOKEN (a rule id glued to its RULE), for `findall`: (skip, token) pairs,
 # the last one (what follows the last token, "") ending at the end of the text.
-_ALL_TOKENS = re.compile(
-    rf"(?>({_SPACE}))(RULE(?![A-Za-z0-9_])(?>{_SPACE})[A-Za-z0-9][A-Za-z0-9_.:\-]*"
-    r"|[A-Za-z_][A-Za-z0-9_]*|[()\[\]{},.:]"  # the commonest first
-    r"""|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*'|==|!=|<=|>=|<|>"""
-    r"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
-    r"|/(?![/*])(?:[^/\\\n]|\\.)+/[imsx]*|\Z)")
+def _all_tokens(word: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"(?>({_SPACE}))(RULE(?![A-Za-z0-9_])(?>{_SPACE})[A-Za-z0-9][A-Za-z0-9_.:\-]*"
+        rf"|{word}|[()\[\]{{}},.:]"  # the commonest first
+        r"""|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*'|==|!=|<=|>=|<|>"""
+        r"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
+        r"|/(?![/*])(?:[^/\\\n]|\\.)+/[imsx]*|\Z)")
+
+
+_WORD = "[A-Za-z_][A-Za-z0-9_]*"
+_ALL_TOKENS = _all_tokens(_WORD)
+# `node.interfaces` as one NAME token, not three: a third fewer tokens in a usual rule. The
+# parser takes it apart where a path is read, and refuses it anywhere else (and when its
+# first word is a keyword), so that such a file is parsed again with the tokens apart and
+# the error said as usual. A RULE after a dot starts a token of its own, as it does apart
+# ("RULE <id>" is lexed as one).
+_GLUED_TOKENS = _all_tokens(rf"{_WORD}(?:\.(?!RULE(?![A-Za-z0-9_])){_WORD})*")
 _RULE_ID_END = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]*\Z")
 _FIXED_KIND = {**{word: word for word in KEYWORDS}, **{word: word for word in _LITERAL_WORDS},
                **{op: "COMPARE" for op in ("==", "!=", "<=", ">=", "<", ">")},
@@ -237,17 +248,19 @@ _FIRST_KIND = {**{char: "STRING" for char in "\"'"}, **{char: "NUMBER" for char 
                "/": "REGEX"}
 
 
-def _lex(text: str) -> tuple[list[str], list[str], list[int], list[int]]:
-    """Kinds, texts, start and end offsets of every token; an ERROR token where no token
-    fits (the parser reports it when it gets there), then $END."""
-    return _lex_whole(text) or _lex_each(text)
+def _lex(text: str, glued: bool = False) -> tuple[list[str], list[str], list[int], list[int]]:
+    """Kinds, texts, start and end offsets of every token (dotted names as one token if
+    `glued`); an ERROR token where no token fits (the parser reports it when it gets there),
+    then $END."""
+    return _lex_whole(text, _GLUED_TOKENS if glued else _ALL_TOKENS) or _lex_each(text)
 
 
-def _lex_whole(text: str) -> tuple[list[str], list[str], list[int], list[int]] | None:
+def _lex_whole(text: str, tokens: re.Pattern[str],
+               ) -> tuple[list[str], list[str], list[int], list[int]] | None:
     """`_lex` in one `findall` (half the time), or None when a character fits no token:
     `findall` skips it, so the matches do not add up to the text, and `_lex_each` says
     where."""
-    pairs = _ALL_TOKENS.findall(text)
+    pairs = tokens.findall(text)
     ends = list(accumulate([len(skip) + len(token) for skip, token in pairs]))
     size = len(text)
     if not ends or ends[-1] != size:
@@ -368,13 +381,13 @@ class _Parser:
     """One chunk of policy text: tokens, a cursor, and what was expected at the cursor."""
 
     def __init__(self, chunk: str, path: str, offset: int, stem: str,
-                 digests: dict[str, str] | None = None) -> None:
+                 digests: dict[str, str] | None = None, *, glued: bool = False) -> None:
         self.chunk = chunk
         self.digests = {} if digests is None else digests
         self.file = path
         self.offset = offset
         self.stem = stem
-        self.kinds, self.values, self.starts, self.ends = _lex(chunk)
+        self.kinds, self.values, self.starts, self.ends = _lex(chunk, glued)
         self.i = 0
         self.depth = 0
         # What was tried at token `i`; `cut` marks where the last finished action's part
@@ -390,8 +403,8 @@ class _Parser:
         self.lone = False  # parsing a lone condition (--where, a waiver), not rules
 
     # -- helpers
-    def _at(self, index: int) -> Location:
-        pos = self.starts[index]
+    def _at(self, index: int, within: int = 0) -> Location:
+        pos = self.starts[index] + within
         line = bisect_right(self.lines, pos)
         return Location(self.file, self.offset + line, pos - self.lines[line - 1] + 1)
 
@@ -570,6 +583,8 @@ class _Parser:
         first = self._take()
         self._deeper("conditions nested (NOT, quantifiers, brackets)")
         variable = self.values[self._expect("NAME")]
+        if "." in variable:  # a glued `x.y` (parsed again apart, to say where)
+            raise _SyntaxProblem(self.i - 1, {"NAME"}, {"NAME"})
         self._expect("IN")
         collection, _, _ = self.operand()
         where = None
@@ -649,7 +664,12 @@ class _Parser:
     def _operand_path(self) -> Span:
         """`node.interfaces["Gi1"].mtu`, `running.lines("...")[-1]`, `split(x, ",")[0]`."""
         first = self._take()
-        parts: list[str | int] = [self.values[first]]
+        head = self.values[first]
+        parts: list[str | int] = [head]
+        if "." in head:  # glued: `node.interfaces`
+            parts = head.split(".")  # type: ignore[assignment]
+            if parts[0] in _FIXED_KIND:  # `NOT.x`, `true.x`: parsed again apart
+                raise _SyntaxProblem(first, {"NAME"}, {"NAME"})
         node: ast.Expr | None = None  # set once the path is called or indexed by an expression
         last = first
         kinds = self.kinds
@@ -662,9 +682,15 @@ class _Parser:
                 last = self._take()
                 name = self.values[last]
                 if node is None:
-                    parts.append(name)
-                else:
+                    parts.extend(name.split(".") if "." in name else (name,))
+                elif "." not in name:
                     node = ast.Index(node, ast.Literal(name, self._at(last)), node.at)
+                else:  # `lines("x").a.b` glued: each name at its own column
+                    within = 0
+                    for segment in name.split("."):
+                        node = ast.Index(node, ast.Literal(segment, self._at(last, within)),
+                                         node.at)
+                        within += len(segment) + 1
             elif kind == "[":
                 self._take()
                 self._deeper("brackets nested")
@@ -699,7 +725,8 @@ class _Parser:
         return node, first, last
 
     def _path(self, parts: list[str | int], first: int, last: int) -> ast.Path:
-        return ast.Path(tuple(parts), self._at(first), self._text(first, last))
+        text = self.values[first] if first == last else self._text(first, last)
+        return ast.Path(tuple(parts), self._at(first), text)
 
     def _list(self) -> Span:
         first = self._take()
@@ -723,6 +750,8 @@ class _Parser:
                 key = self._string(self._take())
             elif kind == "NAME" or kind in _KEYWORDS or kind in _LITERAL_KIND:
                 key = self.values[self._take()]
+                if "." in key:  # a glued `a.b` (parsed again apart, to say where)
+                    raise _SyntaxProblem(self.i - 1, {"NAME"}, {"NAME"})
             else:
                 self._fail("NAME", "STRING")
             self._expect(":")
