@@ -46,7 +46,7 @@ _T = TypeVar("_T")
 def record(cls: type[_T], /) -> type[_T]: ...
 @overload
 def record(*, order: bool = False) -> Callable[[type[_T]], type[_T]]: ...
-@dataclass_transform(frozen_default=True, eq_default=True)
+@dataclass_transform(frozen_default=True, eq_default=True, field_specifiers=(field,))
 def record(cls: type[_T] | None = None, /, *, order: bool = False) -> Any:
     """An immutable value class: a slotted dataclass, equal, hashable (and ordered) by value.
 

@@ -1,8 +1,15 @@
-"""The syntax tree of a policy file, as written (positions kept for every node)."""
+"""The syntax tree of a policy file, as written (positions kept for every node).
+
+A node keeps where it starts as an offset into its text; its `at` (file, line, column) is
+worked out when first read, which most nodes never are: a rule that compiles and passes
+is not reported. Equality still compares `at`.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from bisect import bisect_right
+from dataclasses import field
+from typing import TYPE_CHECKING, Any
 
 from unet.core import Location, Severity, record
 
@@ -27,139 +34,219 @@ __all__ = [
     "Regex",
     "Rule",
     "Set",
+    "Source",
     "Truthy",
 ]
 
 
+class Source:
+    """A parsed text's file and line starts: turns an offset into the text into a Location."""
+
+    __slots__ = ("_lines", "_offset", "path")
+
+    def __init__(self, path: str, lines: list[int], offset: int = 0) -> None:
+        self.path = path
+        self._lines = lines  # where each line of the text starts
+        self._offset = offset  # lines of the file before the text
+
+    def location(self, pos: int) -> Location:
+        line = bisect_right(self._lines, pos)
+        return Location(self.path, self._offset + line, pos - self._lines[line - 1] + 1)
+
+    @classmethod
+    def at(cls, location: Location) -> Source:
+        """A source whose every offset is `location` (for nodes made up when compiling)."""
+        return _Fixed(location)
+
+
+class _Fixed(Source):
+    __slots__ = ("_location",)
+
+    def __init__(self, location: Location) -> None:
+        super().__init__(location.path, [0])
+        self._location = location
+
+    def location(self, pos: int) -> Location:
+        return self._location
+
+
+class _Node:
+    """What every node has: `at`, from `pos` in `src`, worked out once when first read."""
+
+    __slots__ = ()
+
+    if not TYPE_CHECKING:  # mypy would let any attribute through a __getattr__
+        def __getattr__(self, name: str) -> Any:
+            if name != "at":
+                raise AttributeError(name)
+            at = self.src.location(self.pos)
+            object.__setattr__(self, "at", at)
+            return at
+
+
 @record
-class Literal:
+class Literal(_Node):
     value: Any  # str, int, float, bool or None
-    at: Location
+    pos: int = field(compare=False, repr=False)  # of the first character, in src
+    src: Source = field(compare=False, repr=False)
+    at: Location = field(init=False)
 
 
 @record
-class Regex:
+class Regex(_Node):
     pattern: str
     flags: str
-    at: Location
+    pos: int = field(compare=False, repr=False)  # of the first character, in src
+    src: Source = field(compare=False, repr=False)
+    at: Location = field(init=False)
 
 
 @record
-class Path:
+class Path(_Node):
     parts: tuple[str | int, ...]  # parts[0] is the root name: node, running, a loop variable...
-    at: Location
+    pos: int = field(compare=False, repr=False)  # of the first character, in src
+    src: Source = field(compare=False, repr=False)
+    at: Location = field(init=False)
     text: str  # as written, for messages
 
 
 @record
-class Call:
+class Call(_Node):
     callee: Path
     args: tuple[Expr, ...]
-    at: Location
+    pos: int = field(compare=False, repr=False)  # of the first character, in src
+    src: Source = field(compare=False, repr=False)
+    at: Location = field(init=False)
 
 
 @record
-class ListLit:
+class ListLit(_Node):
     items: tuple[Expr, ...]
-    at: Location
+    pos: int = field(compare=False, repr=False)  # of the first character, in src
+    src: Source = field(compare=False, repr=False)
+    at: Location = field(init=False)
 
 
 @record
-class ObjectLit:
+class ObjectLit(_Node):
     pairs: tuple[tuple[str, Expr], ...]
-    at: Location
+    pos: int = field(compare=False, repr=False)  # of the first character, in src
+    src: Source = field(compare=False, repr=False)
+    at: Location = field(init=False)
 
 
 @record
-class Index:
+class Index(_Node):
     """`base[key]` where the key is an expression, or the base a call: `lines("x")[-1]`."""
 
     base: Expr
     key: Expr
-    at: Location
+    pos: int = field(compare=False, repr=False)  # of the first character, in src
+    src: Source = field(compare=False, repr=False)
+    at: Location = field(init=False)
 
 
 Expr = Literal | Regex | Path | Call | ListLit | ObjectLit | Index
 
 
 @record
-class Compare:
+class Compare(_Node):
     op: str  # == != < <= > >= CONTAINS MATCHES STARTSWITH ENDSWITH HAS IN IS
     left: Expr
     right: Expr
     negate: bool
-    at: Location
+    pos: int = field(compare=False, repr=False)  # of the first character, in src
+    src: Source = field(compare=False, repr=False)
+    at: Location = field(init=False)
 
 
 @record
-class IsNull:
+class IsNull(_Node):
     operand: Expr
     negate: bool
-    at: Location
+    pos: int = field(compare=False, repr=False)  # of the first character, in src
+    src: Source = field(compare=False, repr=False)
+    at: Location = field(init=False)
 
 
 @record
-class Truthy:
+class Truthy(_Node):
     operand: Expr
-    at: Location
+    pos: int = field(compare=False, repr=False)  # of the first character, in src
+    src: Source = field(compare=False, repr=False)
+    at: Location = field(init=False)
 
 
 @record
-class Not:
+class Not(_Node):
     operand: Condition
-    at: Location
+    pos: int = field(compare=False, repr=False)  # of the first character, in src
+    src: Source = field(compare=False, repr=False)
+    at: Location = field(init=False)
 
 
 @record
-class And:
+class And(_Node):
     operands: tuple[Condition, ...]
-    at: Location
+    pos: int = field(compare=False, repr=False)  # of the first character, in src
+    src: Source = field(compare=False, repr=False)
+    at: Location = field(init=False)
 
 
 @record
-class Or:
+class Or(_Node):
     operands: tuple[Condition, ...]
-    at: Location
+    pos: int = field(compare=False, repr=False)  # of the first character, in src
+    src: Source = field(compare=False, repr=False)
+    at: Location = field(init=False)
 
 
 @record
-class Quantifier:
+class Quantifier(_Node):
     kind: str  # ANY ALL NONE
     variable: str
     collection: Expr
     where: Condition | None
     condition: Condition
-    at: Location
+    pos: int = field(compare=False, repr=False)  # of the first character, in src
+    src: Source = field(compare=False, repr=False)
+    at: Location = field(init=False)
 
 
 Condition = Compare | IsNull | Truthy | Not | And | Or | Quantifier
 
 
 @record
-class Assert:
+class Assert(_Node):
     condition: Condition
     text: str  # the condition as written
-    at: Location
+    pos: int = field(compare=False, repr=False)  # of the first character, in src
+    src: Source = field(compare=False, repr=False)
+    at: Location = field(init=False)
 
 
 @record
-class Set:
+class Set(_Node):
     target: Path
     value: Expr
-    at: Location
+    pos: int = field(compare=False, repr=False)  # of the first character, in src
+    src: Source = field(compare=False, repr=False)
+    at: Location = field(init=False)
 
 
 @record
-class Apply:
+class Apply(_Node):
     template: str
-    at: Location
+    pos: int = field(compare=False, repr=False)  # of the first character, in src
+    src: Source = field(compare=False, repr=False)
+    at: Location = field(init=False)
 
 
 Action = Assert | Set | Apply
 
 
 @record
-class Rule:
+class Rule(_Node):
     id: str
     named: bool  # False for original-style rules without a RULE header
     severity: Severity
@@ -168,4 +255,6 @@ class Rule:
     when_text: str
     actions: tuple[Action, ...]
     message: tuple[str, Location] | None
-    at: Location  # the rule's first line
+    pos: int = field(compare=False, repr=False)  # of the first character, in src
+    src: Source = field(compare=False, repr=False)
+    at: Location = field(init=False)

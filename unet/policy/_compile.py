@@ -122,9 +122,18 @@ class Compiler:
     # ---- entry points ------------------------------------------------------------------
     def rule(self, rule: ast.Rule) -> CompiledRule | None:
         before = self._error_count
-        when: Test | None = self._guard(self.condition, rule.when)
-        actions = [self._guard(self._action, action, rule) for action in rule.actions]
-        if self._error_count > before or when is None or None in actions:
+        when: Test | None = None
+        try:
+            when = _CONDITIONS[rule.when.__class__](self, rule.when)
+        except _Unknown as exc:
+            self._said(exc)
+        actions = []
+        for action in rule.actions:  # each compiled apart: every action's mistake is said
+            try:
+                actions.append(self._action(action, rule))
+            except _Unknown as exc:
+                self._said(exc)
+        if self._error_count > before or when is None:
             return None
         return CompiledRule(rule, when, tuple(actions))
 
@@ -144,9 +153,12 @@ class Compiler:
         try:
             return build(*args)
         except _Unknown as exc:
-            self._error_count += 1
-            self.diagnostics.append(Diagnostic(exc.at, exc.code, Severity.ERROR, exc.message))
+            self._said(exc)
             return None
+
+    def _said(self, exc: _Unknown) -> None:
+        self._error_count += 1
+        self.diagnostics.append(Diagnostic(exc.at, exc.code, Severity.ERROR, exc.message))
 
     # ---- actions -----------------------------------------------------------------------
     def _action(self, action: ast.Action, rule: ast.Rule) -> Action:
@@ -254,7 +266,7 @@ class Compiler:
                 if names[0] in loop_variables:
                     parts.append(self._value_text(_witnessed(names)))
                     continue
-                path = ast.Path(names, at, piece[1:-1].strip())
+                path = ast.Path(names, 0, ast.Source.at(at), piece[1:-1].strip())
                 parts.append(self._value_text(self._path(path)[0]))
             elif piece:
                 parts.append(piece)
@@ -304,17 +316,18 @@ class Compiler:
         return lambda ctx: get(ctx) is None
 
     def _c_compare(self, node: ast.Compare) -> Test:
-        if node.op == "HAS":
+        op = node.op
+        if op == "HAS":
             return self._has(node)
-        if node.op in ("==", "!=") and _is_null(node.right):
-            return self._c_isnull(ast.IsNull(node.left, node.op == "!=", node.at))
+        if op in ("==", "!=") and _is_null(node.right):
+            return self._c_isnull(ast.IsNull(node.left, op == "!=", node.pos, node.src))
         self._lint_compare(node)
         left, _ = self._operand(node.left)
-        right = self._pattern(node.right) if node.op == "MATCHES" else self._operand(node.right)[0]
-        test = OPERATORS[node.op]
-        if node.op in ("CONTAINS", "STARTSWITH", "ENDSWITH", "MATCHES", "IN"):
+        right = self._pattern(node.right) if op == "MATCHES" else self._operand(node.right)[0]
+        test = OPERATORS[op]
+        if op in _SEARCHES:
             return self._search(node, left, right, test)
-        if node.op == "==" and not node.negate:
+        if op == "==" and not node.negate:
             def equals(ctx: Context) -> bool:  # strings, most often: no call to equal()
                 a, b = left(ctx), right(ctx)
                 return a == b if type(a) is str and type(b) is str else test(a, b)
@@ -474,6 +487,9 @@ class Compiler:
 
     # ---- operands ----------------------------------------------------------------------
     def _operand(self, node: ast.Expr) -> tuple[Value, str]:
+        if node.__class__ is ast.Literal:  # the commonest, and a constant
+            value = node.value
+            return (lambda ctx: value), "any"
         if isinstance(node, ast.Path):
             return self._path(node)
         if isinstance(node, ast.Call):
@@ -643,7 +659,7 @@ class Compiler:
         if len(callee) == 1 and callee[0] in FUNCTIONS:
             return self._function(str(callee[0]), node)
         if len(callee) == 2 and callee[1] in CONFIG_METHODS:
-            target, kind = self._path(ast.Path(callee[:1], node.at, str(callee[0])))
+            target, kind = self._path(ast.Path(callee[:1], node.pos, node.src, str(callee[0])))
             if kind not in ("config", "section"):
                 raise _Unknown(node.at, "P203", f"{callee[1]}() works on running, intended or "
                                f"a section, not on '{callee[0]}'")
@@ -765,15 +781,14 @@ _VERSION_START = re.compile(r"v?\d")
 
 def _literal_kind(node: ast.Expr) -> str | None:
     """The type of a literal operand (None for anything computed)."""
-    if isinstance(node, ast.Literal) and node.value is not None:
-        value = node.value
-        return ("bool" if isinstance(value, bool) else "number" if isinstance(value, int | float)
-                else "string")
-    if isinstance(node, ast.ListLit):
-        return "list"
-    if isinstance(node, ast.ObjectLit):
-        return "mapping"
-    return None
+    if node.__class__ is ast.Literal:
+        return _VALUE_KINDS.get(node.value.__class__)
+    return _LITERAL_KINDS.get(node.__class__)
+
+
+# A literal's value is one of these (parsed from the policy text), or None.
+_VALUE_KINDS = {str: "string", int: "number", float: "number", bool: "bool"}
+_LITERAL_KINDS = {ast.ListLit: "list", ast.ObjectLit: "mapping"}
 
 
 def _is_version_call(node: ast.Expr) -> bool:
@@ -827,6 +842,7 @@ def _dynamic_regex(value: Any) -> SafeRegex | None:
         return None
 
 
+_SEARCHES = frozenset(("CONTAINS", "STARTSWITH", "ENDSWITH", "MATCHES", "IN"))
 # The method compiling each kind of condition.
 _CONDITIONS: dict[type[Any], Callable[[Compiler, Any], Test]] = {
     ast.And: Compiler._c_and, ast.Or: Compiler._c_or, ast.Not: Compiler._c_not,

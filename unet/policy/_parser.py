@@ -30,7 +30,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from bisect import bisect_right
 from itertools import accumulate
 from pathlib import PurePosixPath
 from typing import Any, NoReturn
@@ -66,7 +65,9 @@ _OPERATOR_WORDS = ("CONTAINS", "MATCHES", "STARTSWITH", "ENDSWITH", "HAS", "IN",
 _WORD_OPS = frozenset(("CONTAINS", "MATCHES", "STARTSWITH", "ENDSWITH", "HAS"))
 _QUANTIFIERS = frozenset(("ANY", "ALL", "NONE"))
 _ACTIONS = frozenset(("ASSERT", "SET", "APPLY"))
-_SEVERITIES = frozenset(("error", "warning", "info"))
+_AFTER_ACTION = (",", "ASSERT", "SET", "APPLY")
+_AFTER_RULE = ("RULE", "WHEN", "$END")
+_SEVERITIES = {name: Severity.parse(name) for name in ("error", "warning", "info")}
 _OPERAND_START = frozenset(("STRING", "NUMBER", "REGEX", "true", "false", "null", "NAME", "[",
                             "{"))
 _CONDITION_START = _OPERAND_START | {"NOT", "(", *_QUANTIFIERS}
@@ -394,19 +395,18 @@ class _Parser:
         # starts (after an action, the message lists what may follow the action).
         self.expected: list[str] = []
         self.cut: tuple[int, int] = (-1, 0)
-        self.lines = [0]  # where each line starts
+        lines = [0]  # where each line starts
         newline = chunk.find("\n")
         while newline >= 0:
-            self.lines.append(newline + 1)
+            lines.append(newline + 1)
             newline = chunk.find("\n", newline + 1)
+        self.src = ast.Source(path, lines, offset)
         self.inner: dict[int, tuple[int, int]] = {}  # bracketed condition -> its own span
         self.lone = False  # parsing a lone condition (--where, a waiver), not rules
 
     # -- helpers
-    def _at(self, index: int, within: int = 0) -> Location:
-        pos = self.starts[index] + within
-        line = bisect_right(self.lines, pos)
-        return Location(self.file, self.offset + line, pos - self.lines[line - 1] + 1)
+    def _at(self, index: int) -> Location:
+        return self.src.location(self.starts[index])
 
     def _own_text(self, node: Any, first: int, last: int) -> str:
         first, last = self.inner.get(id(node), (first, last))
@@ -483,7 +483,7 @@ class _Parser:
             if kind == ",":
                 self._take()
             elif kind not in _ACTIONS:
-                self.expected.extend((",", *_ACTIONS))
+                self.expected.extend(_AFTER_ACTION)
                 break
             actions.append(self.action())
         message = None
@@ -491,8 +491,8 @@ class _Parser:
             at = self._at(self.i - 1)
             message = (self._string(self._expect("STRING")), at)
         else:
-            self.expected.extend(("RULE", "WHEN", "$END"))
-            if self.kinds[self.i] not in ("RULE", "WHEN", "$END"):
+            self.expected.extend(_AFTER_RULE)
+            if self.kinds[self.i] not in _AFTER_RULE:
                 self._fail()
         last = self.i - 1
         if not named:
@@ -504,10 +504,9 @@ class _Parser:
             # rules of one file) must not look like one rule used twice (P205).
             if self.digests.setdefault(rule_id, digest) != digest:
                 rule_id = f"{self.stem}-{digest[:16]}"
-        return ast.Rule(id=rule_id, named=named, severity=Severity.parse(severity),
-                        title=title, when=when,
-                        when_text=self._own_text(when, when_first, when_last),
-                        actions=tuple(actions), message=message, at=self._at(first))
+        return ast.Rule(rule_id, named, _SEVERITIES[severity], title, when,
+                        self._own_text(when, when_first, when_last), tuple(actions), message,
+                        self.starts[first], self.src)
 
     def action(self) -> ast.Action:
         first = self.i
@@ -515,7 +514,8 @@ class _Parser:
         if kind == "ASSERT":
             self._take()
             condition, start, last = self.condition()
-            return ast.Assert(condition, self._own_text(condition, start, last), self._at(first))
+            return ast.Assert(condition, self._own_text(condition, start, last),
+                              self.starts[first], self.src)
         if kind == "SET":
             self._take()
             if self.kinds[self.i] != "NAME":
@@ -525,10 +525,10 @@ class _Parser:
                 raise _SyntaxProblem(self.i, {"TO"}, {"TO"})
             self._expect("TO")
             value, _, _ = self.operand()
-            return ast.Set(target, value, self._at(first))
+            return ast.Set(target, value, self.starts[first], self.src)
         if kind == "APPLY":
             self._take()
-            return ast.Apply(self._string(self._expect("STRING")), self._at(first))
+            return ast.Apply(self._string(self._expect("STRING")), self.starts[first], self.src)
         self._fail(*_ACTIONS)
 
     # -- conditions
@@ -541,10 +541,12 @@ class _Parser:
         while self._accept("OR"):
             node, _, last = self.and_()
             operands.append(node)
-        return ast.Or(tuple(operands), self._at(first)), first, last
+        return ast.Or(tuple(operands), self.starts[first], self.src), first, last
 
     def and_(self) -> Span:
-        node, first, last = self.not_()
+        # A comparison, most often: what not_() would come to, one call sooner.
+        node, first, last = self.comparison() if self.kinds[self.i] in _OPERAND_START \
+            else self.not_()
         if self.kinds[self.i] != "AND":
             self.expected.append("AND")
             return node, first, last
@@ -552,7 +554,7 @@ class _Parser:
         while self._accept("AND"):
             node, _, last = self.not_()
             operands.append(node)
-        return ast.And(tuple(operands), self._at(first)), first, last
+        return ast.And(tuple(operands), self.starts[first], self.src), first, last
 
     def not_(self) -> Span:
         first = self.i
@@ -562,7 +564,7 @@ class _Parser:
             self._deeper("conditions nested (NOT, quantifiers, brackets)")
             node, _, last = self.not_()
             self.depth -= 1
-            return ast.Not(node, self._at(first)), first, last
+            return ast.Not(node, self.starts[first], self.src), first, last
         if kind == "(":
             self._take()
             self._deeper("brackets nested")
@@ -595,28 +597,28 @@ class _Parser:
         body, _, last = self.condition()
         self.depth -= 1
         return (ast.Quantifier(self.values[first], variable, collection, where, body,
-                               self._at(first)), first, last)
+                               self.starts[first], self.src), first, last)
 
     def comparison(self) -> Span:
         first = self.i
         left, _, _ = self.operand()
         kind = self.kinds[self.i]
-        at = self._at(first)
+        at = left.pos  # every operand starts at its first token
         if kind == "COMPARE":
             op = self.values[self._take()]
             right, _, last = self.operand()
-            return ast.Compare(op, left, right, False, at), first, last
+            return ast.Compare(op, left, right, False, at, self.src), first, last
         if kind in _WORD_OPS or kind == "IN":
             self._take()
             right, _, last = self.operand()
-            return ast.Compare(kind, left, right, False, at), first, last
+            return ast.Compare(kind, left, right, False, at, self.src), first, last
         if kind == "IS":
             self._take()
             negate = self._accept("NOT")
             if self._accept("NULL"):
-                return ast.IsNull(left, negate, at), first, self.i - 1
+                return ast.IsNull(left, negate, at, self.src), first, self.i - 1
             right, _, last = self.operand()
-            return ast.Compare("IS", left, right, negate, at), first, last
+            return ast.Compare("IS", left, right, negate, at, self.src), first, last
         if kind == "NOT":
             self._take()
             op = self.kinds[self.i]
@@ -624,9 +626,9 @@ class _Parser:
                 self._fail(*_WORD_OPS, "IN")
             self._take()
             right, _, last = self.operand()
-            return ast.Compare(op, left, right, True, at), first, last
+            return ast.Compare(op, left, right, True, at, self.src), first, last
         self.expected.extend(_AFTER_OPERAND)
-        return ast.Truthy(left, at), first, self.i - 1
+        return ast.Truthy(left, at, self.src), first, self.i - 1
 
     # -- operands
     def operand(self) -> Span:
@@ -634,8 +636,11 @@ class _Parser:
         kind = self.kinds[first]
         value = self.values[first]
         if kind == "STRING":
-            self._take()
-            return ast.Literal(self._string(first), self._at(first)), first, first
+            self.i = first + 1  # _take(), inlined for the commonest operand
+            self.expected.clear()
+            body = value[1:-1]
+            text = self._string(first) if "\\" in body else body
+            return ast.Literal(text, self.starts[first], self.src), first, first
         if kind == "NAME":
             return self._operand_path()
         if kind == "NUMBER":
@@ -647,14 +652,15 @@ class _Parser:
                 else int(value)
             if number in (_INFINITY, -_INFINITY):
                 raise _BadLiteral(first, 0, f"{value} is too large for a number")
-            return ast.Literal(number, self._at(first)), first, first
+            return ast.Literal(number, self.starts[first], self.src), first, first
         if kind in _LITERAL_KIND:
             self._take()
-            return ast.Literal(_LITERAL_WORDS[kind], self._at(first)), first, first
+            return ast.Literal(_LITERAL_WORDS[kind], self.starts[first], self.src), first, first
         if kind == "REGEX":
             self._take()
             end = value.rfind("/")
-            return ast.Regex(value[1:end], value[end + 1:], self._at(first)), first, first
+            return (ast.Regex(value[1:end], value[end + 1:], self.starts[first], self.src),
+                    first, first)
         if kind == "[":
             return self._list()
         if kind == "{":
@@ -684,12 +690,13 @@ class _Parser:
                 if node is None:
                     parts.extend(name.split(".") if "." in name else (name,))
                 elif "." not in name:
-                    node = ast.Index(node, ast.Literal(name, self._at(last)), node.at)
+                    node = ast.Index(node, ast.Literal(name, self.starts[last], self.src),
+                                      node.pos, node.src)
                 else:  # `lines("x").a.b` glued: each name at its own column
                     within = 0
                     for segment in name.split("."):
-                        node = ast.Index(node, ast.Literal(segment, self._at(last, within)),
-                                         node.at)
+                        key = ast.Literal(segment, self.starts[last] + within, self.src)
+                        node = ast.Index(node, key, node.pos, node.src)
                         within += len(segment) + 1
             elif kind == "[":
                 self._take()
@@ -703,7 +710,7 @@ class _Parser:
                     parts.append(key.value if isinstance(key.value, str) else int(key.value))
                 else:
                     base = node if node is not None else self._path(parts, first, before)
-                    node = ast.Index(base, key, base.at)
+                    node = ast.Index(base, key, base.pos, base.src)
             elif kind == "(" and node is None:
                 self._take()
                 self._deeper("brackets nested")
@@ -716,7 +723,7 @@ class _Parser:
                 callee = self._path(parts, first, last)
                 last = self._expect(")")
                 self.depth -= 1
-                node = ast.Call(callee, tuple(args), self._at(first))
+                node = ast.Call(callee, tuple(args), self.starts[first], self.src)
             else:
                 self.expected.extend(_SEGMENT)
                 break
@@ -726,7 +733,7 @@ class _Parser:
 
     def _path(self, parts: list[str | int], first: int, last: int) -> ast.Path:
         text = self.values[first] if first == last else self._text(first, last)
-        return ast.Path(tuple(parts), self._at(first), text)
+        return ast.Path(tuple(parts), self.starts[first], self.src, text)
 
     def _list(self) -> Span:
         first = self._take()
@@ -738,7 +745,7 @@ class _Parser:
                 self._expect("]")
                 break
         self.depth -= 1
-        return ast.ListLit(tuple(items), self._at(first)), first, self.i - 1
+        return ast.ListLit(tuple(items), self.starts[first], self.src), first, self.i - 1
 
     def _object(self) -> Span:
         first = self._take()
@@ -760,7 +767,7 @@ class _Parser:
                 self._expect("}")
                 break
         self.depth -= 1
-        return ast.ObjectLit(tuple(pairs), self._at(first)), first, self.i - 1
+        return ast.ObjectLit(tuple(pairs), self.starts[first], self.src), first, self.i - 1
 
     def _string(self, index: int) -> str:
         try:
