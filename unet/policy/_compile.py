@@ -216,7 +216,6 @@ class Compiler:
                            f"custom_data.<field>), not '{action.target.text}'")
         self._check_fields(target, "device", action.target, prefix="node")  # unknown: P201
         value = self._expr(action.value)
-        origin = action.at
         check = set_check(target)
         if check is not None and not _reads_anything(action.value):
             try:
@@ -231,6 +230,7 @@ class Compiler:
             problem = _too_large(new)
             if problem is None and check is not None:
                 problem = check(new, ctx.choices)
+            origin = action.at  # worked out on the first device the rule changes
             if problem is not None:  # the device keeps its value
                 return Failure(f"SET {action.target.text} was not done: {problem}",
                                origin, "SET " + dotted_path(target), origin)

@@ -409,7 +409,8 @@ class _Parser:
         return self.src.location(self.starts[index])
 
     def _own_text(self, node: Any, first: int, last: int) -> str:
-        first, last = self.inner.get(id(node), (first, last))
+        if self.inner:
+            first, last = self.inner.get(id(node), (first, last))
         return self._text(first, last)
 
     def _text(self, first: int, last: int) -> str:
@@ -676,9 +677,12 @@ class _Parser:
             parts = head.split(".")  # type: ignore[assignment]
             if parts[0] in _FIXED_KIND:  # `NOT.x`, `true.x`: parsed again apart
                 raise _SyntaxProblem(first, {"NAME"}, {"NAME"})
+        kinds = self.kinds
+        if kinds[first + 1] not in _SEGMENT:  # the whole path in one token, the usual
+            self.expected.extend(_SEGMENT)
+            return ast.Path(tuple(parts), self.starts[first], self.src, head), first, first
         node: ast.Expr | None = None  # set once the path is called or indexed by an expression
         last = first
-        kinds = self.kinds
         while True:
             kind = kinds[self.i]
             if kind == ".":
