@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.helpers import fuzz
-from tests.policy.test_fuzz_policy import policy_text
+from tests.policy.test_fuzz_policy import CONDITIONS, policy_text
 from unet.policy import _parser, parse_condition, parse_policy
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -158,7 +158,7 @@ _PIECES = st.sampled_from([
 @fuzz(300)
 @given(st.lists(_PIECES, max_size=12).map("".join))
 def test_whole_text_lexer_gives_the_same_tokens(text: str) -> None:
-    whole = _parser._lex_whole(text, _parser._ALL_TOKENS)
+    whole = _parser._lex_whole(text, _parser._apart_tokens())
     each = _parser._lex_each(text)
     assert whole is None or whole == each
     if "ERROR" not in each[0]:
@@ -197,9 +197,21 @@ def _apart(tokens: tuple[list[str], list[str], list[int], list[int]],
                 max_size=12).map("".join))
 def test_glued_names_are_the_same_tokens_taken_apart(text: str) -> None:
     glued = _parser._lex_whole(text, _parser._GLUED_TOKENS)
-    apart = _parser._lex_whole(text, _parser._ALL_TOKENS)
+    apart = _parser._lex_whole(text, _parser._apart_tokens())
     assert (glued is None) == (apart is None)
     assert glued is None or _apart(glued) == apart
+
+
+@fuzz(300)
+@given(CONDITIONS)
+def test_a_lone_condition_parses_alike_with_names_glued_or_apart(text: str) -> None:
+    def parse(glued: bool) -> object:
+        try:
+            return _parser._Parser(text, "--where", 0, "--where", glued=glued).lone_condition()
+        except _parser._PROBLEMS:
+            return None
+
+    assert parse(True) == parse(False)
 
 
 @pytest.mark.parametrize(("text", "col", "said"), [
@@ -218,7 +230,7 @@ def test_a_dotted_name_where_none_fits_is_said_at_its_dot(text: str, col: int,
 def test_whole_text_lexer_reads_every_example_policy() -> None:
     for path in sorted((EXAMPLES / "policies").rglob("*.rules")):
         text = path.read_text()
-        assert _parser._lex_whole(text, _parser._ALL_TOKENS) == _parser._lex_each(text), path
+        assert _parser._lex_whole(text, _parser._apart_tokens()) == _parser._lex_each(text), path
 
 
 @fuzz(300)

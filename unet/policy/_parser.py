@@ -30,6 +30,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from functools import cache
 from itertools import accumulate
 from pathlib import PurePosixPath
 from typing import Any, NoReturn
@@ -75,7 +76,7 @@ _AFTER_OPERAND = frozenset(("COMPARE", "IS", "NOT", "IN", *_WORD_OPS))
 _SEGMENT = frozenset((".", "[", "("))
 
 # One match per token: what to skip (spaces, comments), then the token.
-_TOKEN = re.compile(r"""
+_TOKEN = r"""
     (?>[ \t\f\r\n]*(?:(?://|\#)[^\n]*[ \t\f\r\n]*|/\*(?s:.*?)\*/[ \t\f\r\n]*)*)
     (?:(?P<word>[A-Za-z_][A-Za-z0-9_]*)
       |(?P<string>"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')
@@ -83,11 +84,17 @@ _TOKEN = re.compile(r"""
       |(?P<compare>==|!=|<=|>=|<|>)
       |(?P<regex>/(?![/*])(?:[^/\\\n]|\\.)+/[imsx]*)
       |(?P<punct>[()\[\]{},.:]))
-""", re.VERBOSE)
+"""
 # Lark's WS (ASCII only) and comments: blanks, then each comment followed by blanks.
 _SPACE = r"[ \t\f\r\n]*(?:(?://|#)[^\n]*[ \t\f\r\n]*|/\*(?s:.*?)\*/[ \t\f\r\n]*)*"
-_SKIP = re.compile(_SPACE)
-_RULE_ID = re.compile(rf"(?>{_SPACE})([A-Za-z0-9][A-Za-z0-9_.:\-]*)")
+_RULE_ID = rf"(?>{_SPACE})([A-Za-z0-9][A-Za-z0-9_.:\-]*)"
+
+
+@cache
+def _one_at_a_time() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The patterns of `_lex_each`: a token, a skip and a rule id (compiled when a text
+    first has a character that fits no token: a run without one never pays for them)."""
+    return re.compile(_TOKEN, re.VERBOSE), re.compile(_SPACE), re.compile(_RULE_ID)
 _KINDS = {"string": "STRING", "number": "NUMBER", "compare": "COMPARE", "regex": "REGEX"}
 
 
@@ -159,7 +166,11 @@ def _parse_chunks(text: str, path: str, stem: str) -> tuple[list[ast.Rule], list
 def parse_condition(text: str, source: str = "<condition>") -> tuple[ast.Condition | None,
                                                                      list[Diagnostic]]:
     """A lone condition (for `--where` and waivers), with errors at `source`:1:col."""
-    parser = _Parser(text, source, 0, source)
+    try:  # dotted names as one token, as a file is parsed whole
+        return _Parser(text, source, 0, source, glued=True).lone_condition(), []
+    except _PROBLEMS:
+        pass
+    parser = _Parser(text, source, 0, source)  # again, to say what is wrong and where
     try:
         return parser.lone_condition(), []
     except _PROBLEMS as exc:
@@ -233,7 +244,14 @@ def _all_tokens(word: str) -> re.Pattern[str]:
 
 
 _WORD = "[A-Za-z_][A-Za-z0-9_]*"
-_ALL_TOKENS = _all_tokens(_WORD)
+
+
+@cache
+def _apart_tokens() -> re.Pattern[str]:
+    """Every token, dotted names apart: for parsing a text with an error again."""
+    return _all_tokens(_WORD)
+
+
 # `node.interfaces` as one NAME token, not three: a third fewer tokens in a usual rule. The
 # parser takes it apart where a path is read, and refuses it anywhere else (and when its
 # first word is a keyword), so that such a file is parsed again with the tokens apart and
@@ -253,7 +271,7 @@ def _lex(text: str, glued: bool = False) -> tuple[list[str], list[str], list[int
     """Kinds, texts, start and end offsets of every token (dotted names as one token if
     `glued`); an ERROR token where no token fits (the parser reports it when it gets there),
     then $END."""
-    return _lex_whole(text, _GLUED_TOKENS if glued else _ALL_TOKENS) or _lex_each(text)
+    return _lex_whole(text, _GLUED_TOKENS if glued else _apart_tokens()) or _lex_each(text)
 
 
 def _lex_whole(text: str, tokens: re.Pattern[str],
@@ -295,12 +313,13 @@ def _lex_each(text: str) -> tuple[list[str], list[str], list[int], list[int]]:
     values: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    match = _TOKEN.match
+    token, skip, rule_id_after = _one_at_a_time()
+    match = token.match
     pos, size = 0, len(text)
     while True:
         found = match(text, pos)
         if found is None:
-            pos = _SKIP.match(text, pos).end()  # type: ignore[union-attr]
+            pos = skip.match(text, pos).end()  # type: ignore[union-attr]
             if pos < size:
                 kinds.append("ERROR")
                 values.append(text[pos])
@@ -321,7 +340,7 @@ def _lex_each(text: str) -> tuple[list[str], list[str], list[int], list[int]]:
         starts.append(start)
         ends.append(pos)
         if kind == "RULE":  # a rule id may hold - . : and start with a digit
-            rule_id = _RULE_ID.match(text, pos)
+            rule_id = rule_id_after.match(text, pos)
             if rule_id is not None:
                 kinds.append("RULE_ID")
                 values.append(rule_id.group(1))
@@ -424,16 +443,20 @@ class _Parser:
 
     def _accept(self, kind: str) -> bool:
         if self.kinds[self.i] == kind:
-            self._take()
+            self.i += 1  # = _take(), in the hottest helpers
+            self.expected.clear()
             return True
         self.expected.append(kind)
         return False
 
     def _expect(self, kind: str) -> int:
-        if self.kinds[self.i] != kind:
+        index = self.i
+        if self.kinds[index] != kind:
             self.expected.append(kind)
             self._fail()
-        return self._take()
+        self.i = index + 1
+        self.expected.clear()
+        return index
 
     def _fail(self, *more: str) -> NoReturn:
         self.expected.extend(more)
