@@ -321,7 +321,8 @@ class Compiler:
             return self._has(node)
         if op in ("==", "!=") and _is_null(node.right):
             return self._c_isnull(ast.IsNull(node.left, op == "!=", node.pos, node.src))
-        self._lint_compare(node)
+        if op in _ORDERED or node.left.__class__ in _LITERAL_NODES:  # else nothing to say
+            self._lint_compare(node)
         left, _ = self._operand(node.left)
         right = self._pattern(node.right) if op == "MATCHES" else self._operand(node.right)[0]
         test = OPERATORS[op]
@@ -613,6 +614,8 @@ class Compiler:
     def _check_fields(self, parts: tuple[Any, ...], kind: str, node: ast.Path, *,
                       prefix: str) -> str:
         for depth, part in enumerate(parts):
+            if kind == "any":  # a value of any shape (in vars): anything below it goes
+                return kind
             if kind == "link" and part == "peer_node":
                 self.reach.add("peers")
             following = field_kind(kind, part)
@@ -843,6 +846,8 @@ def _dynamic_regex(value: Any) -> SafeRegex | None:
 
 
 _SEARCHES = frozenset(("CONTAINS", "STARTSWITH", "ENDSWITH", "MATCHES", "IN"))
+_ORDERED = frozenset(("<", "<=", ">", ">="))
+_LITERAL_NODES = frozenset((ast.Literal, ast.ListLit, ast.ObjectLit))
 # The method compiling each kind of condition.
 _CONDITIONS: dict[type[Any], Callable[[Compiler, Any], Test]] = {
     ast.And: Compiler._c_and, ast.Or: Compiler._c_or, ast.Not: Compiler._c_not,
