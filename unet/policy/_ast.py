@@ -70,10 +70,13 @@ class _Fixed(Source):
         return self._location
 
 
+@record
 class _Node:
-    """What every node has: `at`, from `pos` in `src`, worked out once when first read."""
+    """What every node has, first: `at`, from `pos` in `src`, worked out when first read."""
 
-    __slots__ = ()
+    pos: int = field(compare=False, repr=False)  # of the node's first character, in src
+    src: Source = field(compare=False, repr=False)
+    at: Location = field(init=False)
 
     if not TYPE_CHECKING:  # mypy would let any attribute through a __getattr__
         def __getattr__(self, name: str) -> Any:
@@ -87,26 +90,17 @@ class _Node:
 @record
 class Literal(_Node):
     value: Any  # str, int, float, bool or None
-    pos: int = field(compare=False, repr=False)  # of the first character, in src
-    src: Source = field(compare=False, repr=False)
-    at: Location = field(init=False)
 
 
 @record
 class Regex(_Node):
     pattern: str
     flags: str
-    pos: int = field(compare=False, repr=False)  # of the first character, in src
-    src: Source = field(compare=False, repr=False)
-    at: Location = field(init=False)
 
 
 @record
 class Path(_Node):
     parts: tuple[str | int, ...]  # parts[0] is the root name: node, running, a loop variable...
-    pos: int = field(compare=False, repr=False)  # of the first character, in src
-    src: Source = field(compare=False, repr=False)
-    at: Location = field(init=False)
     text: str  # as written, for messages
 
 
@@ -114,25 +108,16 @@ class Path(_Node):
 class Call(_Node):
     callee: Path
     args: tuple[Expr, ...]
-    pos: int = field(compare=False, repr=False)  # of the first character, in src
-    src: Source = field(compare=False, repr=False)
-    at: Location = field(init=False)
 
 
 @record
 class ListLit(_Node):
     items: tuple[Expr, ...]
-    pos: int = field(compare=False, repr=False)  # of the first character, in src
-    src: Source = field(compare=False, repr=False)
-    at: Location = field(init=False)
 
 
 @record
 class ObjectLit(_Node):
     pairs: tuple[tuple[str, Expr], ...]
-    pos: int = field(compare=False, repr=False)  # of the first character, in src
-    src: Source = field(compare=False, repr=False)
-    at: Location = field(init=False)
 
 
 @record
@@ -141,9 +126,6 @@ class Index(_Node):
 
     base: Expr
     key: Expr
-    pos: int = field(compare=False, repr=False)  # of the first character, in src
-    src: Source = field(compare=False, repr=False)
-    at: Location = field(init=False)
 
 
 Expr = Literal | Regex | Path | Call | ListLit | ObjectLit | Index
@@ -155,50 +137,32 @@ class Compare(_Node):
     left: Expr
     right: Expr
     negate: bool
-    pos: int = field(compare=False, repr=False)  # of the first character, in src
-    src: Source = field(compare=False, repr=False)
-    at: Location = field(init=False)
 
 
 @record
 class IsNull(_Node):
     operand: Expr
     negate: bool
-    pos: int = field(compare=False, repr=False)  # of the first character, in src
-    src: Source = field(compare=False, repr=False)
-    at: Location = field(init=False)
 
 
 @record
 class Truthy(_Node):
     operand: Expr
-    pos: int = field(compare=False, repr=False)  # of the first character, in src
-    src: Source = field(compare=False, repr=False)
-    at: Location = field(init=False)
 
 
 @record
 class Not(_Node):
     operand: Condition
-    pos: int = field(compare=False, repr=False)  # of the first character, in src
-    src: Source = field(compare=False, repr=False)
-    at: Location = field(init=False)
 
 
 @record
 class And(_Node):
     operands: tuple[Condition, ...]
-    pos: int = field(compare=False, repr=False)  # of the first character, in src
-    src: Source = field(compare=False, repr=False)
-    at: Location = field(init=False)
 
 
 @record
 class Or(_Node):
     operands: tuple[Condition, ...]
-    pos: int = field(compare=False, repr=False)  # of the first character, in src
-    src: Source = field(compare=False, repr=False)
-    at: Location = field(init=False)
 
 
 @record
@@ -208,9 +172,6 @@ class Quantifier(_Node):
     collection: Expr
     where: Condition | None
     condition: Condition
-    pos: int = field(compare=False, repr=False)  # of the first character, in src
-    src: Source = field(compare=False, repr=False)
-    at: Location = field(init=False)
 
 
 Condition = Compare | IsNull | Truthy | Not | And | Or | Quantifier
@@ -220,26 +181,17 @@ Condition = Compare | IsNull | Truthy | Not | And | Or | Quantifier
 class Assert(_Node):
     condition: Condition
     text: str  # the condition as written
-    pos: int = field(compare=False, repr=False)  # of the first character, in src
-    src: Source = field(compare=False, repr=False)
-    at: Location = field(init=False)
 
 
 @record
 class Set(_Node):
     target: Path
     value: Expr
-    pos: int = field(compare=False, repr=False)  # of the first character, in src
-    src: Source = field(compare=False, repr=False)
-    at: Location = field(init=False)
 
 
 @record
 class Apply(_Node):
     template: str
-    pos: int = field(compare=False, repr=False)  # of the first character, in src
-    src: Source = field(compare=False, repr=False)
-    at: Location = field(init=False)
 
 
 Action = Assert | Set | Apply
@@ -255,6 +207,3 @@ class Rule(_Node):
     when_text: str
     actions: tuple[Action, ...]
     message: tuple[str, Location] | None
-    pos: int = field(compare=False, repr=False)  # of the first character, in src
-    src: Source = field(compare=False, repr=False)
-    at: Location = field(init=False)

@@ -266,7 +266,7 @@ class Compiler:
                 if names[0] in loop_variables:
                     parts.append(self._value_text(_witnessed(names)))
                     continue
-                path = ast.Path(names, 0, ast.Source.at(at), piece[1:-1].strip())
+                path = ast.Path(0, ast.Source.at(at), names, piece[1:-1].strip())
                 parts.append(self._value_text(self._path(path)[0]))
             elif piece:
                 parts.append(piece)
@@ -320,7 +320,7 @@ class Compiler:
         if op == "HAS":
             return self._has(node)
         if op in ("==", "!=") and _is_null(node.right):
-            return self._c_isnull(ast.IsNull(node.left, op == "!=", node.pos, node.src))
+            return self._c_isnull(ast.IsNull(node.pos, node.src, node.left, op == "!="))
         if op in _ORDERED or node.left.__class__ in _LITERAL_NODES:  # else nothing to say
             self._lint_compare(node)
         left, _ = self._operand(node.left)
@@ -662,7 +662,7 @@ class Compiler:
         if len(callee) == 1 and callee[0] in FUNCTIONS:
             return self._function(str(callee[0]), node)
         if len(callee) == 2 and callee[1] in CONFIG_METHODS:
-            target, kind = self._path(ast.Path(callee[:1], node.pos, node.src, str(callee[0])))
+            target, kind = self._path(ast.Path(node.pos, node.src, callee[:1], str(callee[0])))
             if kind not in ("config", "section"):
                 raise _Unknown(node.at, "P203", f"{callee[1]}() works on running, intended or "
                                f"a section, not on '{callee[0]}'")

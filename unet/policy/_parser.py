@@ -528,9 +528,9 @@ class _Parser:
             # rules of one file) must not look like one rule used twice (P205).
             if self.digests.setdefault(rule_id, digest) != digest:
                 rule_id = f"{self.stem}-{digest[:16]}"
-        return ast.Rule(rule_id, named, _SEVERITIES[severity], title, when,
-                        self._own_text(when, when_first, when_last), tuple(actions), message,
-                        self.starts[first], self.src)
+        return ast.Rule(self.starts[first], self.src, rule_id, named, _SEVERITIES[severity],
+                        title, when, self._own_text(when, when_first, when_last),
+                        tuple(actions), message)
 
     def action(self) -> ast.Action:
         first = self.i
@@ -538,8 +538,8 @@ class _Parser:
         if kind == "ASSERT":
             self._take()
             condition, start, last = self.condition()
-            return ast.Assert(condition, self._own_text(condition, start, last),
-                              self.starts[first], self.src)
+            return ast.Assert(self.starts[first], self.src, condition,
+                              self._own_text(condition, start, last))
         if kind == "SET":
             self._take()
             if self.kinds[self.i] != "NAME":
@@ -549,10 +549,10 @@ class _Parser:
                 raise _SyntaxProblem(self.i, {"TO"}, {"TO"})
             self._expect("TO")
             value, _, _ = self.operand()
-            return ast.Set(target, value, self.starts[first], self.src)
+            return ast.Set(self.starts[first], self.src, target, value)
         if kind == "APPLY":
             self._take()
-            return ast.Apply(self._string(self._expect("STRING")), self.starts[first], self.src)
+            return ast.Apply(self.starts[first], self.src, self._string(self._expect("STRING")))
         self._fail(*_ACTIONS)
 
     # -- conditions
@@ -565,7 +565,7 @@ class _Parser:
         while self._accept("OR"):
             node, _, last = self.and_()
             operands.append(node)
-        return ast.Or(tuple(operands), self.starts[first], self.src), first, last
+        return ast.Or(self.starts[first], self.src, tuple(operands)), first, last
 
     def and_(self) -> Span:
         # A comparison, most often: what not_() would come to, one call sooner.
@@ -578,7 +578,7 @@ class _Parser:
         while self._accept("AND"):
             node, _, last = self.not_()
             operands.append(node)
-        return ast.And(tuple(operands), self.starts[first], self.src), first, last
+        return ast.And(self.starts[first], self.src, tuple(operands)), first, last
 
     def not_(self) -> Span:
         first = self.i
@@ -588,7 +588,7 @@ class _Parser:
             self._deeper("conditions nested (NOT, quantifiers, brackets)")
             node, _, last = self.not_()
             self.depth -= 1
-            return ast.Not(node, self.starts[first], self.src), first, last
+            return ast.Not(self.starts[first], self.src, node), first, last
         if kind == "(":
             self._take()
             self._deeper("brackets nested")
@@ -620,8 +620,8 @@ class _Parser:
             self._fail()
         body, _, last = self.condition()
         self.depth -= 1
-        return (ast.Quantifier(self.values[first], variable, collection, where, body,
-                               self.starts[first], self.src), first, last)
+        return (ast.Quantifier(self.starts[first], self.src, self.values[first], variable,
+                               collection, where, body), first, last)
 
     def comparison(self) -> Span:
         first = self.i
@@ -631,18 +631,18 @@ class _Parser:
         if kind == "COMPARE":
             op = self.values[self._take()]
             right, _, last = self.operand()
-            return ast.Compare(op, left, right, False, at, self.src), first, last
+            return ast.Compare(at, self.src, op, left, right, False), first, last
         if kind in _WORD_OPS or kind == "IN":
             self._take()
             right, _, last = self.operand()
-            return ast.Compare(kind, left, right, False, at, self.src), first, last
+            return ast.Compare(at, self.src, kind, left, right, False), first, last
         if kind == "IS":
             self._take()
             negate = self._accept("NOT")
             if self._accept("NULL"):
-                return ast.IsNull(left, negate, at, self.src), first, self.i - 1
+                return ast.IsNull(at, self.src, left, negate), first, self.i - 1
             right, _, last = self.operand()
-            return ast.Compare("IS", left, right, negate, at, self.src), first, last
+            return ast.Compare(at, self.src, "IS", left, right, negate), first, last
         if kind == "NOT":
             self._take()
             op = self.kinds[self.i]
@@ -650,9 +650,9 @@ class _Parser:
                 self._fail(*_WORD_OPS, "IN")
             self._take()
             right, _, last = self.operand()
-            return ast.Compare(op, left, right, True, at, self.src), first, last
+            return ast.Compare(at, self.src, op, left, right, True), first, last
         self.expected.extend(_AFTER_OPERAND)
-        return ast.Truthy(left, at, self.src), first, self.i - 1
+        return ast.Truthy(at, self.src, left), first, self.i - 1
 
     # -- operands
     def operand(self) -> Span:
@@ -664,7 +664,7 @@ class _Parser:
             self.expected.clear()
             body = value[1:-1]
             text = self._string(first) if "\\" in body else body
-            return ast.Literal(text, self.starts[first], self.src), first, first
+            return ast.Literal(self.starts[first], self.src, text), first, first
         if kind == "NAME":
             return self._operand_path()
         if kind == "NUMBER":
@@ -676,15 +676,15 @@ class _Parser:
                 else int(value)
             if number in (_INFINITY, -_INFINITY):
                 raise _BadLiteral(first, 0, f"{value} is too large for a number")
-            return ast.Literal(number, self.starts[first], self.src), first, first
+            return ast.Literal(self.starts[first], self.src, number), first, first
         if kind in _LITERAL_KIND:
             self._take()
-            return ast.Literal(_LITERAL_WORDS[kind], self.starts[first], self.src), first, first
+            return ast.Literal(self.starts[first], self.src, _LITERAL_WORDS[kind]), first, first
         if kind == "REGEX":
             self._take()
             end = value.rfind("/")
-            return (ast.Regex(value[1:end], value[end + 1:], self.starts[first], self.src),
-                    first, first)
+            return ast.Regex(self.starts[first], self.src, value[1:end], value[end + 1:]), \
+                first, first
         if kind == "[":
             return self._list()
         if kind == "{":
@@ -703,7 +703,7 @@ class _Parser:
         kinds = self.kinds
         if kinds[first + 1] not in _SEGMENT:  # the whole path in one token, the usual
             self.expected.extend(_SEGMENT)
-            return ast.Path(tuple(parts), self.starts[first], self.src, head), first, first
+            return ast.Path(self.starts[first], self.src, tuple(parts), head), first, first
         node: ast.Expr | None = None  # set once the path is called or indexed by an expression
         last = first
         while True:
@@ -717,13 +717,13 @@ class _Parser:
                 if node is None:
                     parts.extend(name.split(".") if "." in name else (name,))
                 elif "." not in name:
-                    node = ast.Index(node, ast.Literal(name, self.starts[last], self.src),
-                                      node.pos, node.src)
+                    node = ast.Index(node.pos, node.src, node,
+                                     ast.Literal(self.starts[last], self.src, name))
                 else:  # `lines("x").a.b` glued: each name at its own column
                     within = 0
                     for segment in name.split("."):
-                        key = ast.Literal(segment, self.starts[last] + within, self.src)
-                        node = ast.Index(node, key, node.pos, node.src)
+                        key = ast.Literal(self.starts[last] + within, self.src, segment)
+                        node = ast.Index(node.pos, node.src, node, key)
                         within += len(segment) + 1
             elif kind == "[":
                 self._take()
@@ -737,7 +737,7 @@ class _Parser:
                     parts.append(key.value if isinstance(key.value, str) else int(key.value))
                 else:
                     base = node if node is not None else self._path(parts, first, before)
-                    node = ast.Index(base, key, base.pos, base.src)
+                    node = ast.Index(base.pos, base.src, base, key)
             elif kind == "(" and node is None:
                 self._take()
                 self._deeper("brackets nested")
@@ -750,7 +750,7 @@ class _Parser:
                 callee = self._path(parts, first, last)
                 last = self._expect(")")
                 self.depth -= 1
-                node = ast.Call(callee, tuple(args), self.starts[first], self.src)
+                node = ast.Call(self.starts[first], self.src, callee, tuple(args))
             else:
                 self.expected.extend(_SEGMENT)
                 break
@@ -760,7 +760,7 @@ class _Parser:
 
     def _path(self, parts: list[str | int], first: int, last: int) -> ast.Path:
         text = self.values[first] if first == last else self._text(first, last)
-        return ast.Path(tuple(parts), self.starts[first], self.src, text)
+        return ast.Path(self.starts[first], self.src, tuple(parts), text)
 
     def _list(self) -> Span:
         first = self._take()
@@ -772,7 +772,7 @@ class _Parser:
                 self._expect("]")
                 break
         self.depth -= 1
-        return ast.ListLit(tuple(items), self.starts[first], self.src), first, self.i - 1
+        return ast.ListLit(self.starts[first], self.src, tuple(items)), first, self.i - 1
 
     def _object(self) -> Span:
         first = self._take()
@@ -794,7 +794,7 @@ class _Parser:
                 self._expect("}")
                 break
         self.depth -= 1
-        return ast.ObjectLit(tuple(pairs), self.starts[first], self.src), first, self.i - 1
+        return ast.ObjectLit(self.starts[first], self.src, tuple(pairs)), first, self.i - 1
 
     def _string(self, index: int) -> str:
         try:
