@@ -9,7 +9,10 @@ Times N rules (default 1,000) of the original μNet's benchmark shape,
 measured in the same run, `json.loads` of an equivalent JSON document
 (one object per rule with its condition and action). Medians of R runs (default 7);
 the best run of parse + compile is shown too, the figure least disturbed by other load.
-The goal is parse + compile ≤ 60 µs a rule.
+The goal is parse + compile ≤ 60 µs a rule, 20× faster than the Lark parser's 1.2 ms on
+the machine it was set on; a machine where Lark takes that long takes 3.5–3.9 µs a rule
+for `json.loads`, so the goal is about 16× `json.loads` wherever this runs (a busy
+machine slows both alike).
 
 With `--eval`, also times evaluating every rule of examples/policies on every device
 of examples/, in this process: the repository, its policies and running configs are
@@ -39,6 +42,8 @@ sys.path.insert(0, str(ROOT))
 
 from unet.core import Severity, paused_gc  # noqa: E402
 from unet.policy import Compiler, parse_policy  # noqa: E402
+
+GOAL_RATIO = 16  # 60 µs over json.loads's 3.5-3.9 µs, where Lark took 1.2 ms a rule
 
 
 def policy_text(count: int) -> str:
@@ -134,16 +139,20 @@ def main() -> int:
         first, again, checks, findings = eval_seconds(args.runs)
     text, document = policy_text(args.rules), json_text(args.rules)
     parse_and_compile(text)  # imports and first-use caches are not what is measured
-    ours_all = times_s(lambda: parse_and_compile(text), args.runs)
+    ours_all, reference_all = [], []
+    for _ in range(args.runs):  # alternated, so a busy moment slows both alike
+        ours_all += times_s(lambda: parse_and_compile(text), 1)
+        reference_all.append(median_s(lambda: json.loads(document), 5))
     ours, best = statistics.median(ours_all), min(ours_all)
+    reference = statistics.median(reference_all)
+    ratio = statistics.median(a / b for a, b in zip(ours_all, reference_all, strict=True))
     parse_only = median_s(lambda: parse_policy(text, "policies/bench.rules"), args.runs)
-    reference = median_s(lambda: json.loads(document), args.runs)
     per_rule = ours / args.rules * 1e6
     print(f"{args.rules} rules, medians of {args.runs} runs")
     print(f"parse + compile   {per_rule:7.1f} µs/rule   (best {best / args.rules * 1e6:.1f}; "
           f"parse alone {parse_only / args.rules * 1e6:.1f} µs/rule; goal ≤ 60)")
     print(f"json.loads        {reference / args.rules * 1e6:7.2f} µs/rule   "
-          f"ratio {ours / reference:.1f}x json.loads")
+          f"ratio {ratio:.1f}x json.loads (goal ≤ {GOAL_RATIO}x)")
     if args.eval:
         print(f"evaluate examples ({checks} device x rule, {findings} findings): first "
               f"{first * 1000:.1f} ms, then {again * 1000:.1f} ms (median of {args.runs})")
