@@ -95,6 +95,8 @@ def _one_at_a_time() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
     """The patterns of `_lex_each`: a token, a skip and a rule id (compiled when a text
     first has a character that fits no token: a run without one never pays for them)."""
     return re.compile(_TOKEN, re.VERBOSE), re.compile(_SPACE), re.compile(_RULE_ID)
+
+
 _KINDS = {"string": "STRING", "number": "NUMBER", "compare": "COMPARE", "regex": "REGEX"}
 
 
@@ -627,22 +629,22 @@ class _Parser:
         first = self.i
         left, _, _ = self.operand()
         kind = self.kinds[self.i]
-        at = left.pos  # every operand starts at its first token
+        pos = left.pos  # every operand starts at its first token
         if kind == "COMPARE":
             op = self.values[self._take()]
             right, _, last = self.operand()
-            return ast.Compare(at, self.src, op, left, right, False), first, last
+            return ast.Compare(pos, self.src, op, left, right, False), first, last
         if kind in _WORD_OPS or kind == "IN":
             self._take()
             right, _, last = self.operand()
-            return ast.Compare(at, self.src, kind, left, right, False), first, last
+            return ast.Compare(pos, self.src, kind, left, right, False), first, last
         if kind == "IS":
             self._take()
             negate = self._accept("NOT")
             if self._accept("NULL"):
-                return ast.IsNull(at, self.src, left, negate), first, self.i - 1
+                return ast.IsNull(pos, self.src, left, negate), first, self.i - 1
             right, _, last = self.operand()
-            return ast.Compare(at, self.src, "IS", left, right, negate), first, last
+            return ast.Compare(pos, self.src, "IS", left, right, negate), first, last
         if kind == "NOT":
             self._take()
             op = self.kinds[self.i]
@@ -650,9 +652,9 @@ class _Parser:
                 self._fail(*_WORD_OPS, "IN")
             self._take()
             right, _, last = self.operand()
-            return ast.Compare(at, self.src, op, left, right, True), first, last
+            return ast.Compare(pos, self.src, op, left, right, True), first, last
         self.expected.extend(_AFTER_OPERAND)
-        return ast.Truthy(at, self.src, left), first, self.i - 1
+        return ast.Truthy(pos, self.src, left), first, self.i - 1
 
     # -- operands
     def operand(self) -> Span:
