@@ -18,7 +18,6 @@ from unet.core import Diagnostic, Location, Severity
 __all__ = ["canonical_opaque", "emit_indent", "exit_index", "parse_indent", "retype_opaque"]
 
 
-
 class _Tables:
     """Per-dialect lookups built once and cached on first use."""
 

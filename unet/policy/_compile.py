@@ -124,7 +124,7 @@ class Compiler:
         before = self._error_count
         when: Test | None = None
         try:
-            when = _CONDITIONS[rule.when.__class__](self, rule.when)
+            when = self.condition(rule.when)
         except _Unknown as exc:
             self._said(exc)
         actions = []
@@ -142,19 +142,15 @@ class Compiler:
 
     def lone_condition(self, node: ast.Condition) -> Test | None:
         """A condition outside a rule (`--where`, waivers); None when it has errors."""
-        test: Test | None = self._guard(self.condition, node)
-        return test
+        try:
+            return self.condition(node)
+        except _Unknown as exc:
+            self._said(exc)
+            return None
 
     def condition(self, node: ast.Condition) -> Test:
         test: Test = _CONDITIONS[type(node)](self, node)
         return test
-
-    def _guard(self, build: Callable[..., Any], *args: Any) -> Any:
-        try:
-            return build(*args)
-        except _Unknown as exc:
-            self._said(exc)
-            return None
 
     def _said(self, exc: _Unknown) -> None:
         self._error_count += 1

@@ -445,20 +445,16 @@ class _Parser:
 
     def _accept(self, kind: str) -> bool:
         if self.kinds[self.i] == kind:
-            self.i += 1  # = _take(), in the hottest helpers
-            self.expected.clear()
+            self._take()
             return True
         self.expected.append(kind)
         return False
 
     def _expect(self, kind: str) -> int:
-        index = self.i
-        if self.kinds[index] != kind:
+        if self.kinds[self.i] != kind:
             self.expected.append(kind)
             self._fail()
-        self.i = index + 1
-        self.expected.clear()
-        return index
+        return self._take()
 
     def _fail(self, *more: str) -> NoReturn:
         self.expected.extend(more)
@@ -570,9 +566,7 @@ class _Parser:
         return ast.Or(self.starts[first], self.src, tuple(operands)), first, last
 
     def and_(self) -> Span:
-        # A comparison, most often: what not_() would come to, one call sooner.
-        node, first, last = self.comparison() if self.kinds[self.i] in _OPERAND_START \
-            else self.not_()
+        node, first, last = self.not_()
         if self.kinds[self.i] != "AND":
             self.expected.append("AND")
             return node, first, last
@@ -662,11 +656,8 @@ class _Parser:
         kind = self.kinds[first]
         value = self.values[first]
         if kind == "STRING":
-            self.i = first + 1  # _take(), inlined for the commonest operand
-            self.expected.clear()
-            body = value[1:-1]
-            text = self._string(first) if "\\" in body else body
-            return ast.Literal(self.starts[first], self.src, text), first, first
+            self._take()
+            return ast.Literal(self.starts[first], self.src, self._string(first)), first, first
         if kind == "NAME":
             return self._operand_path()
         if kind == "NUMBER":
@@ -705,7 +696,7 @@ class _Parser:
         kinds = self.kinds
         if kinds[first + 1] not in _SEGMENT:  # the whole path in one token, the usual
             self.expected.extend(_SEGMENT)
-            return ast.Path(self.starts[first], self.src, tuple(parts), head), first, first
+            return self._path(parts, first, first), first, first
         node: ast.Expr | None = None  # set once the path is called or indexed by an expression
         last = first
         while True:
