@@ -7,9 +7,15 @@ from typing import Any
 from unet.core import Diagnostic, Finding, Location, Severity, count_by_severity, record
 
 __all__ = ["Baseline", "Report", "RuleSummary", "SourceLookup", "finding_marks",
-           "summary_line", "verdict"]
+           "source_lines", "summary_line", "verdict"]
 
 SourceLookup = Callable[[str], "str | None"]
+
+
+def source_lines(text: str) -> list[str]:
+    """A file's lines as the parsers count them, at "\n" only: `splitlines` also breaks at
+    form feeds, lone CRs and Unicode separators, and would show the wrong line."""
+    return text.replace("\r\n", "\n").split("\n")
 
 
 @record

@@ -9,6 +9,7 @@ from typing import IO
 from unet.core import printable
 from unet.policy import CompiledRule
 from unet.policy import _ast as ast
+from unet.report._model import source_lines
 
 __all__ = ["render_explanation", "render_rules"]
 
@@ -32,7 +33,7 @@ def render_rules(rules: Sequence[CompiledRule], fmt: str, stream: IO[str]) -> No
 def render_explanation(rule: CompiledRule, source: str, matched: Sequence[str],
                        failing: Sequence[str], total: int, stream: IO[str]) -> None:
     r = rule.rule
-    lines = source.replace("\r\n", "\n").split("\n")  # as the parser counts lines
+    lines = source_lines(source)
     start = r.at.line - 1
     end = max([start + 1] + [a.at.line for a in r.actions] +
               [r.message[1].line if r.message else 0])

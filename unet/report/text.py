@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import IO
 
 from unet.core import Diagnostic, Finding, Severity, printable
-from unet.report._model import Report, SourceLookup, finding_marks
+from unet.report._model import Report, SourceLookup, finding_marks, source_lines
 from unet.report._sort import Item, by_location
 
 __all__ = ["code_frame", "finding_line", "render"]
@@ -85,9 +85,7 @@ def code_frame(item: Item, source: SourceLookup, *, styled: bool = False) -> str
     text = source(loc.path) if loc.line else None
     if text is None:
         return ""
-    # Lines end at "\n" only, as the parsers count them: `splitlines` also breaks at form
-    # feeds, lone CRs and Unicode separators, and would frame the wrong line.
-    lines = text.replace("\r\n", "\n").split("\n")
+    lines = source_lines(text)
     if not 0 < loc.line <= len(lines):
         return ""
     number = str(loc.line)
