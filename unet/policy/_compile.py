@@ -32,6 +32,7 @@ from unet.policy._fields import (
     field_kind,
 )
 from unet.policy._functions import FUNCTIONS_TABLE, memoized
+from unet.policy._join import Closures, plan
 from unet.policy._layers import layer_value
 from unet.policy._setcheck import set_check
 from unet.policy._values import (
@@ -118,10 +119,13 @@ class Compiler:
         self._error_count = 0
         # What rules read beyond their own device: "peers" (l.peer_node), "fleet".
         self.reach: set[str] = set()
+        # Inside a quantifier: what its comparisons and quantifiers compiled to (_join).
+        self._closures: Closures = {}
 
     # ---- entry points ------------------------------------------------------------------
     def rule(self, rule: ast.Rule) -> CompiledRule | None:
         before = self._error_count
+        self._closures.clear()  # left by a rule that did not compile
         when: Test | None = None
         try:
             when = self.condition(rule.when)
@@ -142,6 +146,7 @@ class Compiler:
 
     def lone_condition(self, node: ast.Condition) -> Test | None:
         """A condition outside a rule (`--where`, waivers); None when it has errors."""
+        self._closures.clear()
         try:
             return self.condition(node)
         except _Unknown as exc:
@@ -325,6 +330,9 @@ class Compiler:
         if op in _SEARCHES:
             return self._search(node, left, right, test)
         if op == "==" and not node.negate:
+            if self._scope:  # a quantifier may look its elements up by this
+                self._closures[id(node)] = (left, right)
+
             def equals(ctx: Context) -> bool:  # strings, most often: no call to equal()
                 a, b = left(ctx), right(ctx)
                 return a == b if type(a) is str and type(b) is str else test(a, b)
@@ -436,6 +444,11 @@ class Compiler:
             test = self.condition(node.condition)
         finally:
             del self._scope[node.variable]
+        lookup = plan(node, self._closures, _elements)
+        if self._scope:
+            self._closures[id(node)] = (items, where)
+        else:
+            self._closures.clear()
         variable, quantifier = node.variable, node.kind
 
         def run(ctx: Context) -> bool:
@@ -446,7 +459,9 @@ class Compiler:
             whole = touched[mark] if len(touched) > mark else None
             base = whole if whole is not None else None
             outcome = quantifier != "ANY"
-            for element in _elements(collection, base, ctx):
+            elements = _elements(collection, base, ctx) if lookup is None else \
+                lookup.candidates(collection, base, ctx)
+            for element in elements:
                 steps = ctx.steps = ctx.steps + 1  # _spend(ctx, 1), inline: once per element
                 if steps > MAX_STEPS:
                     _spend(ctx, 0)
