@@ -212,6 +212,9 @@ def make_environment(snapshot: Snapshot) -> TemplateEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        # No constant folding at compile time: nothing of an untrusted template is
+        # evaluated before it renders, and compiling is a third faster.
+        optimized=False,
     )
     env.filters.update(FILTERS)
     env.filters.update(bounded_filters())
