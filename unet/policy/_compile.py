@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from unet.config import Match, MatchError
@@ -20,7 +20,7 @@ from unet.inventory import did_you_mean, dotted_path
 from unet.patterns import PatternError, has_nested_quantifiers
 from unet.policy import _ast as ast
 from unet.policy._configs import ConfigView, Section
-from unet.policy._context import Context, Touched
+from unet.policy._context import Context
 from unet.policy._fields import (
     CONFIG_METHODS,
     CONFIG_ROOTS,
@@ -32,7 +32,7 @@ from unet.policy._fields import (
     field_kind,
 )
 from unet.policy._functions import FUNCTIONS_TABLE, memoized
-from unet.policy._join import Closures, plan
+from unet.policy._join import Closures, elements_of, plan
 from unet.policy._layers import layer_value
 from unet.policy._setcheck import set_check
 from unet.policy._values import (
@@ -444,7 +444,7 @@ class Compiler:
             test = self.condition(node.condition)
         finally:
             del self._scope[node.variable]
-        lookup = plan(node, self._closures, _elements)
+        lookup = plan(node, self._closures)
         if self._scope:
             self._closures[id(node)] = (items, where)
         else:
@@ -459,7 +459,7 @@ class Compiler:
             whole = touched[mark] if len(touched) > mark else None
             base = whole if whole is not None else None
             outcome = quantifier != "ANY"
-            elements = _elements(collection, base, ctx) if lookup is None else \
+            elements = elements_of(collection, base, ctx) if lookup is None else \
                 lookup.candidates(collection, base, ctx)
             for element in elements:
                 steps = ctx.steps = ctx.steps + 1  # _spend(ctx, 1), inline: once per element
@@ -1024,56 +1024,6 @@ def _data_getter(parts: tuple[Any, ...]) -> Value:
         return ctx.data.get(field)
 
     return get_field
-
-
-def _elements(collection: Any, base: Touched | None, ctx: Context,
-              ) -> Iterable[tuple[Any, Touched | None]]:
-    """(element, what it is) for each member of a collection a quantifier walks."""
-    if collection is None:
-        return ()
-    if isinstance(collection, dict):
-        return _members(collection, base, ctx)
-    if isinstance(collection, list) and base == ("links",):
-        return ctx.links()
-    if isinstance(collection, list):
-        return _items(collection, base)
-    return ()
-
-
-def _items(collection: list[Any], base: Touched | None,
-           ) -> Iterator[tuple[Any, Touched | None]]:
-    for index, item in enumerate(collection):
-        if isinstance(item, Section):
-            yield item, item.location
-        else:
-            yield item, (*base, index) if isinstance(base, tuple) else base
-
-
-# Mappings a device's evaluation has turned into elements, kept while it runs.
-MAX_MEMBERS = 1024
-
-
-def _members(collection: dict[Any, Any], base: Touched | None, ctx: Context,
-             ) -> list[tuple[Any, Touched | None]]:
-    """A mapping's elements (each a new dict with its "name"), made once per collection
-    and device: `ALL i IN node.interfaces SATISFIES NONE d IN fleet SATISFIES ANY j IN
-    d.interfaces ...` walks each device's interfaces once per interface of this one.
-    Keyed by identity, with the mapping kept (so its id is not reused): rules never change
-    data in place (SET copies along its path)."""
-    memo = ctx.members
-    key = (id(collection), base)
-    found = memo.get(key)
-    if found is not None and found[0] is collection:
-        return found[1]
-    members = []
-    for name, value in collection.items():
-        element = {**value, "name": name} if isinstance(value, dict) else {"name": name,
-                                                                            "value": value}
-        members.append((element, (*base, name) if isinstance(base, tuple) else base))
-    if len(memo) >= MAX_MEMBERS:
-        memo.clear()
-    memo[key] = (collection, members)
-    return members
 
 
 def _view(value: Any) -> ConfigView | None:

@@ -55,7 +55,7 @@ class Context:
         self.layers = layers  # node.inherited.<layer>: (data, document) sources
         # Set by an ASSERT on ALL/NONE: (touched, reason, witness) of each failing element.
         self.each: list[tuple[Any, str | None, dict[str, Any]]] | None = None
-        # Quantifier elements made from mappings, by (id, blame base): see _compile._members.
+        # Quantifier elements made from mappings, by (id, blame base): see _join._members.
         self.members: dict[tuple[int, Any], tuple[Any, list[Any]]] = {}
 
     def config(self, which: str) -> ConfigView | None:

@@ -17,6 +17,8 @@ collection walked once costs nothing more. It is used only where skipping an
 element changes nothing a user can see: the parts of the condition an element
 is tested with neither search configurations nor use regexes (which can fail or
 set a reason) nor hold ALL or NONE (which note the element they stopped at).
+
+`elements_of` is how every quantifier walks a collection, looked up or not.
 """
 
 from __future__ import annotations
@@ -27,17 +29,17 @@ from typing import Any
 
 from unet.core import record
 from unet.policy import _ast as ast
+from unet.policy._configs import Section
 from unet.policy._context import Context, Touched
 from unet.policy._fields import CONFIG_ROOTS, FUNCTIONS
 
-__all__ = ["Closures", "Lookup", "plan"]
+__all__ = ["Closures", "Lookup", "elements_of", "plan"]
 
 Value = Callable[[Context], Any]
 Test = Callable[[Context], bool]
 # What the compiler built for the nodes below a quantifier, by id(node):
 # a `==` comparison's (left, right), an ANY quantifier's (collection, where).
 Closures = dict[int, tuple[Any, Any]]
-Elements = Callable[[Any, "Touched | None", Context], Iterable[tuple[Any, "Touched | None"]]]
 
 _OUTER = ""  # stands for anything outside the quantifier's own variables
 _UNKEYED = object()  # a value the index cannot hold (a list, a version...): walk them all
@@ -55,23 +57,22 @@ class _Plan:
 class Lookup:
     """The index of one quantifier: plan, and the last collection it walked."""
 
-    def __init__(self, plan: _Plan, variable: str, elements: Elements) -> None:
+    def __init__(self, plan: _Plan, variable: str) -> None:
         self.plan = plan
         self.variable = variable
-        self.elements = elements
         # (collection, base) seen once; then (collection, base, elements, index, unkeyed).
         self._last: tuple[Any, ...] = ()
 
     def candidates(self, collection: Any, base: Touched | None, ctx: Context,
                    ) -> Iterable[tuple[Any, Touched | None]]:
         """The elements to walk, in order: all of them, or those the index gives."""
-        last = self._last
         if not isinstance(collection, list | dict) or base == ("links",):
-            return self.elements(collection, base, ctx)  # nothing to keep, or per device
+            return elements_of(collection, base, ctx)  # nothing to keep, or per device
+        last = self._last
         if not last or last[0] is not collection or last[1] != base:
             # Kept with the collection itself, so its id is not reused while it is here.
             self._last = (collection, base)
-            return self.elements(collection, base, ctx)
+            return elements_of(collection, base, ctx)
         if len(last) == 2:
             last = self._last = (collection, base, *self._build(collection, base, ctx))
         _, _, every, index, unkeyed = last
@@ -80,7 +81,7 @@ class Lookup:
 
     def _build(self, collection: Any, base: Touched | None, ctx: Context,
                ) -> tuple[list[tuple[Any, Touched | None]], dict[Any, list[int]], list[int]]:
-        every = list(self.elements(collection, base, ctx))
+        every = list(elements_of(collection, base, ctx))
         index: dict[Any, list[int]] = {}
         unkeyed: list[int] = []
         keys = self.plan.keys
@@ -151,7 +152,7 @@ def _key(value: Any) -> Any:
     return _UNKEYED
 
 
-def plan(node: ast.Quantifier, closures: Closures, elements: Elements) -> Lookup | None:
+def plan(node: ast.Quantifier, closures: Closures) -> Lookup | None:
     """The lookup for a quantifier, or None when it must walk every element."""
     if (node.where is not None and not _safe(node.where)) or not _safe(node.condition):
         return None
@@ -161,19 +162,19 @@ def plan(node: ast.Quantifier, closures: Closures, elements: Elements) -> Lookup
         parts.append(node.condition)
     local = frozenset({node.variable})
     for part in parts:
-        found = _necessary(part, local, closures, elements)
+        found = _necessary(part, local, closures)
         if found is not None:
-            return Lookup(found, node.variable, elements)
+            return Lookup(found, node.variable)
     return None
 
 
 def _necessary(node: ast.Condition, local: frozenset[str], closures: Closures,
-               elements: Elements) -> _Plan | None:
+               ) -> _Plan | None:
     """An equality `node` cannot be true without: one side read from the `local`
     variables only, the other from none of them."""
     if isinstance(node, ast.And):
         for operand in node.operands:
-            found = _necessary(operand, local, closures, elements)
+            found = _necessary(operand, local, closures)
             if found is not None:
                 return found
         return None
@@ -188,12 +189,12 @@ def _necessary(node: ast.Condition, local: frozenset[str], closures: Closures,
                 return _Plan(probe, _one(value))
         return None
     if isinstance(node, ast.Quantifier) and node.kind == "ANY":
-        return _through(node, local, closures, elements)
+        return _through(node, local, closures)
     return None
 
 
 def _through(node: ast.Quantifier, local: frozenset[str], closures: Closures,
-             elements: Elements) -> _Plan | None:
+             ) -> _Plan | None:
     """`ANY j IN d.interfaces SATISFIES address(j.ipv4) == address(i.ipv4)`: the element
     counts only if one of its members' values equals the probe."""
     compiled = closures.get(id(node))
@@ -204,11 +205,60 @@ def _through(node: ast.Quantifier, local: frozenset[str], closures: Closures,
     items, where = compiled
     variable = node.variable
     for part in [*([node.where] if node.where is not None else []), node.condition]:
-        found = _necessary(part, inner, closures, elements)
+        found = _necessary(part, inner, closures)
         if found is not None:
-            return _Plan(found.probe, _members_keys(items, where, variable, found.keys,
-                                                    elements))
+            return _Plan(found.probe, _members_keys(items, where, variable, found.keys))
     return None
+
+
+def elements_of(collection: Any, base: Touched | None, ctx: Context,
+                ) -> Iterable[tuple[Any, Touched | None]]:
+    """(element, what it is) for each member of a collection a quantifier walks."""
+    if collection is None:
+        return ()
+    if isinstance(collection, dict):
+        return _members(collection, base, ctx)
+    if isinstance(collection, list) and base == ("links",):
+        return ctx.links()
+    if isinstance(collection, list):
+        return _items(collection, base)
+    return ()
+
+
+def _items(collection: list[Any], base: Touched | None,
+           ) -> Iterator[tuple[Any, Touched | None]]:
+    for index, item in enumerate(collection):
+        if isinstance(item, Section):
+            yield item, item.location
+        else:
+            yield item, (*base, index) if isinstance(base, tuple) else base
+
+
+# Mappings a device's evaluation has turned into elements, kept while it runs.
+MAX_MEMBERS = 1024
+
+
+def _members(collection: dict[Any, Any], base: Touched | None, ctx: Context,
+             ) -> list[tuple[Any, Touched | None]]:
+    """A mapping's elements (each a new dict with its "name"), made once per collection
+    and device: `ALL i IN node.interfaces SATISFIES NONE d IN fleet SATISFIES ANY j IN
+    d.interfaces ...` walks each device's interfaces once per interface of this one.
+    Keyed by identity, with the mapping kept (so its id is not reused): rules never change
+    data in place (SET copies along its path)."""
+    memo = ctx.members
+    key = (id(collection), base)
+    found = memo.get(key)
+    if found is not None and found[0] is collection:
+        return found[1]
+    members = []
+    for name, value in collection.items():
+        element = {**value, "name": name} if isinstance(value, dict) else {"name": name,
+                                                                            "value": value}
+        members.append((element, (*base, name) if isinstance(base, tuple) else base))
+    if len(memo) >= MAX_MEMBERS:
+        memo.clear()
+    memo[key] = (collection, members)
+    return members
 
 
 def _one(value: Value) -> Callable[[Context], Iterator[Any]]:
@@ -219,7 +269,7 @@ def _one(value: Value) -> Callable[[Context], Iterator[Any]]:
 
 
 def _members_keys(items: Value, where: Test | None, variable: str,
-                  member_keys: Callable[[Context], Iterator[Any]], elements: Elements,
+                  member_keys: Callable[[Context], Iterator[Any]],
                   ) -> Callable[[Context], Iterator[Any]]:
     """The values of every member (that passes `where`) of the bound element's collection."""
     def keys(ctx: Context) -> Iterator[Any]:
@@ -228,7 +278,7 @@ def _members_keys(items: Value, where: Test | None, variable: str,
         collection = items(ctx)
         base = touched[mark] if len(touched) > mark else None
         try:
-            for member in list(elements(collection, base, ctx)):
+            for member in list(elements_of(collection, base, ctx)):
                 scope[variable] = member
                 if where is None or where(ctx):
                     yield from member_keys(ctx)
