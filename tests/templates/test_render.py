@@ -111,8 +111,8 @@ def test_output_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     ("\\x03", "\\x03, Ctrl-C (it aborts)"),
     ("\\e[2J", "\\x1b, ESC"),
 ])
-def test_output_with_a_control_character_is_t116_and_renders_nothing(value: str,
-                                                                    named: str) -> None:
+def test_a_printed_value_with_a_control_character_is_t116_where_printed_and_where_set(
+        value: str, named: str) -> None:
     # A device acts on these when they are sent: Ctrl-Z then `reload` would run it.
     device = BASE["devices/r1.yaml"].replace("description: uplink", f'description: "{value}"')
     result = _render({"devices/r1.yaml": device,
@@ -120,9 +120,46 @@ def test_output_with_a_control_character_is_t116_and_renders_nothing(value: str,
                                         "interface {{ n }}\n description {{ i.description }}\n"
                                         "{% endfor %}"}, applied=("d.j2",))
     problem = _only_error(result)
-    assert problem.code == "T116" and problem.location == Location("templates/d.j2")
-    assert f"line 3 of the output of d.j2 has {named}" in problem.message
+    # the `{{` that prints it, and the YAML value to fix
+    assert problem.code == "T116" and problem.location == Location("templates/d.j2", 3, 14)
+    assert problem.related == (Location("devices/r1.yaml", 7, 22),)
+    assert (f"the value printed here (node.interfaces.Gi1.description, set at "
+            f"devices/r1.yaml:7:22) has {named}") in problem.message
     assert "description" not in result.text  # nothing of that template is kept
+
+
+def test_a_control_character_printed_from_an_include_is_at_the_include_s_line() -> None:
+    device = BASE["devices/r1.yaml"].replace("vars: {", 'vars: {"my key": "a\\x1ab", ')
+    result = _render({"devices/r1.yaml": device,
+                      "templates/d.j2": "hostname r1\n{% include 'inc.j2' %}\n",
+                      "templates/inc.j2": "x\n\ny {{ node.vars['my key'] }} {{ name }}\n"},
+                     applied=("d.j2",))
+    problem = _only_error(result)
+    # two `{{` on the line: no column, rather than the wrong one
+    assert problem.location == Location("templates/inc.j2", 3)
+    assert 'node.vars["my key"], set at devices/r1.yaml:8:' in problem.message
+
+
+@pytest.mark.parametrize(("files", "where"), [
+    ({"templates/d.j2": "hostname r1\nbanner \x03x\x03\n"}, ("templates/d.j2", 2, 8)),
+    ({"templates/d.j2": "a\n{% include 'inc.j2' %}\n", "templates/inc.j2": "b\n c\x1a\n"},
+     ("templates/inc.j2", 2, 3)),
+    ({"templates/d.j2": "{% import '_m.j2' as m %}\n{{ m.line() }}\n",
+      "templates/_m.j2": "{% macro line() %}\nend\x1a\n{% endmacro %}\n"},
+     ("templates/_m.j2", 2, 4)),
+])
+def test_a_control_character_in_a_template_s_text_is_t116_at_the_character(
+        files: dict[str, str], where: tuple[str, int, int]) -> None:
+    problem = _only_error(_render(files, applied=("d.j2",)))
+    assert problem.code == "T116" and problem.location == Location(*where)
+    assert "the template's text has" in problem.message
+
+
+def test_a_control_character_the_template_computes_is_t116_at_its_line() -> None:
+    problem = _only_error(_render({"templates/d.j2": "a\n{{ '%c' % 26 }}x\n"},
+                                  applied=("d.j2",)))
+    assert problem.location == Location("templates/d.j2", 2, 1)
+    assert "the value printed here has \\x1a, Ctrl-Z" in problem.message
 
 
 def test_bad_header_and_unknown_template() -> None:

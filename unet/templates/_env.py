@@ -32,6 +32,7 @@ from jinja2 import (
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from unet.config import DEVICE_CONTROL
 from unet.source import Snapshot, SnapshotReadError, blob_id
 from unet.templates._bounds import (
     BoundedNamespace,
@@ -50,6 +51,7 @@ __all__ = [
     "CODES",
     "MAX_OUTPUT",
     "TEMPLATE_DIR",
+    "ControlCharacter",
     "TemplateEnvironment",
     "TemplateNotUtf8",
     "TemplateRefused",
@@ -66,6 +68,26 @@ MAX_OUTPUT = 5_000_000
 _MAX_POWER = 10**100
 
 _CODE_CACHE: dict[tuple[str, str], Any] = {}
+
+
+class ControlCharacter(Exception):
+    """A printed value holds a character a device would act on (T116); raised where it is
+    printed, so the template frame in the traceback is the line that prints it."""
+
+    def __init__(self, value: str, position: int) -> None:
+        super().__init__(f"a printed value has \\x{ord(value[position]):02x}")
+        self.value = value
+        self.position = position
+
+
+@pass_context  # a context function is never called at compile time, on constants
+def refuse_control(context: Any, value: Any) -> Any:
+    """Jinja's `finalize`, applied to the value of every `{{ … }}`."""
+    if isinstance(value, str):
+        found = DEVICE_CONTROL.search(value)
+        if found is not None:
+            raise ControlCharacter(value, found.start())
+    return value
 
 
 class TemplateNotUtf8(TemplateNotFound):
@@ -104,6 +126,10 @@ class SnapshotLoader(BaseLoader):
         if found is None:
             found = self._read[name] = self._read_file(name)
         return found
+
+    def sources(self) -> Mapping[str, tuple[str, str, str]]:
+        """Every template read so far: name -> (source, repo path, blob id)."""
+        return self._read
 
     def source_line(self, path: str, line: int) -> str:
         """One line of a template already read (for error messages), or ''."""
@@ -215,6 +241,7 @@ def make_environment(snapshot: Snapshot) -> TemplateEnvironment:
         # No constant folding at compile time: nothing of an untrusted template is
         # evaluated before it renders, and compiling is a third faster.
         optimized=False,
+        finalize=refuse_control,
     )
     env.filters.update(FILTERS)
     env.filters.update(bounded_filters())

@@ -7,8 +7,10 @@ diagnostic at the template file and line, and the device's other templates still
 
 from __future__ import annotations
 
+import json
+import re
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import field
 from typing import Any
 
@@ -25,6 +27,7 @@ from unet.templates._env import (
     CODES,
     MAX_OUTPUT,
     TEMPLATE_DIR,
+    ControlCharacter,
     TemplateNotUtf8,
     TemplateRefused,
     lookup,
@@ -131,17 +134,22 @@ class TemplateSet:
         return sorted(found, key=lambda d: d.sort_key)
 
     def render(self, name: str, context: Mapping[str, Any], device: str,
+               where: Callable[[tuple[Any, ...]], Location] | None = None,
                ) -> tuple[str, list[Diagnostic]]:
-        """The text of one template for one device, or '' and the diagnostics."""
+        """The text of one template for one device, or '' and the diagnostics; `where`
+        locates a data value by its path (the device's YAML), for messages."""
         try:
             template = self.env.get_template(name)
-            return _bounded(template.generate(context), name, device)
+            return self._bounded(template.generate(context), name, device)
         except Exception as exc:  # every failure of user content is reported, not raised
-            return "", [self._diagnose(exc, name, device, context)]
+            return "", [self._diagnose(exc, name, device, context, where)]
 
     def _diagnose(self, exc: BaseException, name: str, device: str,
-                  context: Mapping[str, Any]) -> Diagnostic:
+                  context: Mapping[str, Any],
+                  where: Callable[[tuple[Any, ...]], Location] | None) -> Diagnostic:
         location = _location(exc, TEMPLATE_DIR + name)
+        if isinstance(exc, ControlCharacter):
+            return self._printed_control(exc, location, device, context, where)
         if isinstance(exc, UndefinedError):
             message, col = _undefined(str(exc), self, location, context)
             location = Location(location.path, location.line, col)
@@ -150,24 +158,76 @@ class TemplateSet:
             code, message = _describe(exc, self)
         return Diagnostic(location, code, Severity.ERROR, f"device {device}: {message}")
 
+    def _printed_control(self, exc: ControlCharacter, location: Location, device: str,
+                         context: Mapping[str, Any],
+                         where: Callable[[tuple[Any, ...]], Location] | None) -> Diagnostic:
+        """T116 at the line that prints the value, naming the data it came from."""
+        line = self.loader.source_line(location.path, location.line)  # type: ignore[union-attr]
+        col = line.index("{{") + 1 if line.count("{{") == 1 else 0
+        char = exc.value[exc.position]
+        path = _data_path(context.get("node", context), exc.value, char)
+        if path is None:  # not the device's data: a macro's text, a string in the template
+            found = self._in_text(char, location.path.removeprefix(TEMPLATE_DIR))
+            if found is not None:
+                return _text_control(found, char, device)
+        origin = where(path) if where is not None and path is not None else None
+        source = ""
+        if path is not None:
+            source = f" ({_reference(path)}" + (f", set at {origin}" if origin else "") + ")"
+        return Diagnostic(Location(location.path, location.line, col), CODES["control"],
+                          Severity.ERROR,
+                          f"device {device}: the value printed here{source} has "
+                          f"{_char_name(char)}: a device would act on it, not store it; "
+                          "remove it from the data", related=(origin,) if origin else ())
 
-def _bounded(chunks: Iterable[str], name: str, device: str) -> tuple[str, list[Diagnostic]]:
-    out: list[str] = []
-    size = 0
-    for chunk in chunks:
-        check_deadline()
-        size += len(chunk)
-        if size > MAX_OUTPUT:
-            message = (f"device {device}: output of {name} is over {MAX_OUTPUT} characters "
-                       "(an endless loop?); rendering stopped")
-            return "", [Diagnostic(Location(TEMPLATE_DIR + name), CODES["limit"],
-                                   Severity.ERROR, message)]
-        out.append(chunk)
-    text = "".join(out)
-    found = DEVICE_CONTROL.search(text)  # a device would act on it
-    if found is not None:
-        return "", [_control_character(text, found.start(), name, device)]
-    return text, []
+    def _bounded(self, chunks: Iterable[str], name: str, device: str,
+                 ) -> tuple[str, list[Diagnostic]]:
+        out: list[str] = []
+        size = 0
+        for chunk in chunks:
+            check_deadline()
+            size += len(chunk)
+            if size > MAX_OUTPUT:
+                message = (f"device {device}: output of {name} is over {MAX_OUTPUT} characters "
+                           "(an endless loop?); rendering stopped")
+                return "", [Diagnostic(Location(TEMPLATE_DIR + name), CODES["limit"],
+                                       Severity.ERROR, message)]
+            out.append(chunk)
+        text = "".join(out)
+        found = DEVICE_CONTROL.search(text)  # a device would act on it
+        if found is not None:
+            return "", [self._literal_control(text, found.start(), name, device)]
+        return text, []
+
+    def _literal_control(self, text: str, position: int, name: str,
+                         device: str) -> Diagnostic:
+        """T116 for a character no `{{ … }}` printed: in the template's own text or in one
+        it names, at the character; else the line of the output."""
+        char = text[position]
+        found = self._in_text(char, name)
+        if found is not None:
+            return _text_control(found, char, device)
+        line = text.count("\n", 0, position) + 1
+        return Diagnostic(Location(TEMPLATE_DIR + name), CODES["control"], Severity.ERROR,
+                          f"device {device}: line {line} of the output of {name} has "
+                          f"{_char_name(char)}: a device would act on it, not store it; "
+                          "remove it from the template or the data it prints")
+
+    def _in_text(self, char: str, name: str) -> Location | None:
+        """Where `char` first is in template `name`, or in a template it names (an include,
+        an import), among those already read."""
+        read = self.loader.sources()  # type: ignore[union-attr]
+        own = read.get(name)
+        if own is None:
+            return None
+        named = [read[n] for n in sorted(read) if n != name and (f"'{n}'" in own[0]
+                                                                or f'"{n}"' in own[0])]
+        for source, path, _ in (own, *named):
+            at = source.find(char)
+            if at >= 0:
+                line = source.count("\n", 0, at) + 1
+                return Location(path, line, at - source.rfind("\n", 0, at))
+        return None
 
 
 _CONTROL_NAMES = {"\r": "CR (it sends the line early)", "\x03": "Ctrl-C (it aborts)",
@@ -176,14 +236,55 @@ _CONTROL_NAMES = {"\r": "CR (it sends the line early)", "\x03": "Ctrl-C (it abor
                   "\x08": "a backspace (it rewrites the line)"}
 
 
-def _control_character(text: str, position: int, name: str, device: str) -> Diagnostic:
-    char = text[position]
-    line = text.count("\n", 0, position) + 1
-    what = _CONTROL_NAMES.get(char, "a control character")
-    return Diagnostic(Location(TEMPLATE_DIR + name), CODES["control"], Severity.ERROR,
-                      f"device {device}: line {line} of the output of {name} has "
-                      f"\\x{ord(char):02x}, {what}: a device would act on it, "
-                      "not store it; remove it from the template or the data it prints")
+
+def _text_control(where: Location, char: str, device: str) -> Diagnostic:
+    return Diagnostic(where, CODES["control"], Severity.ERROR,
+                      f"device {device}: the template's text has {_char_name(char)}: a device "
+                      "would act on it, not store it; remove it")
+
+
+def _char_name(char: str) -> str:
+    return f"\\x{ord(char):02x}, {_CONTROL_NAMES.get(char, 'a control character')}"
+
+
+# Values looked at to find which one of a device's data a printed value came from.
+_MAX_SEARCH = 20_000
+
+
+def _data_path(data: Any, value: str, char: str) -> tuple[Any, ...] | None:
+    """The path of the string in `data` equal to `value` (else the first holding `char`),
+    breadth first, looking at `_MAX_SEARCH` values at most."""
+    queue: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    holding = None
+    for seen, (path, item) in enumerate(queue):
+        if seen >= _MAX_SEARCH:
+            break
+        if isinstance(item, str):
+            if item == value:
+                return path
+            if holding is None and char in item:
+                holding = path
+        elif len(queue) > _MAX_SEARCH:
+            continue  # enough queued to look at
+        elif isinstance(item, Mapping):
+            queue += (((*path, key), child) for key, child in item.items())
+        elif isinstance(item, list | tuple):
+            queue += (((*path, index), child) for index, child in enumerate(item))
+    return holding
+
+
+_NAME = re.compile(r"[A-Za-z_]\w*")
+
+
+def _reference(path: tuple[Any, ...]) -> str:
+    """`node.interfaces["Gi0/1"].description`: how a template would write the path."""
+    parts = ["node"]
+    for key in path:
+        if isinstance(key, str) and _NAME.fullmatch(key):
+            parts.append(f".{key}")
+        else:
+            parts.append(f"[{json.dumps(key)}]")
+    return "".join(parts)
 
 
 def _location(exc: BaseException, fallback: str) -> Location:
@@ -260,7 +361,7 @@ def render_device(device: ResolvedDevice, snapshot: Snapshot, *, applied: Iterab
     selected, problems = select_templates(device, templates.names, applied=applied, data=values)
     context = _context(device, values)
     with budget():  # one time budget for all of the device's templates
-        rendered = [_render_one(templates, item, context, device.name) for item in selected]
+        rendered = [_render_one(templates, item, context, device) for item in selected]
     text = _join(r.text for r in rendered)
     platform = values.get("platform")
     tree = _parse(text, platform, device.name)
@@ -272,9 +373,9 @@ def render_device(device: ResolvedDevice, snapshot: Snapshot, *, applied: Iterab
 
 
 def _render_one(templates: TemplateSet, item: Selected, context: Mapping[str, Any],
-                device: str) -> RenderedTemplate:
+                device: ResolvedDevice) -> RenderedTemplate:
     header = templates.header(item.name)
-    text, problems = templates.render(item.name, context, device)
+    text, problems = templates.render(item.name, context, device.name, device.where)
     return RenderedTemplate(item.name, templates.feature(item.name), text,
                             (*header.diagnostics, *problems), item.source)
 
