@@ -36,6 +36,7 @@ __all__ = [
     "has_errors",
     "paused_gc",
     "printable",
+    "printable_json",
     "record",
 ]
 
@@ -152,6 +153,20 @@ def printable(text: str) -> str:
     if _UNPRINTABLE.search(text) is None:
         return text
     return _UNPRINTABLE.sub(_escape, text)
+
+
+# What JSON leaves raw (without `ensure_ascii`) that a terminal acts on: DEL, C1 controls,
+# line separators, bidirectional overrides. Only strings can hold them, where JSON's own
+# `\\uXXXX` keeps the value exact.
+_JSON_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable_json(text: str) -> str:
+    """JSON text (from `json.dumps(..., ensure_ascii=False)`) with those characters escaped:
+    the same document, safe to `cat`."""
+    if _JSON_UNPRINTABLE.search(text) is None:
+        return text
+    return _JSON_UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _escape(match: re.Match[str]) -> str:

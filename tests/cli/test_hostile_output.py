@@ -65,3 +65,22 @@ def test_device_list_and_rule_list_show_escapes(make_repo) -> None:
     assert "core\\x1b[8m" in listed.stdout and "\x1b" not in listed.stdout
     rules = unet(root, "rules", "list")
     assert "title \\x1b[2J" in rules.stdout and "\x1b" not in rules.stdout
+
+
+def test_diff_json_escapes_what_a_terminal_acts_on_and_keeps_the_value(make_repo) -> None:
+    import json
+
+    root = make_repo(FILES)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t",
+                    "commit", "-qm", "one"], check=True)
+    shown = " description Zürich \u202eevil\x9b2J\u2028x"  # bidi, a C1 CSI, a line separator
+    (root / "templates/t.j2").write_text(f"hostname r1\ninterface Gi1\n{shown}\n",
+                                         encoding="utf-8")
+    result = unet(root, "diff", "--rev", "HEAD", "--format", "json")
+    assert result.returncode == 1, result.stdout + result.stderr
+    for char in "\u202e\x9b\u2028":
+        assert char not in result.stdout
+    assert "Zürich" in result.stdout  # other text stays readable
+    assert shown.strip() in json.dumps(json.loads(result.stdout), ensure_ascii=False)

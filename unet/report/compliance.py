@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from unet.config import ConfigDiff, Remediation
-from unet.core import printable
+from unet.core import printable, printable_json
 from unet.report import diff as config_report
 
 if TYPE_CHECKING:
@@ -220,7 +220,8 @@ def revisions_json(run: RevisionRun) -> dict[str, Any]:
 
 
 def _dump(document: dict[str, Any], stream: IO[str]) -> None:
-    json.dump(document, stream, indent=2, sort_keys=True, ensure_ascii=False)
+    stream.write(printable_json(json.dumps(document, indent=2, sort_keys=True,
+                                           ensure_ascii=False)))
     stream.write("\n")
 
 
