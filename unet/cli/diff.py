@@ -88,7 +88,6 @@ def _repository(app: App, names: tuple[str, ...], rev: str | None, where: str | 
                 remediation: tuple[bool, bool], fmt: str, reports: list[tuple[str, str]],
                 exit_code: bool) -> int:
     from unet.cli._repo import load_repository
-    from unet.cli.render import report_diagnostics
     from unet.core import Severity
     from unet.report import compliance
 
@@ -99,8 +98,7 @@ def _repository(app: App, names: tuple[str, ...], rev: str | None, where: str | 
     else:
         run = _running(app, repo, names, where, remediation)
         pending = _pending(repo, run)
-    _emit(app, run, fmt, reports, pending)
-    report_diagnostics(app, [d for d in run.diagnostics if d.severity is not Severity.INFO])
+    _emit(app, run, fmt, reports, pending)  # the report carries the diagnostics, as check's
     app.log(f"diff: {compliance.summary(run)}")
     if any(d.severity is Severity.ERROR for d in run.diagnostics):
         return 2
