@@ -63,7 +63,8 @@ def test_a_device_without_a_running_config_cannot_be_planned(make_repo) -> None:
                       "[ios/base.j2]\n", "configs/r1.cfg": None})
     result = invoke(root, "--dry-run")
     assert result.exit_code == 1
-    assert "r1: refused: D201 cannot plan: C303 device r1: no running configuration" in \
+    assert ("r1: refused: D201 cannot plan: devices/hq/r1.yaml:1:7: C303 device r1: no running "
+            "configuration") in \
         result.stdout
 
 

@@ -191,8 +191,10 @@ def _plan(compared: DeviceCompliance, snapshot: Snapshot, scope: frozenset[str] 
                                                 "(see `unet validate`)"))
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     if errors:
-        return _replace(base, refused=("D201", f"cannot plan: {errors[0].code} "
-                                                f"{errors[0].message}"))
+        first = errors[0]  # where it is matters: T116 says "the value printed here"
+        where = f"{first.location}: " if first.location.path else ""
+        return _replace(base, refused=("D201", printable(f"cannot plan: {where}{first.code} "
+                                                          f"{first.message}")))
     if compared.skipped:
         return _replace(base, skipped=compared.skipped)
     row = platforms.get(platform or "")
