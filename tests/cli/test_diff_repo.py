@@ -113,3 +113,44 @@ def test_device_plan_in_json_and_allow_protected(tmp_path: Path):
     assert {"text", "parents", "kind", "risk", "held", "reason"} <= set(device["plan"]["commands"][0])
     text = run(repo, "hq-acc-02", "--remediation").stdout
     assert "(unclaimed): extra" in text and "- ip route 0.0.0.0 0.0.0.0 10.9.9.9" in text
+
+
+def _copy(tmp_path: Path) -> Path:
+    repo = tmp_path / "ex"
+    shutil.copytree(EXAMPLES, repo)
+    return repo
+
+
+def test_a_data_error_is_reported_and_exits_2_though_the_rest_compares(tmp_path: Path):
+    # A misspelt key drops what it meant (here the access ports template): a diff that
+    # says "compliant" with exit 0 would let CI pass on what was never compared.
+    repo = _copy(tmp_path)
+    group = repo / "groups" / "campus-access.yaml"
+    group.write_text(group.read_text().replace("templates:", "templats:"))
+    result = run(repo, "hq-acc-01")
+    assert result.exit_code == 2
+    assert "groups/campus-access.yaml:4:1: U202 error: unknown key 'templats'" in result.stdout
+    document = json.loads(run(repo, "hq-acc-01", "--format", "json").stdout)
+    assert any(d["code"] == "U202" for d in document["diagnostics"])
+
+
+def test_a_device_whose_file_does_not_load_is_an_error_not_unknown_or_removed(tmp_path: Path):
+    repo = _copy(tmp_path)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t",
+                    "commit", "-qm", "one"], check=True)
+    device = repo / "devices" / "hq" / "hq-acc-01.yaml"
+    device.write_text(device.read_text() + "model: again\n")
+    named = run(repo, "hq-acc-01")
+    assert named.exit_code == 2
+    assert "device 'hq-acc-01' was not loaded: devices/hq/hq-acc-01.yaml has errors" in \
+        named.output and "U102 error: duplicate key 'model'" in named.output
+    assert "did you mean" not in named.output  # not another device
+    revisions = run(repo, "--rev", "HEAD")
+    assert revisions.exit_code == 2
+    assert "hq-acc-01  error (its file has errors in" in revisions.stdout
+    assert "removed" not in revisions.stdout.split("hq-acc-01  ", 1)[1].splitlines()[0]
+    validate = CliRunner().invoke(cli, ["--repo", str(repo), "validate"])
+    # the links to it are not a second, misleading error ("unknown device, did you mean")
+    assert "U102" in validate.output and "U303" not in validate.output

@@ -44,3 +44,21 @@ def test_template_errors_exit_2_and_the_rest_renders(tmp_path: Path):
     assert result.exit_code == 2
     assert "T103 error: device hq-acc-01: undefined: vars.stp_mood" in result.stderr
     assert "hostname hq-acc-01" in result.stdout
+
+
+def test_a_data_error_is_reported_and_exits_2_though_the_rest_renders(tmp_path) -> None:
+    import shutil
+
+    from click.testing import CliRunner
+
+    from tests.conftest import EXAMPLES
+    from unet.cli import cli
+
+    repo = tmp_path / "ex"
+    shutil.copytree(EXAMPLES, repo)
+    group = repo / "groups" / "campus-access.yaml"
+    group.write_text(group.read_text().replace("templates:", "templats:"))
+    result = CliRunner().invoke(cli, ["--repo", str(repo), "render", "hq-acc-01"])
+    assert result.exit_code == 2
+    assert "groups/campus-access.yaml:4:1: U202 error: unknown key 'templats'" in result.stderr
+    assert "hostname hq-acc-01" in result.stdout

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from unet.cli._app import App
+from unet.core import Diagnostic
 from unet.inventory import Inventory
 from unet.source import Snapshot, worktree_snapshot
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Repository",
+    "data_errors",
     "load_policies_or_fail",
     "load_repository",
     "warn_if_invalid",
@@ -54,6 +56,14 @@ class Repository:
 def load_repository(app: App) -> Repository:
     root = app.repo_root
     return Repository(root, worktree_snapshot(root), app)
+
+
+def data_errors(repo: Repository) -> list[Diagnostic]:
+    """The errors of the data files: what they meant is missing from what is rendered or
+    compared, so commands that produce configurations report them and exit 2."""
+    from unet.core import Severity
+
+    return [d for d in repo.inventory.diagnostics if d.severity is Severity.ERROR]
 
 
 def warn_if_invalid(app: App, repo: Repository) -> None:

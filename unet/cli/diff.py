@@ -87,7 +87,7 @@ def _forbid_repo_options(reports: list[tuple[str, str]], where: str | None, fmt:
 def _repository(app: App, names: tuple[str, ...], rev: str | None, where: str | None,
                 remediation: tuple[bool, bool], fmt: str, reports: list[tuple[str, str]],
                 exit_code: bool) -> int:
-    from unet.cli._repo import load_repository
+    from unet.cli._repo import data_errors, load_repository
     from unet.core import Severity
     from unet.report import compliance
 
@@ -98,6 +98,9 @@ def _repository(app: App, names: tuple[str, ...], rev: str | None, where: str | 
     else:
         run = _running(app, repo, names, where, remediation)
         pending = _pending(repo, run)
+    if rev is None or ".." not in rev:  # the working tree is compared
+        known = set(run.diagnostics)  # what a data file meant is missing from the comparison
+        run.diagnostics += [d for d in data_errors(repo) if d not in known]
     _emit(app, run, fmt, reports, pending)  # the report carries the diagnostics, as check's
     app.log(f"diff: {compliance.summary(run)}")
     if any(d.severity is Severity.ERROR for d in run.diagnostics):

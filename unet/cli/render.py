@@ -38,11 +38,11 @@ def render(app: App, devices: tuple[str, ...], where: str | None, template: str 
 
     The device's templates (from its groups and device file, then policy APPLY) are
     rendered with its resolved data (after policy SET) and joined in order. Errors in
-    templates are reported on stderr with the template line; the rest still renders.
+    templates and data files are reported on stderr at their line; the rest still renders.
 
     Exit codes: 0 rendered; 2 a template or data error (or a bad option).
     """
-    from unet.cli._repo import load_repository
+    from unet.cli._repo import data_errors, load_repository
     from unet.policy import select
     from unet.templates import load_templates, render_intended
 
@@ -58,7 +58,8 @@ def render(app: App, devices: tuple[str, ...], where: str | None, template: str 
                                            outcome=_outcome(device, outcomes, template)))
             advance()
     _write(app, results, output)
-    problems = report_diagnostics(app, [d for r in results for d in r.diagnostics])
+    problems = report_diagnostics(app, [*data_errors(repo),
+                                        *(d for r in results for d in r.diagnostics)])
     return 2 if problems else 0
 
 

@@ -13,7 +13,10 @@ from unet.source import stem
 __all__ = ["check_integrity"]
 
 
-def check_integrity(inventory: Inventory) -> list[Diagnostic]:
+def check_integrity(inventory: Inventory,
+                    unreadable: frozenset[str] = frozenset()) -> list[Diagnostic]:
+    """Cross-file checks; `unreadable`: names of device files that failed to load, whose
+    own errors are reported (a link to such a device is not a second error)."""
     checks = (
         _file_names,
         _location_references,
@@ -22,7 +25,7 @@ def check_integrity(inventory: Inventory) -> list[Diagnostic]:
         _required_values,
         _enumerations,
         _management_ips,
-        _links,
+        lambda inventory: _links(inventory, unreadable),
     )
     return [diagnostic for check in checks for diagnostic in check(inventory)]
 
@@ -145,11 +148,13 @@ def _management_ips(inventory: Inventory) -> Iterator[Diagnostic]:
                          (other,))
 
 
-def _links(inventory: Inventory) -> Iterator[Diagnostic]:
+def _links(inventory: Inventory, unreadable: frozenset[str]) -> Iterator[Diagnostic]:
     devices = inventory.devices
     used: dict[tuple[str, str], tuple[Link, int]] = {}  # locations are made only for problems
     for link in inventory.links:
         for index, (device, interface) in enumerate(link.endpoints):
+            if device in unreadable and device not in devices:
+                continue
             if device not in devices:
                 yield _error(link.location("endpoints", index), "U303",
                              f"link endpoint '{device}:{interface}' is on unknown "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import PurePosixPath
 from typing import Any, Protocol
 
@@ -61,9 +61,24 @@ def load_inventory(snapshot: Snapshot, *, cache: DocumentCache | None = None) ->
     inventory.links = _links(load, _data_files(snapshot, "links/"))
     inventory.devices = resolve_devices(inventory)
     inventory.state = StateFiles(snapshot)
-    diagnostics.extend(check_integrity(inventory))
+    unreadable = frozenset(n for d in diagnostics if (n := _device_file_name(d)) is not None)
+    diagnostics.extend(check_integrity(inventory, unreadable))
     inventory.diagnostics = _unique_sorted(diagnostics)
     return inventory
+
+
+def _device_file_name(diagnostic: Diagnostic) -> str | None:
+    """The device a file under devices/ is named after, for an error in it."""
+    path = diagnostic.location.path
+    if diagnostic.severity is not Severity.ERROR or not path.startswith("devices/"):
+        return None
+    return path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+
+def device_file_errors(diagnostics: Iterable[Diagnostic], device: str) -> list[Diagnostic]:
+    """The errors of the device file named after `device`: when the file did not load, they
+    are why the device is unknown."""
+    return [d for d in diagnostics if _device_file_name(d) == device]
 
 
 def read_document(snapshot: Snapshot, path: str) -> tuple[Document | None, list[Diagnostic]]:

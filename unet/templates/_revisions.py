@@ -15,7 +15,13 @@ from typing import Any
 
 from unet.config import ConfigDiff, ConfigTree, diff, remediate
 from unet.core import Diagnostic, Severity, UnetError, has_errors, record
-from unet.inventory import Inventory, ResolvedDevice, did_you_mean, load_inventory
+from unet.inventory import (
+    Inventory,
+    ResolvedDevice,
+    device_file_errors,
+    did_you_mean,
+    load_inventory,
+)
 from unet.source import Snapshot
 from unet.templates._compliance import Outcomes, render_intended
 from unet.templates._render import RenderResult, TemplateSet, load_templates
@@ -100,7 +106,11 @@ def _compare(name: str, old: _Side, new: _Side, remediation: bool,
              allow_protected: bool = False) -> DeviceChange:
     before, after = old.device(name), new.device(name)
     if after is None:
-        return DeviceChange(name, "removed", note=f"removed (was in {old.snapshot.label})")
+        broken = tuple(device_file_errors(new.inventory.diagnostics, name))
+        if broken:  # its file did not load: not a removal, an error to fix
+            return DeviceChange(name, "error", diagnostics=broken,
+                                note=f"its file has errors in {new.snapshot.label}")
+        return DeviceChange(name, "removed", note=f"was in {old.snapshot.label}")
     result = new.render(after)
     problems = tuple(result.diagnostics)
     if before is None:
