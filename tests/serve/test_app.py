@@ -120,6 +120,19 @@ def test_findings_filter_by_device_rule_and_severity(client: Client) -> None:
     assert client.json("/api/v1/findings?severity=info&severity__n=info")["count"] == 0
 
 
+def test_findings_filter_by_waived_or_not(client: Client) -> None:
+    # `waived` holds the waiver's reason, or null: true/false ask whether there is one
+    every = client.json("/api/v1/findings?limit=1000")["results"]
+    waived = [f for f in every if f["waived"]]
+    assert waived and len(waived) < len(every)  # the examples have both kinds
+    assert client.json("/api/v1/findings?waived=true")["count"] == len(waived)
+    assert client.json("/api/v1/findings?waived=false")["count"] == len(every) - len(waived)
+    assert client.json("/api/v1/findings?waived__n=false")["count"] == len(waived)
+    reason = waived[0]["waived"]
+    by_text = client.json(f"/api/v1/findings?waived__ic={reason.split()[0]}")["results"]
+    assert waived[0] in by_text  # the reason is still searchable
+
+
 def test_configs_per_device(client: Client) -> None:
     intended = client.json("/api/v1/devices/hq-core-01/intended")
     assert intended["config"].startswith("hostname hq-core-01")

@@ -105,6 +105,9 @@ LOOKUPS: dict[str, Callable[[Any, str], bool]] = {
     "iregex": _regex(IGNORECASE),
     "empty": _empty,
 }
+# Fields that hold a reason or null: `field=true|false` asks whether there is one.
+REASON_FLAGS = frozenset({"waived"})
+_BOOLEAN_WORDS = frozenset({"true", "false", "1", "0", "yes", "no"})
 _NEGATABLE = ("exact", "ie", "ic", "isw", "iew", "regex", "iregex")
 
 
@@ -120,6 +123,11 @@ class Filter:
         test = LOOKUPS[self.lookup]
         if self.lookup == "empty":
             return test(value, self.values[-1])
+        if self.field in REASON_FLAGS and self.lookup == "exact" and \
+                all(w.lower() in _BOOLEAN_WORDS for w in self.values):
+            # `waived=false`: not waived; the field holds the waiver's reason, or null
+            wanted = {w.lower() in ("true", "1", "yes") for w in self.values}
+            return ((value not in (None, "")) in wanted) != self.negate
         # A list matches when any element does (groups=core: a member of core).
         items = value if isinstance(value, list) else [value]
         hit = any(test(item, wanted) for wanted in self.values for item in items)
