@@ -66,6 +66,13 @@ def _only_error(result):  # type: ignore[no-untyped-def]
     ("x\n  {{ node.vars.ntp_servrs | join }}\n", "T103", (2, 6),
      "undefined: node.vars.ntp_servrs (did you mean 'ntp_servers'?)"),
     ("{{ nmae }}\n", "T103", (1, 4), "undefined: nmae (did you mean 'name'?)"),
+    # a misspelt filter or test: one code, at the name, compiled or (inside an if) not
+    ("x\n  ip {{ name | ip_netmsk }}\n", "T102", (2, 16),
+     "unknown filter 'ip_netmsk' (did you mean 'ip_netmask'?)"),
+    ("{% if name is definedd %}x{% endif %}\n", "T102", (1, 15),
+     "unknown test 'definedd' (did you mean 'defined'?)"),
+    ("{% if name %}{{ name | uper }}{% endif %}\n", "T102", (1, 24),
+     "unknown filter 'uper' (did you mean 'upper'?)"),
     ("ok\n{% if %}\n", "T102", (2, 0), "template syntax error: Expected an expression"),
     ("a\n\n{% include 'bsae.j2' %}\n", "T104", (3, 0),
      "template 'bsae.j2' not found under templates/ (did you mean 'base.j2'?)"),

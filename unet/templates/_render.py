@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import field
 from typing import Any
 
-from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
+from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 
 from unet.config import CONTEXT, DEVICE_CONTROL, ConfigTree, Match, Node, parse
@@ -150,6 +150,9 @@ class TemplateSet:
         location = _location(exc, TEMPLATE_DIR + name)
         if isinstance(exc, ControlCharacter):
             return self._printed_control(exc, location, device, context, where)
+        unknown = _UNKNOWN_NAME.search(str(getattr(exc, "message", None) or exc))
+        if unknown is not None and isinstance(exc, TemplateError):
+            return self._unknown_name(unknown.group(1), unknown.group(2), location, device)
         if isinstance(exc, UndefinedError):
             message, col = _undefined(str(exc), self, location, context)
             location = Location(location.path, location.line, col)
@@ -157,6 +160,19 @@ class TemplateSet:
         else:
             code, message = _describe(exc, self)
         return Diagnostic(location, code, Severity.ERROR, f"device {device}: {message}")
+
+    def _unknown_name(self, kind: str, name: str, location: Location,
+                      device: str) -> Diagnostic:
+        """A misspelt filter or test: one error (Jinja says it at compile time, or at run
+        time inside an `if`), at the name, with the names there are."""
+        known = self.env.filters if kind == "filter" else self.env.tests
+        line = self.loader.source_line(location.path, location.line)  # type: ignore[union-attr]
+        before = r"\|\s*" if kind == "filter" else r"\bis\s+(?:not\s+)?"
+        at = re.search(before + r"(" + re.escape(name) + r")\b", line)
+        col = at.start(1) + 1 if at else 0
+        return Diagnostic(Location(location.path, location.line, col), CODES["syntax"],
+                          Severity.ERROR, f"device {device}: unknown {kind} '{name}'"
+                          f"{did_you_mean(name, known)}")
 
     def _printed_control(self, exc: ControlCharacter, location: Location, device: str,
                          context: Mapping[str, Any],
@@ -246,6 +262,9 @@ def _text_control(where: Location, char: str, device: str) -> Diagnostic:
 def _char_name(char: str) -> str:
     return f"\\x{ord(char):02x}, {_CONTROL_NAMES.get(char, 'a control character')}"
 
+
+# Jinja's words for a misspelt filter or test, at compile time and at run time.
+_UNKNOWN_NAME = re.compile(r"^No (filter|test) named '([^']+)'")
 
 # Values looked at to find which one of a device's data a printed value came from.
 _MAX_SEARCH = 20_000
