@@ -40,3 +40,21 @@ def test_diff_refuses_mixed_dialects():
 
     with pytest.raises(ValueError, match="cannot diff"):
         diff(parse("hostname a\n"), parse("set system host-name a\n", "junos"))
+
+
+def test_trim_keeps_whole_statements_of_a_word_tree() -> None:
+    # JunOS is one word per level: cutting at a level must not leave `description;`
+    # (its value gone) or `unit;` (its name gone).
+    from unet.config import slice, trim
+
+    text = ("interfaces {\n    fxp0 {\n        description \"OOB port 31\";\n"
+            "        unit 0 {\n            family inet {\n                address 10.0.0.1/24;\n"
+            "            }\n            family inet6;\n        }\n    }\n}\n")
+    tree = trim(slice(parse(text, "junos"), "interfaces||fxp0"), 3)
+    shown = emit(tree)
+    assert 'description "OOB port 31";' in shown and "unit 0" in shown
+    assert "address" not in shown  # below where `unit 0` branches
+    assert emit(trim(slice(parse(text, "junos"), "interfaces||fxp0"), 2)) == \
+        "interfaces {\n    fxp0;\n}\n"
+    ios = parse("interface Gi1\n description x\n ip address 10.0.0.1 255.255.255.0\n", "ios")
+    assert emit(trim(ios, 1)) == "interface Gi1\n"

@@ -32,7 +32,7 @@ def slice_command(app: App, files: tuple[str, ...], expression: str, platform: s
     Exit codes: 0 done (even when nothing matches); 2 an unreadable file or a bad EXPR.
     """
     from unet.cli.config import load_config
-    from unet.config import Match, MatchError, emit, slice
+    from unet.config import Match, MatchError, emit, slice, trim
     from unet.core import Diagnostic, Location, Severity, UnetError
     from unet.patterns import PatternTimeout
 
@@ -52,7 +52,7 @@ def slice_command(app: App, files: tuple[str, ...], expression: str, platform: s
                             [Diagnostic(Location("<--match>", 1, 1), "C400", Severity.ERROR,
                                         f"on {path}: {exc}")]) from None
         if context is not None:
-            _trim(tree, len(match.levels) + context)
+            trim(tree, len(match.levels) + context)
         results.append((path, tree))
     if fmt == "json":
         _json(results)
@@ -64,15 +64,6 @@ def slice_command(app: App, files: tuple[str, ...], expression: str, platform: s
     if not any(tree.children for _, tree in results):
         app.log("slice: no lines matched")
     return 0
-
-
-def _trim(node: object, depth: int) -> object:
-    for child in node.children:  # type: ignore[attr-defined]
-        if depth <= 1:
-            child.children, child.index = [], {}
-        else:
-            _trim(child, depth - 1)
-    return node
 
 
 def _json(results: Sequence[tuple[str, object]]) -> None:

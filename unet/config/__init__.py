@@ -13,7 +13,16 @@ from __future__ import annotations
 
 import contextlib
 
-from unet.config._api import Detection, detect_dialect, detect_profile, diff, emit, parse, slice
+from unet.config._api import (
+    Detection,
+    detect_dialect,
+    detect_profile,
+    diff,
+    emit,
+    parse,
+    slice,
+    trim,
+)
 from unet.config._diff import Change, ConfigDiff, SectionDiff
 from unet.config._match import Match, MatchError
 from unet.config._plan import Command, Remediation, Summary
@@ -72,6 +81,7 @@ __all__ = [
     "secret_tokens",
     "secret_values",
     "slice",
+    "trim",
 ]
 
 # Show the public path in reprs and docs, as httpx does.

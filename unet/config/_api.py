@@ -107,6 +107,30 @@ def _slice(node: Node, match: Match, depth: int, out: Node) -> None:
             out.adopt(section)
 
 
+# Syntaxes whose tree has one word per level (JunOS): a statement spans levels.
+_WORD_TREES = frozenset({"junos"})
+
+
+def trim(tree: ConfigTree, depth: int) -> ConfigTree:
+    """`tree` (changed in place) with `depth` levels kept. In a word tree a statement cut
+    at the last level keeps its words up to where it branches, so `description "x"` stays
+    whole and `unit 0` keeps its name."""
+    words = get_dialect(tree.dialect).syntax in _WORD_TREES
+    _trim(tree, depth, words)
+    return tree
+
+
+def _trim(node: Node, depth: int, words: bool) -> None:
+    for child in node.children:
+        if depth > 1:
+            _trim(child, depth - 1, words)
+            continue
+        end = child
+        while words and len(end.children) == 1:  # the statement's own words
+            end = end.children[0]
+        end.children, end.index = [], {}
+
+
 class Detection(NamedTuple):
     """The detected dialect; `certain` is False on a tie or when nothing matched."""
 
