@@ -154,3 +154,16 @@ def test_a_device_whose_file_does_not_load_is_an_error_not_unknown_or_removed(tm
     validate = CliRunner().invoke(cli, ["--repo", str(repo), "validate"])
     # the links to it are not a second, misleading error ("unknown device, did you mean")
     assert "U102" in validate.output and "U303" not in validate.output
+
+
+def test_lines_no_template_claims_are_not_pending_deploy(tmp_path: Path):
+    # a deploy leaves unclaimed lines as they are: it cannot be what fixes the finding
+    repo = _copy(tmp_path)
+    settings = repo / "unet.yaml"
+    settings.write_text(settings.read_text() + "unclaimed: report\n")
+    out = run(repo, "hq-acc-02").stdout
+    assert "ios/base.j2: missing (pending deploy: fixes ntp-in-running)" in out
+    assert "  (unclaimed): extra\n" in out
+    features = json.loads(run(repo, "hq-acc-02", "--format", "json").stdout)["devices"][0]
+    pending = {f["feature"]: f["pending"] for f in features["features"]}
+    assert pending["ios/base.j2"] and not pending["(unclaimed)"]

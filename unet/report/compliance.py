@@ -51,6 +51,17 @@ def pending_note(device: str, pending: Pending) -> str:
     return f"pending deploy: fixes {', '.join(rules)}" if rules else ""
 
 
+def _deployed(feature: Any) -> bool:
+    """A feature a deploy changes: not the lines no template claims, which it leaves."""
+    from unet.templates import UNCLAIMED  # loaded already: the run was compared with it
+
+    return bool(feature.name != UNCLAIMED)
+
+
+def _note(feature: Any, note: str) -> str:
+    return f" ({note})" if note and _deployed(feature) else ""
+
+
 def summary(run: ComplianceRun | RevisionRun) -> str:
     """The one-line roll-up (stderr, and the last line of text output)."""
     from unet.templates import RevisionRun
@@ -124,7 +135,7 @@ def _text_device(device: DeviceCompliance, stream: IO[str], styled: bool, note: 
     for feature in device.features:
         if feature.compliant:
             continue
-        stream.write(printable(f"  {feature.name}: {feature.status}{f' ({note})' if note else ''}")
+        stream.write(printable(f"  {feature.name}: {feature.status}{_note(feature, note)}")
                      + "\n")
         stream.write(_diff_text(feature.diff, styled, "    "))
         if feature.remediation:
@@ -196,7 +207,8 @@ def running_json(run: ComplianceRun, pending: Pending | None = None) -> dict[str
         "pending": list(pending.get(d.device, ())),
         "features": [{"feature": f.name, "status": f.status, **_changes_json(f.diff),
                       "remediation": _plain(f.plan),
-                      "pending": not f.compliant and bool(pending.get(d.device))}
+                      "pending": not f.compliant and bool(pending.get(d.device))
+                      and _deployed(f)}
                      for f in d.features],
         **({"plan": d.plan.to_json()} if d.plan is not None else {}),
     } for d in run.devices]
@@ -250,7 +262,7 @@ def _md_running(run: ComplianceRun, stream: IO[str], styled: bool, pending: Pend
         stream.write("| device | status | features |\n|---|---|---|\n")
         for d in differing:
             note = pending_note(d.device, pending)
-            features = ", ".join(f"`{f.name}` {f.status}{f' ({note})' if note else ''}"
+            features = ", ".join(f"`{f.name}` {f.status}{_note(f, note)}"
                                  for f in d.features if not f.compliant)
             stream.write(f"| {d.device} | {_ICON[d.status]} {d.status} | "
                          f"{features or d.skipped or ''} |\n")
