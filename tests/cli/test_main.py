@@ -76,6 +76,16 @@ def test_repo_option_must_point_at_a_repository(tmp_path, capsys) -> None:
     assert code == 2 and "is not a unet repository" in err
 
 
+def test_a_missing_repository_says_so_and_where_it_was_named(tmp_path, monkeypatch,
+                                                             capsys) -> None:
+    missing = tmp_path / "nope"
+    code, _, err = run(["--repo", str(missing), "validate"], capsys)
+    assert code == 2 and f"{missing} does not exist (from --repo)" in err
+    monkeypatch.setenv("UNET_REPO", str(tmp_path))
+    code, _, err = run(["validate"], capsys)
+    assert code == 2 and "is not a unet repository" in err and "fix UNET_REPO" in err
+
+
 def test_repository_is_found_from_a_subdirectory(make_repo, monkeypatch, capsys) -> None:
     monkeypatch.chdir(make_repo() / "devices" / "hq")
     code, _, err = run(["validate"], capsys)

@@ -62,3 +62,15 @@ def test_a_data_error_is_reported_and_exits_2_though_the_rest_renders(tmp_path) 
     assert result.exit_code == 2
     assert "groups/campus-access.yaml:4:1: U202 error: unknown key 'templats'" in result.stderr
     assert "hostname hq-acc-01" in result.stdout
+
+
+def test_a_where_that_matches_nothing_says_so() -> None:
+    from click.testing import CliRunner
+
+    from tests.conftest import EXAMPLES
+    from unet.cli import cli
+
+    result = CliRunner().invoke(cli, ["--repo", str(EXAMPLES), "render", "--where",
+                                      'node.role == "cor"'])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert 'render: no device matches --where node.role == "cor"' in result.stderr

@@ -53,6 +53,12 @@ def test_blob_ids_match_the_worktree(repo: Path):
         assert head.blob_id(path) == worktree.blob_id(path)
 
 
+def test_a_repository_without_commits_says_so(tmp_path: Path):
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    with pytest.raises(RevisionError, match="the repository has no commits yet; commit first"):
+        GitSnapshot(tmp_path, "HEAD")
+
+
 def test_unknown_revision_and_missing_file(repo: Path):
     with pytest.raises(RevisionError, match="unknown revision 'nope'"):
         GitSnapshot(repo, "nope")

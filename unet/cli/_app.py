@@ -49,9 +49,14 @@ class App:
 
         if self.repo_option:
             root = Path(self.repo_option)
+            # --repo or UNET_REPO: name the one that was used
+            given = "--repo" if _from_option() else "UNET_REPO"
+            if not root.is_dir():
+                what = "does not exist" if not root.exists() else "is not a directory"
+                raise UnetError(f"{root} {what} (from {given})")
             if not (root / MARKER).is_file():
                 raise UnetError(f"{root} is not a unet repository (no {MARKER}); "
-                                "create one with `unet init` or fix --repo")
+                                f"create one with `unet init` or fix {given}")
             return root.resolve()
         found = find_repo_root(Path.cwd())
         if found is None:
@@ -88,3 +93,15 @@ class App:
             from unet.core import printable  # a device or file may have put controls in it
 
             print(printable(message), file=sys.stderr)
+
+
+def _from_option() -> bool:
+    """Whether the repository came from `--repo` rather than `UNET_REPO`."""
+    import click
+
+    context = click.get_current_context(silent=True)
+    root = context.find_root() if context is not None else None
+    if root is None:
+        return True
+    source = root.get_parameter_source("repo")
+    return source is not click.core.ParameterSource.ENVIRONMENT

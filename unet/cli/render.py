@@ -48,6 +48,9 @@ def render(app: App, devices: tuple[str, ...], where: str | None, template: str 
 
     repo = load_repository(app)
     chosen = select(repo.inventory, names=devices, where=where)
+    if not chosen:
+        app.log(f"render: no device matches --where {where}" if where else
+                "render: the repository has no devices")
     templates = load_templates(repo.snapshot)
     _check_template(template, templates.names)
     outcomes = policy_outcomes(app, repo.snapshot, repo.inventory, chosen)

@@ -89,8 +89,21 @@ def _commit(repo: Any, rev: str) -> str:
     try:
         return str(repo.git.rev_parse("--verify", "--end-of-options", f"{rev}^{{commit}}"))
     except git.GitCommandError as exc:
+        if not _has_commits(repo):
+            raise RevisionError(f"unknown revision {rev!r}: the repository has no commits "
+                                "yet; commit first (git add -A && git commit)") from None
         detail = (exc.stderr or "").strip().removeprefix("stderr: ").strip(" '\n")
         raise RevisionError(f"unknown revision {rev!r}: {detail or 'not a commit'}") from None
+
+
+def _has_commits(repo: Any) -> bool:
+    import git
+
+    try:
+        repo.git.rev_parse("--verify", "--quiet", "HEAD")
+    except git.GitCommandError:
+        return False
+    return True
 
 
 def resolve_revision_range(root: Path, text: str) -> tuple[str, str | None]:
