@@ -145,6 +145,22 @@ def test_configs_per_device(client: Client) -> None:
     assert {f["feature"] for f in diff["features"]} == set(intended["templates"])
 
 
+def test_a_device_diff_marks_pending_deploys_as_the_cli_does(client: Client) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import EXAMPLES
+
+    served = client.json("/api/v1/devices/hq-acc-02/diff")
+    cli = subprocess.run([sys.executable, "-m", "unet", "--repo", str(EXAMPLES), "diff",
+                          "hq-acc-02", "--format", "json"], capture_output=True, text=True,
+                         timeout=120, check=False)
+    expected = json.loads(cli.stdout)["devices"][0]
+    assert served["pending"] == expected["pending"] == ["ntp-in-running"]
+    assert [(f["feature"], f["pending"]) for f in served["features"]] == \
+        [(f["feature"], f["pending"]) for f in expected["features"]]
+
+
 def test_etag_and_304(client: Client) -> None:
     status, headers, _ = client.get("/api/v1/devices?role=core")
     assert status == 200 and headers["Cache-Control"] == "no-cache"

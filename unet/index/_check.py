@@ -109,7 +109,11 @@ def pending_deploys(root: Path, snapshot: Snapshot, names: tuple[str, ...] = (),
                     ) -> dict[str, list[str]]:
     """Device -> the rules whose (unwaived) findings on its running configuration a deploy
     of the intended one would fix, from a check of `names` (all devices when empty)."""
-    outcome = indexed_check(root, snapshot, CheckOptions(names=names, jobs=1))
+    return pending_rules(indexed_check(root, snapshot, CheckOptions(names=names, jobs=1)))
+
+
+def pending_rules(outcome: CheckOutcome) -> dict[str, list[str]]:
+    """Device -> the rules of a check's outcome whose open findings a deploy would fix."""
     found: dict[str, list[str]] = {}
     for finding in outcome.findings:
         if finding.pending is not None and finding.waived is None:

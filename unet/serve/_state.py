@@ -190,7 +190,10 @@ class State:
         device = self.device(name)
 
         def make() -> Record:
-            record = _diff_record(self._compare(device), device.data.get("platform"))
+            from unet.index import pending_rules
+
+            pending = self.cached("pending", "", lambda: pending_rules(self.outcome))
+            record = _diff_record(self._compare(device), device.data.get("platform"), pending)
             masked: Record = redact_strings(record, self.device_secrets(name), lines=False,
                                             keep=IDENTIFIERS)
             return masked
@@ -276,11 +279,13 @@ def _diagnostic(d: Any) -> Record:
             "severity": d.severity.label, "message": d.message}
 
 
-def _diff_record(result: DeviceCompliance, platform: Any) -> Record:
+def _diff_record(result: DeviceCompliance, platform: Any,
+                 pending: dict[str, list[str]]) -> Record:
+    """The device's diff as `unet diff --format json` has it, pending deploys included."""
     from unet.report.compliance import running_json
     from unet.templates import ComplianceRun
 
-    document = running_json(ComplianceRun([result], list(result.diagnostics)))
+    document = running_json(ComplianceRun([result], list(result.diagnostics)), pending)
     record = redact_strings(document["devices"][0], dialect=platform)
     record["diagnostics"] = document["diagnostics"]
     return record  # type: ignore[no-any-return]
