@@ -66,12 +66,23 @@ def test_keyword_prefixes_are_names() -> None:
     ('WHEN true THEN ASSERT node.os_version >= "15.2(7)E9"', "P219", 42),
     ('WHEN true THEN ASSERT in_subnet("10.1.2.3", "10.0.0.0/8")', "P216", 23),
     ('WHEN true THEN ASSERT node.name MATCHES /^(a+)+$/', "P221", 41),
+    ('WHEN node.platform IN ["ios", "iosxee"] THEN ASSERT true', "P222", 31),
+    ('WHEN node.platform != "junoss" THEN ASSERT true', "P222", 23),
+    ('WHEN node.interfaces.Gi1.mtu == "9000" THEN ASSERT true', "P222", 33),
 ], ids=["constant-assert", "number-vs-string", "version-vs-number", "not-a-version",
-        "string-ordered-version", "function-of-literals", "repeated-repeat"])
+        "string-ordered-version", "function-of-literals", "repeated-repeat",
+        "platform-never-in", "platform-never-equal", "mtu-never-a-string"])
 def test_lint_warnings_point_at_the_operand(text: str, code: str, column: int) -> None:
     problems = _compile(text)
     assert [p.split(": ")[1].split()[0] for p in problems] == [code]
     assert problems[0].startswith(f"p.rules:1:{column}: {code} warning: ")
+
+
+def test_a_value_a_field_cannot_hold_is_named_with_the_nearest_it_can() -> None:
+    (problem,) = _compile('WHEN node.platform == "iosxee" THEN ASSERT true')
+    assert 'node.platform is never "iosxee" (did you mean \'iosxe\'?)' in problem
+    assert _compile('WHEN node.platform IN ["ios", "eos"] OR node.role == "x" '
+                    'THEN ASSERT true') == []  # roles are unet.yaml's, known at run time
 
 
 def test_null_comparisons_mean_is_null() -> None:

@@ -34,7 +34,7 @@ from unet.policy._fields import (
 from unet.policy._functions import FUNCTIONS_TABLE, memoized
 from unet.policy._join import Closures, elements_of, plan
 from unet.policy._layers import layer_value
-from unet.policy._setcheck import set_check
+from unet.policy._setcheck import choices_of, set_check
 from unet.policy._values import (
     OPERATORS,
     EvaluationBudgetExceeded,
@@ -324,6 +324,8 @@ class Compiler:
             return self._c_isnull(ast.IsNull(node.pos, node.src, node.left, op == "!="))
         if op in _ORDERED or node.left.__class__ in _LITERAL_NODES:  # else nothing to say
             self._lint_compare(node)
+        elif op in ("==", "!=", "IN") and isinstance(node.left, ast.Path):
+            self._lint_choice(node)
         left, _ = self._operand(node.left)
         right = self._pattern(node.right) if op == "MATCHES" else self._operand(node.right)[0]
         test = OPERATORS[op]
@@ -383,6 +385,28 @@ class Compiler:
                                f"(\"16.9\" > \"16.12\"); write version(...) {node.op} "
                                f"\"{side.value}\"")
                     break
+
+    def _lint_choice(self, node: ast.Compare) -> None:
+        """A literal a field can never hold (`node.platform == "iosx"`): by the inventory
+        schema, as SET is checked (P220), but a warning: the rule still compiles."""
+        assert isinstance(node.left, ast.Path)
+        path = _data_path(node.left)
+        check = set_check(path) if path else None
+        if check is None or path is None:
+            return
+        items = node.right.items if isinstance(node.right, ast.ListLit) and node.op == "IN" \
+            else (node.right,) if node.op != "IN" else ()
+        for item in items:
+            if isinstance(item, ast.Literal) and isinstance(item.value, str | int | float):
+                try:
+                    problem = check(item.value, None)
+                except Exception:  # a lint never stops compiling
+                    problem = None
+                if problem is not None:
+                    hint = did_you_mean(str(item.value), choices_of(path)) \
+                        if isinstance(item.value, str) else ""
+                    self._warn(item.at, "P222", f"{problem}: {node.left.text} is never "
+                               f"{show_value(item.value, 40)}{hint}")
 
     def _pattern(self, node: ast.Expr) -> Value:
         """The right side of MATCHES: a /regex/ or a string, compiled (and checked) once."""

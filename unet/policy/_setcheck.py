@@ -14,13 +14,20 @@ from unet.inventory import MODELS
 from unet.inventory.shape import Field, Issue, MapOf, Model
 from unet.policy._values import show_value
 
-__all__ = ["CHOICES", "SetCheck", "set_check"]
+__all__ = ["CHOICES", "SetCheck", "choices_of", "set_check"]
 
 # Fields whose allowed values come from unet.yaml (`roles`, `lifecycles`).
 CHOICES = {"role": "roles", "lifecycle": "lifecycles"}
 
 # (value, allowed values from unet.yaml or None when unknown) -> what is wrong, or None.
 SetCheck = Callable[[Any, "dict[str, list[str]] | None"], "str | None"]
+
+
+def choices_of(path: tuple[Any, ...]) -> tuple[str, ...]:
+    """The values the schema allows at a device-data path, when it lists them."""
+    device = MODELS["device"].fields
+    spec = device[path[0]].spec if len(path) == 1 and path[0] in device else None
+    return tuple(str(c) for c in getattr(spec, "choices", ()) or ())
 
 
 def set_check(path: tuple[Any, ...]) -> SetCheck | None:
