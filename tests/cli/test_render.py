@@ -74,3 +74,25 @@ def test_a_where_that_matches_nothing_says_so() -> None:
                                       'node.role == "cor"'])
     assert result.exit_code == 0 and result.stdout == ""
     assert 'render: no device matches --where node.role == "cor"' in result.stderr
+
+
+def test_render_output_never_writes_outside_its_directory(tmp_path) -> None:
+    import shutil
+
+    from click.testing import CliRunner
+
+    from tests.conftest import EXAMPLES
+    from unet.cli import cli
+
+    repo = tmp_path / "ex"
+    shutil.copytree(EXAMPLES, repo)
+    target = tmp_path / "elsewhere" / "pwned"  # where a hostile name points
+    (tmp_path / "elsewhere").mkdir()
+    device = repo / "devices" / "hq" / "hq-acc-01.yaml"
+    device.write_text(device.read_text().replace("name: hq-acc-01", f"name: {target}"))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["--repo", str(repo), "render", "--output", str(out)])
+    assert result.exit_code == 2 and "is not a device name" in result.stderr
+    assert not target.with_suffix(".cfg").exists()
+    assert sorted(p.parent for p in out.iterdir()) == [out] * len(list(out.iterdir()))
+    assert (out / "hq-acc-01.cfg").is_file()  # named after its file

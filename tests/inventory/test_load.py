@@ -63,3 +63,18 @@ def test_yml_suffix_and_non_yaml_files(make_repo) -> None:
     inventory = load_inventory(WorktreeSnapshot(root))
     assert inventory.diagnostics == []
     assert sorted(inventory.devices) == ["r1", "r2", "r3"]
+
+
+def test_a_device_name_that_is_not_a_file_name_is_refused() -> None:
+    # The name becomes configs/<name>.cfg and `render --output DIR/<name>.cfg`: a name that
+    # leaves the directory (an absolute path, ../) or reads as an option is never used.
+    for name in ("/tmp/evil", "../../etc/x", "-rf", ".hidden", "a b", "a\\\\b", "x\\u0007"):
+        text = MINIMAL["devices/hq/r1.yaml"].replace("name: r1", f'name: "{name}"')
+        inventory = load_inventory(MemorySnapshot({**MINIMAL, "devices/hq/r1.yaml": text}))
+        problems = [d for d in inventory.diagnostics if d.code == "U205"]
+        assert problems and "is not a device name" in problems[0].message, name
+        assert problems[0].location.path == "devices/hq/r1.yaml"
+        # the name is dropped as any invalid value: the device is named after its file
+        assert name not in inventory.devices and "r1" in inventory.devices, name
+    ok = MINIMAL["devices/hq/r1.yaml"]
+    assert "r1" in load_inventory(MemorySnapshot({**MINIMAL, "devices/hq/r1.yaml": ok})).devices

@@ -88,10 +88,14 @@ def _write(app: App, results: Sequence[RenderResult], output: str | None) -> Non
     if output is not None:
         from pathlib import Path
 
+        from unet.core import UnetError
+
         folder = Path(output)
         folder.mkdir(parents=True, exist_ok=True)
         for result in results:
             path = folder / f"{result.device}.cfg"
+            if path.parent != folder or path.name != f"{result.device}.cfg":  # never outside
+                raise UnetError(f"device name {result.device!r} is not a file name")
             path.write_text(result.text, encoding="utf-8")
             click.echo(str(path))
         return

@@ -37,7 +37,8 @@ from unet.paths import cache_dir
 __all__ = ["SCHEMA_VERSION", "Index", "IndexDamaged", "index_path", "open_index",
            "transaction"]
 
-SCHEMA_VERSION = 5  # 4: file diagnostics from unet's own schemas; 5: rules not evaluated
+# 4: file diagnostics from unet's own schemas; 5: rules not evaluated; 6: device names checked
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = 60_000
 DIGEST_BYTES = 16
 KEEP_BROKEN = 1  # damaged databases kept aside for a bug report

@@ -56,6 +56,17 @@ def _ip_address(value: str) -> str:
     return value
 
 
+def _device_name(value: str) -> str:
+    """A device name is a file name (configs/<name>.cfg, `render --output DIR/<name>.cfg`)
+    and a command-line argument: nothing that leaves a directory or reads as an option."""
+    if not value or value in (".", "..") or value[0] in ".-" or \
+            any(c in "/\\" or c.isspace() or not c.isprintable() for c in value):
+        raise ValueError(f"{value!r} is not a device name: use letters, digits and "
+                         "'-', '_', '.' (not first), with no '/', '\\', spaces or control "
+                         "characters")
+    return value
+
+
 def _ip_interface(value: str) -> str:
     if "/" not in value:
         raise ValueError(f"{value!r} needs a prefix length, e.g. {value}/24")
@@ -169,8 +180,9 @@ Defaults = Model("Defaults", "`defaults.yaml`: what every device starts from.", 
                  base=DeviceData)
 
 Device = Model("Device", "`devices/**/<name>.yaml`: one device.", {
-    "name": Field(STR, REQUIRED, nullable=False,
-                  description="must equal the file name without .yaml"),
+    "name": Field(Str(after=_device_name), REQUIRED, nullable=False,
+                  description="must equal the file name without .yaml; no '/', '\\', "
+                              "spaces or control characters, not starting with '.' or '-'"),
     "description": Field(STR),
     "location": Field(STR),
     "management_ip": Field(Str(after=_ip_address)),
