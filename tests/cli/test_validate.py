@@ -91,3 +91,62 @@ def test_report_target_must_be_format_equals_path(make_repo) -> None:
     result = validate(make_repo(), "--report", "sarif")
     assert result.exit_code == 2
     assert "expected FORMAT=PATH" in result.output
+
+
+WAIVED_POLICY = {"policies/mgmt.unet": 'RULE mgmt WHEN true THEN ASSERT node.role == "core"\n'}
+
+
+def test_waivers_are_validated_at_the_line_of_each_problem(make_repo) -> None:
+    root = make_repo({**WAIVED_POLICY, "waivers.yaml": (
+        "waivers:\n"
+        "  - rule: mgnt\n    devices: [r2]\n    reason: typo in the rule\n"
+        "  - rule: mgmt\n    devices: [r2, r9, 'x*']\n    reason: lab\n"
+        "  - rule: mgmt\n    devices: [r2]\n    reason: old\n    expires: '2020-01-31'\n"
+        "  - rule: mgmt\n    devices: [r2]\n    reason: bad date\n    expires: '2027-02-30'\n")})
+    result = validate(root)
+    assert result.exit_code == 2
+    assert result.stdout.splitlines() == [
+        "waivers.yaml:2:5: W104 warning: waiver names rule 'mgnt', which no policy defines "
+        "(did you mean 'mgmt'?)",
+        "waivers.yaml:6:19: W106 warning: waiver for 'mgmt' names device 'r9', which is not "
+        "in the inventory (did you mean 'r2'?)",
+        "waivers.yaml:6:23: W106 warning: waiver for 'mgmt' names device pattern 'x*', which "
+        "matches no device",
+        "waivers.yaml:8:5: W102 warning: waiver for 'mgmt' expired on 2020-01-31; it no longer "
+        "suppresses findings",
+        "waivers.yaml:15:14: W101 error: expires: '2027-02-30' is not a date; write YYYY-MM-DD"]
+    assert "1 error, 4 warnings (2 devices, 7 files)" in result.stderr
+
+
+def test_waiver_for_a_device_whose_file_has_errors_names_only_that_error(make_repo) -> None:
+    root = make_repo({**WAIVED_POLICY, "devices/hq/r2.yaml": "name: r2\n  bad: indent\n",
+                      "waivers.yaml": "waivers:\n  - rule: mgmt\n    devices: [r2]\n"
+                                      "    reason: x\n"})
+    result = validate(root)
+    assert [line.split(": ")[1].split()[0] for line in result.stdout.splitlines()] == ["U101"]
+
+
+def test_waivers_need_no_policy_that_parses(make_repo) -> None:
+    # A policy with a syntax error: its rule ids are unknown, so no W104 is guessed.
+    root = make_repo({"policies/mgmt.unet": "RULE mgmt WHEN true THEN ASSRT x\n",
+                      "waivers.yaml": "waivers:\n  - rule: mgmt\n    devices: [r2]\n"
+                                      "    reason: x\n"})
+    result = validate(root)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+
+
+def test_a_waiver_expires_on_a_warm_run_too(make_repo) -> None:
+    from datetime import date
+
+    from unet.index import indexed_validate
+    from unet.source import worktree_snapshot
+
+    root = make_repo({**WAIVED_POLICY, "waivers.yaml": (
+        "waivers:\n  - rule: mgmt\n    devices: [r2]\n    reason: x\n"
+        "    expires: '2027-01-31'\n")})
+    before = indexed_validate(root, worktree_snapshot(root), today=date(2027, 1, 31))
+    again = indexed_validate(root, worktree_snapshot(root), today=date(2027, 1, 31))
+    after = indexed_validate(root, worktree_snapshot(root), today=date(2027, 2, 1))
+    assert (before.diagnostics, again.warm) == ([], True)
+    assert [d.code for d in after.diagnostics] == ["W102"]

@@ -46,8 +46,15 @@ def test_unused_and_unknown_rule_waivers_are_reported() -> None:
     assert [str(d) for d in result.diagnostics] == [
         "waivers.yaml:2:5: W103 warning: waiver for 'mgmt' suppressed nothing; remove it",
         "waivers.yaml:5:5: W104 warning: waiver names rule 'mgnt', which no policy defines "
-        "(did you mean 'mgmt'?)",
-        "waivers.yaml:5:5: W103 warning: waiver for 'mgnt' suppressed nothing; remove it"]
+        "(did you mean 'mgmt'?)"]  # says why it suppressed nothing: no W103 as well
+
+
+def test_unknown_device_is_reported_at_its_name() -> None:
+    result = run("waivers:\n  - rule: mgmt\n    devices: [r2, r3]\n    reason: lab\n")
+    assert result.result.findings[0].waived == "lab"
+    assert [str(d) for d in result.diagnostics] == [
+        "waivers.yaml:3:19: W106 warning: waiver for 'mgmt' names device 'r3', which is not "
+        "in the inventory (did you mean 'r2'?)"]
 
 
 def test_reason_is_required_and_conditions_are_checked() -> None:

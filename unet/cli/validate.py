@@ -15,8 +15,9 @@ pass_app = click.make_pass_decorator(App)
 @click.option("--no-cache", is_flag=True, help="Ignore the index for this run.")
 @pass_app
 def validate(app: App, fmt: str, reports: list[tuple[str, str]], no_cache: bool) -> int:
-    """Check the schema, inheritance and references of every data file, and render every
-    device's templates.
+    """Check the schema, inheritance and references of every data file, render every
+    device's templates, and check waivers.yaml (its shape, unknown rules and devices,
+    expired dates).
 
     Every problem is reported, sorted by file and line, as
     `path:line:col: CODE severity: message`; a template error names the template line and
@@ -41,4 +42,5 @@ def validate(app: App, fmt: str, reports: list[tuple[str, str]], no_cache: bool)
     return EXIT_USAGE if has_errors(report.diagnostics) else EXIT_OK
 
 
-_DATA_PREFIXES = ("unet.yaml", "defaults.y", "locations/", "groups/", "devices/", "links/")
+_DATA_PREFIXES = ("unet.yaml", "defaults.y", "locations/", "groups/", "devices/", "links/",
+                  "waivers.yaml")

@@ -43,6 +43,7 @@ from unet.policy import (
     load_policies,
     load_waivers,
     select,
+    waiver_device_names,
 )
 from unet.source import Snapshot
 
@@ -263,7 +264,8 @@ def _waive(snapshot: Snapshot, inventory: Inventory, policies: PolicySet, source
                        derived=derived_source(inventory))
 
     waived, notes = apply_waivers(findings, waivers, rules=[r.id for r in policies.rules],
-                                  context=context, today=options.today or date.today())
+                                  context=context, today=options.today or date.today(),
+                                  devices=waiver_device_names(inventory, snapshot))
     return waived, [*problems, *notes]
 
 

@@ -1,4 +1,5 @@
-"""`unet validate` through the index: the data's problems and every device's template errors.
+"""`unet validate` through the index: the data's problems, every device's template errors
+and what is wrong with `waivers.yaml`.
 
 An unchanged repository is answered from a stored run without loading anything; otherwise
 a device's templates are rendered again only when something its rendering reads changed
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import time
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -32,10 +34,11 @@ class ValidateOutcome(NamedTuple):
 
 
 def indexed_validate(root: Path, snapshot: Snapshot, *, use_index: bool = True,
-                     ) -> ValidateOutcome:
+                     today: date | None = None) -> ValidateOutcome:
     index = open_index(root) if use_index else None
+    today = today or date.today()
     try:
-        key = _run_key(snapshot)
+        key = _run_key(snapshot, today)
         stored = index.get("runs", "key", key) if index is not None else None
         if stored is not None:
             try:
@@ -45,8 +48,8 @@ def indexed_validate(root: Path, snapshot: Snapshot, *, use_index: bool = True,
             except (ValueError, EOFError, TypeError) as exc:
                 assert index is not None
                 index.mark_damaged(f"a stored validation cannot be decoded: {exc}")
-        found, devices = _validate(index, snapshot)
-        if index is not None and _run_key(snapshot) == key:
+        found, devices = _validate(index, snapshot, today)
+        if index is not None and _run_key(snapshot, today) == key:
             body = marshal.dumps(([encode_diagnostic(d, "") for d in found], devices))
             index.put("runs", [(key, body, time.time())])
         return ValidateOutcome(found, devices, False, list(index.warnings) if index else [])
@@ -55,8 +58,11 @@ def indexed_validate(root: Path, snapshot: Snapshot, *, use_index: bool = True,
             index.close()
 
 
-def _run_key(snapshot: Snapshot) -> str:
-    digest = hashlib.sha256(f"validate\0{__version__}\0".encode())
+def _run_key(snapshot: Snapshot, today: date) -> str:
+    # A waiver expires with the date, not with a change of the files. (unet.policy's
+    # WAIVERS_FILE, not imported: a warm run loads no policy code.)
+    day = today.isoformat() if snapshot.files("waivers.yaml") else ""
+    digest = hashlib.sha256(f"validate\0{__version__}\0{day}\0".encode())
     state = getattr(snapshot, "state_key", None)
     if state is not None:
         digest.update(state().encode())
@@ -66,12 +72,14 @@ def _run_key(snapshot: Snapshot) -> str:
     return digest.hexdigest()
 
 
-def _validate(index: Index | None, snapshot: Snapshot) -> tuple[list[Diagnostic], int]:
+def _validate(index: Index | None, snapshot: Snapshot,
+              today: date) -> tuple[list[Diagnostic], int]:
     from unet.index._build import _shared_key
     from unet.index._deps import Dependencies
     from unet.index._documents import IndexedDocuments
     from unet.index._gate import Renders, collapse, template_problems
     from unet.inventory import load_inventory
+    from unet.policy import lint_waivers, policy_rule_ids, waiver_device_names
 
     documents = IndexedDocuments(index)
     documents.prefetch(snapshot)
@@ -95,6 +103,8 @@ def _validate(index: Index | None, snapshot: Snapshot) -> tuple[list[Diagnostic]
             for name, problems in fresh.items()])
     problems = [p for found in (stored, fresh) for ps in found.values() for p in ps]
     problems += renders.templates.diagnostics  # header problems, once per template
+    problems += lint_waivers(snapshot, rules=policy_rule_ids(snapshot),
+                             devices=waiver_device_names(inventory, snapshot), today=today)
     unique = {(d.location, d.code, d.message): d
               for d in [*inventory.diagnostics, *problems]}
     return collapse(list(unique.values())), len(devices)

@@ -18,12 +18,26 @@ from unet.policy._evaluate import (
     evaluate,
     link_index,
 )
-from unet.policy._load import POLICY_DIR, POLICY_SUFFIXES, PolicySet, load_policies, policy_files
+from unet.policy._load import (
+    POLICY_DIR,
+    POLICY_SUFFIXES,
+    PolicySet,
+    load_policies,
+    policy_files,
+    policy_rule_ids,
+)
 from unet.policy._parser import parse_condition, parse_policy
 from unet.policy._testing import TESTS_DIR, CaseResult, PolicyTestRun, run_policy_tests
 from unet.policy._values import PolicyEvaluationError
 from unet.policy._version import Version
-from unet.policy._waivers import WAIVERS_FILE, Waiver, apply_waivers, load_waivers
+from unet.policy._waivers import (
+    WAIVERS_FILE,
+    Waiver,
+    apply_waivers,
+    lint_waivers,
+    load_waivers,
+    waiver_device_names,
+)
 
 __all__ = [
     "POLICY_DIR",
@@ -52,12 +66,15 @@ __all__ = [
     "derived_source",
     "evaluate",
     "link_index",
+    "lint_waivers",
     "load_policies",
     "load_waivers",
     "parse_condition",
     "parse_policy",
     "policy_files",
+    "policy_rule_ids",
     "run_check",
     "run_policy_tests",
     "select",
+    "waiver_device_names",
 ]

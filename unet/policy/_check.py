@@ -22,7 +22,7 @@ from unet.policy._evaluate import CheckResult, LazyLinks, derived_source, evalua
 from unet.policy._load import PolicySet, load_policies
 from unet.policy._parser import parse_condition
 from unet.policy._values import PolicyEvaluationError
-from unet.policy._waivers import apply_waivers, load_waivers
+from unet.policy._waivers import apply_waivers, load_waivers, waiver_device_names
 from unet.source import Snapshot
 
 __all__ = ["CheckRun", "config_source", "run_check", "select"]
@@ -115,7 +115,8 @@ def run_check(snapshot: Snapshot, inventory: Inventory, *, names: Sequence[str] 
 
     findings, notes = apply_waivers(run.result.findings, waivers,
                                     rules=[r.id for r in run.policies.rules], context=context,
-                                    today=today or date.today())
+                                    today=today or date.today(),
+                                    devices=waiver_device_names(inventory, snapshot))
     run.result.findings = sorted(findings, key=lambda f: f.sort_key)
     state = inventory.state.diagnostics if inventory.state is not None else []
     run.diagnostics = [*problems, *notes, *running.diagnostics, *state,

@@ -11,7 +11,8 @@ from unet.policy._compile import CompiledRule, Compiler
 from unet.policy._parser import parse_policy
 from unet.source import Snapshot, SnapshotReadError
 
-__all__ = ["POLICY_DIR", "POLICY_SUFFIXES", "PolicySet", "load_policies", "policy_files"]
+__all__ = ["POLICY_DIR", "POLICY_SUFFIXES", "PolicySet", "load_policies", "policy_files",
+           "policy_rule_ids"]
 
 POLICY_DIR = "policies/"
 # .unet is unet's own; .rules and .policy are the original μNet's.
@@ -39,6 +40,22 @@ class PolicySet:
 
 def policy_files(snapshot: Snapshot) -> list[str]:
     return [p for p in snapshot.files(POLICY_DIR) if p.endswith(POLICY_SUFFIXES)]
+
+
+def policy_rule_ids(snapshot: Snapshot) -> list[str] | None:
+    """Every rule id, parsed but not compiled; None when a file does not parse (its rules
+    are not known)."""
+    ids: list[str] = []
+    for path in policy_files(snapshot):
+        problems: list[Diagnostic] = []
+        text = _read(snapshot, path, problems)
+        if text is None:
+            return None
+        rules, problems = parse_policy(text, path)
+        if any(p.severity is Severity.ERROR for p in problems):
+            return None
+        ids += (rule.id for rule in rules)
+    return ids
 
 
 def load_policies(snapshot: Snapshot) -> PolicySet:

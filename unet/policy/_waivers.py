@@ -8,21 +8,29 @@
         expires: 2027-03-31          # optional; after it the waiver no longer applies
 
 An expired waiver stops suppressing and is reported; so is a waiver that
-suppressed nothing, and one that names an unknown rule. Waived findings stay
-visible (marked waived) in every output format.
+suppressed nothing, and one that names an unknown rule or device. Waived findings
+stay visible (marked waived) in every output format. `lint_waivers` reports what
+can be known without evaluating the policies (for `unet validate`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import fnmatch
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
+from pathlib import PurePosixPath
 from typing import Any
 
 from unet.core import Diagnostic, Finding, Location, Severity
-from unet.inventory import Document, did_you_mean, read_document, validate_document
+from unet.inventory import (
+    Document,
+    Inventory,
+    did_you_mean,
+    read_document,
+    validate_document,
+)
 from unet.inventory.shape import REQUIRED, Field, ListOf, Model, Str
 from unet.patterns import PatternTimeout
 from unet.policy._compile import Compiler, Test
@@ -31,7 +39,8 @@ from unet.policy._parser import parse_condition
 from unet.policy._values import PolicyEvaluationError
 from unet.source import Snapshot
 
-__all__ = ["WAIVERS_FILE", "Waiver", "apply_waivers", "load_waivers"]
+__all__ = ["WAIVERS_FILE", "Waiver", "apply_waivers", "lint_waivers", "load_waivers",
+           "waiver_device_names"]
 
 WAIVERS_FILE = "waivers.yaml"
 EXPIRY_NOTICE_DAYS = 14
@@ -57,6 +66,8 @@ class Waiver:
     reason: str
     expires: date | None
     at: Location
+    # Where each of `devices` is written, for an unknown name (W106).
+    device_at: tuple[Location, ...] = ()
     used: int = 0
     failed: str | None = None  # why `where` could not be evaluated (a regex timeout)
 
@@ -114,8 +125,10 @@ def _waiver(document: Document, index: int, entry: dict[str, Any],
                            problems)
         if where is None:
             return None
-    return Waiver(entry["rule"], tuple(entry.get("devices") or ()), where, entry["reason"],
-                  expires, at)
+    devices = tuple(entry.get("devices") or ())
+    device_at = tuple(document.location(("waivers", index, "devices", i))
+                      for i in range(len(devices)))
+    return Waiver(entry["rule"], devices, where, entry["reason"], expires, at, device_at)
 
 
 def _condition(text: str, at: Location, problems: list[Diagnostic]) -> Test | None:
@@ -130,11 +143,14 @@ def _condition(text: str, at: Location, problems: list[Diagnostic]) -> Test | No
 
 
 def apply_waivers(findings: list[Finding], waivers: list[Waiver], *, rules: list[str],
-                  context: Callable[[str], Context | None],
-                  today: date) -> tuple[list[Finding], list[Diagnostic]]:
-    """Mark waived findings; report expired, soon-expiring, unused and unknown-rule waivers.
+                  context: Callable[[str], Context | None], today: date,
+                  devices: Collection[str] | None = None,
+                  ) -> tuple[list[Finding], list[Diagnostic]]:
+    """Mark waived findings; report expired, soon-expiring, unused and unknown-rule or
+    unknown-device waivers.
 
-    `context(device)` gives the evaluation context for waivers with a `where:` condition.
+    `context(device)` gives the evaluation context for waivers with a `where:` condition;
+    `devices`, the inventory's device names (None: not checked).
     """
     active = [w for w in waivers if w.expires is None or w.expires >= today]
     result = []
@@ -144,27 +160,65 @@ def apply_waivers(findings: list[Finding], waivers: list[Waiver], *, rules: list
             waiver.used += 1
             finding = dataclasses.replace(finding, waived=waiver.reason)
         result.append(finding)
-    return result, [d for w in waivers for d in _notes(w, rules, today)]
+    return result, [d for w in waivers for d in _notes(w, rules, devices, today)]
 
 
-def _notes(waiver: Waiver, rules: list[str], today: date) -> list[Diagnostic]:
+def waiver_device_names(inventory: Inventory, snapshot: Snapshot) -> set[str]:
+    """The names a waiver may give: every device, also one whose file has errors (its
+    file's name), which is reported on its own."""
+    files = (p for p in snapshot.files("devices/") if p.endswith((".yaml", ".yml")))
+    return {*inventory.devices, *(PurePosixPath(p).stem for p in files)}
+
+
+def lint_waivers(snapshot: Snapshot, *, rules: list[str] | None, devices: Collection[str],
+                 today: date) -> list[Diagnostic]:
+    """Every problem of `waivers.yaml` found without evaluating a policy: its shape and
+    conditions, unknown rules (when `rules` is known) and devices, expired dates."""
+    waivers, problems = load_waivers(snapshot)
+    return [*problems, *(d for w in waivers for d in _static_notes(w, rules, devices, today))]
+
+
+def _static_notes(waiver: Waiver, rules: list[str] | None, devices: Collection[str] | None,
+                  today: date) -> list[Diagnostic]:
+    notes = []
+    if rules is not None and not any(fnmatch.fnmatchcase(rule, waiver.rule) for rule in rules):
+        notes.append(Diagnostic(waiver.at, "W104", Severity.WARNING,
+                                f"waiver names rule '{waiver.rule}', which no policy defines"
+                                f"{did_you_mean(waiver.rule, rules)}"))
+    if devices is not None:
+        known = sorted(devices)
+        for pattern, at in zip(waiver.devices, waiver.device_at, strict=False):
+            if any(fnmatch.fnmatchcase(name, pattern) for name in known):
+                continue
+            what = (f"device pattern '{pattern}', which matches no device"
+                    if any(c in pattern for c in "*?[") else
+                    f"device '{pattern}', which is not in the inventory"
+                    f"{did_you_mean(pattern, known)}")
+            notes.append(Diagnostic(at, "W106", Severity.WARNING,
+                                    f"waiver for '{waiver.rule}' names {what}"))
+    if waiver.expires is not None and waiver.expires < today:
+        notes.append(Diagnostic(waiver.at, "W102", Severity.WARNING,
+                                f"waiver for '{waiver.rule}' expired on {waiver.expires}; "
+                                "it no longer suppresses findings"))
+    return notes
+
+
+def _notes(waiver: Waiver, rules: list[str], devices: Collection[str] | None,
+           today: date) -> list[Diagnostic]:
     notes = []
     if waiver.failed is not None:
         notes.append(Diagnostic(waiver.at, "P303", Severity.ERROR,
                                 f"waiver for '{waiver.rule}': `where` could not be evaluated "
                                 f"on {waiver.failed}; the finding was not waived"))
-    if not any(fnmatch.fnmatchcase(rule, waiver.rule) for rule in rules):
-        notes.append(Diagnostic(waiver.at, "W104", Severity.WARNING,
-                                f"waiver names rule '{waiver.rule}', which no policy defines"
-                                f"{did_you_mean(waiver.rule, rules)}"))
-    if waiver.expires is not None and waiver.expires < today:
-        notes.append(Diagnostic(waiver.at, "W102", Severity.WARNING,
-                                f"waiver for '{waiver.rule}' expired on {waiver.expires}; "
-                                "it no longer suppresses findings"))
-    elif waiver.used == 0:
+    static = _static_notes(waiver, rules, devices, today)
+    notes += static
+    expired = waiver.expires is not None and waiver.expires < today
+    # Expired, or an unknown name, already says why it suppressed nothing.
+    if waiver.used == 0 and not static:
         notes.append(Diagnostic(waiver.at, "W103", Severity.WARNING,
                                 f"waiver for '{waiver.rule}' suppressed nothing; remove it"))
-    elif waiver.expires is not None and (waiver.expires - today).days <= EXPIRY_NOTICE_DAYS:
+    elif waiver.used and not expired and waiver.expires is not None \
+            and (waiver.expires - today).days <= EXPIRY_NOTICE_DAYS:
         notes.append(Diagnostic(waiver.at, "W105", Severity.INFO,
                                 f"waiver for '{waiver.rule}' expires on {waiver.expires}"))
     return notes
