@@ -73,18 +73,27 @@ class Metrics:
 
 
 def _finding_lines(state: State) -> list[str]:
+    # Open findings fail `unet check`; pending deploys do not (a deploy fixes them), so an
+    # alert on unet_findings means what the check's exit code means.
     counts: dict[tuple[str, str], int] = {}
+    pending: dict[tuple[str, str], int] = {}
     waived = 0
     for finding in state.outcome.findings:
         if finding.waived is not None:
             waived += 1
             continue
         key = (finding.severity.label, finding.rule)
-        counts[key] = counts.get(key, 0) + 1
+        into = counts if finding.pending is None else pending
+        into[key] = into.get(key, 0) + 1
     return [
-        *_family("unet_findings", "gauge", "Findings not waived, by severity and rule.",
+        *_family("unet_findings", "gauge",
+                 "Open findings (not waived, not pending deploy), by severity and rule.",
                  (f"unet_findings{_labels(severity=s, rule=r)} {n}"
                   for (s, r), n in sorted(counts.items()))),
+        *_family("unet_findings_pending_deploy", "gauge",
+                 "Findings on a running config that deploying the intended one fixes.",
+                 (f"unet_findings_pending_deploy{_labels(severity=s, rule=r)} {n}"
+                  for (s, r), n in sorted(pending.items()))),
         *_family("unet_findings_waived", "gauge", "Findings accepted by a waiver.",
                  [f"unet_findings_waived {waived}"]),
     ]
