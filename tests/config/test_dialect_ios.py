@@ -85,6 +85,55 @@ def test_idempotent_lines_are_replaced_not_negated():
     )
 
 
+# (parent or "", running line, intended line): one value each, which IOS overwrites.
+SETTINGS = [
+    ("", "logging buffered 4096", "logging buffered 16384 informational"),
+    ("", "logging trap informational", "logging trap warnings"),
+    ("", "clock timezone CET 1 0", "clock timezone UTC 0 0"),
+    ("", "spanning-tree mode pvst", "spanning-tree mode rapid-pvst"),
+    ("", "service timestamps log datetime msec", "service timestamps log uptime"),
+    ("", "ip ssh version 1", "ip ssh version 2"),
+    ("", "ip ssh source-interface Loopback0", "ip ssh source-interface Loopback1"),
+    ("", "snmp-server trap-source Loopback0", "snmp-server trap-source Loopback1"),
+    ("", "enable secret 9 $9$old", "enable secret 9 $9$new"),
+    ("interface Gi1", "switchport voice vlan 100", "switchport voice vlan 200"),
+    ("interface Gi1", "ip ospf 1 area 0", "ip ospf 1 area 1"),
+    ("interface Gi1", "ip ospf hello-interval 10", "ip ospf hello-interval 5"),
+    ("interface Gi1", "standby 1 priority 100", "standby 1 priority 110"),
+    ("interface Gi1", "standby 1 ip 10.0.0.1", "standby 1 ip 10.0.0.254"),
+    ("interface Gi1", "storm-control broadcast level 5.00", "storm-control broadcast level 10.00"),
+    ("router bgp 65000", "neighbor 10.0.0.2 route-map A in", "neighbor 10.0.0.2 route-map B in"),
+    ("router bgp 65000", "neighbor 10.0.0.2 timers 10 30", "neighbor 10.0.0.2 timers 5 15"),
+    ("router bgp 65000", "neighbor 10.0.0.2 password 0 old", "neighbor 10.0.0.2 password 0 new"),
+    ("router ospf 1", "auto-cost reference-bandwidth 1000", "auto-cost reference-bandwidth 100000"),
+    ("line vty 0 4", "access-class MGMT in", "access-class MGMT2 in"),
+]
+
+
+@pytest.mark.parametrize(("parent", "old", "new"), SETTINGS, ids=[s[2] for s in SETTINGS])
+def test_a_changed_setting_is_typed_again_not_negated_first(parent, old, new):
+    # Negating first drops the setting in between (`no logging buffered` clears the
+    # buffer, `no neighbor … password` resets the session, `no enable secret` opens enable).
+    indent = " " if parent else ""
+    head = f"{parent}\n" if parent else ""
+    running = parse(f"hostname r1\n{head}{indent}{old}\n")
+    intended = parse(f"hostname r1\n{head}{indent}{new}\n")
+    result = diff(running, intended)
+    assert result.counts()["replaced"] == 1
+    assert emit(remediate(result)) == f"{head}{indent}{new}\n"
+
+
+def test_a_setting_of_another_slot_is_not_a_replacement():
+    # Two directions, two HSRP groups, debug against log timestamps: each its own value.
+    running = parse("router bgp 1\n neighbor 10.0.0.2 route-map A in\n"
+                    "interface Gi1\n standby 1 priority 100\n"
+                    "service timestamps log uptime\n")
+    intended = parse("router bgp 1\n neighbor 10.0.0.2 route-map A out\n"
+                     "interface Gi1\n standby 2 priority 100\n"
+                     "service timestamps debug uptime\n")
+    assert diff(running, intended).counts()["replaced"] == 0
+
+
 def test_secondary_addresses_accumulate():
     running = parse("interface Gi1\n ip address 1.1.1.1 255.0.0.0\n")
     intended = parse(

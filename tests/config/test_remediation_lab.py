@@ -61,7 +61,38 @@ CHANGES: list[tuple[str, list[tuple[str, str]]]] = [
     ("community-list entry added", [("seq 5 permit 65000:100\n", "seq 5 permit 65000:100\nbgp community-list standard CL-LAB seq 10 permit 65000:200\n")]),
     ("as-path list added", [("!\nroute-map RM-LAB-IN deny 5", "bgp as-path access-list AS-R2 seq 5 permit ^65002$\n!\nroute-map RM-LAB-IN deny 5")]),
     ("log level changed", [("log syslog informational\n", "log syslog warnings\n")]),
+    ("log timestamp precision added", [("log syslog warnings\n", "log syslog warnings\nlog timestamp precision 3\n")]),
+    ("log timestamp precision changed", [("log timestamp precision 3\n", "log timestamp precision 6\n")]),
+    ("interface bandwidth added", [(" description lab LAN (bridge)\n", " description lab LAN (bridge)\n bandwidth 1000\n")]),
+    ("interface bandwidth changed", [(" bandwidth 1000\n", " bandwidth 10000\n")]),
+    ("BGP timers added", [(" bgp router-id 198.51.100.101\n", " bgp router-id 198.51.100.101\n timers bgp 10 30\n")]),
+    ("BGP timers changed", [(" timers bgp 10 30\n", " timers bgp 20 60\n")]),
+    ("BGP neighbour timers changed", [(f"{R2} timers 10 30\n", f"{R2} timers 5 15\n")]),
+    ("BGP neighbour password added", [(f"{R2} remote-as 65002\n", f"{R2} remote-as 65002\n{R2} password lab-key-1\n")]),
+    ("BGP neighbour password changed", [(f"{R2} password lab-key-1\n", f"{R2} password lab-key-2\n")]),
+    ("BGP neighbour ebgp-multihop added", [(f"{R2} remote-as 65002\n", f"{R2} remote-as 65002\n{R2} ebgp-multihop 2\n")]),
+    ("BGP neighbour ebgp-multihop changed", [(f"{R2} ebgp-multihop 2\n", f"{R2} ebgp-multihop 3\n")]),
+    ("BGP neighbour update-source added", [(f"{R2} remote-as 65002\n", f"{R2} remote-as 65002\n{R2} update-source lo\n")]),
+    ("BGP neighbour update-source changed", [(f"{R2} update-source lo\n", f"{R2} update-source eth0\n")]),
+    ("address-family maximum-prefix added", [(f" {R2} route-map RM-LAB-IN in\n", f" {R2} maximum-prefix 100\n {R2} route-map RM-LAB-IN in\n")]),
+    ("address-family maximum-prefix changed", [(f" {R2} maximum-prefix 100\n", f" {R2} maximum-prefix 200\n")]),
+    ("address-family weight added", [(f" {R2} route-map RM-LAB-IN in\n", f" {R2} weight 100\n {R2} route-map RM-LAB-IN in\n")]),
+    ("address-family weight changed", [(f" {R2} weight 100\n", f" {R2} weight 200\n")]),
 ]
+
+# Settings FRR overwrites: their remediation types the new value, with no `no …` first
+# (which would drop the setting, or reset the session, in between).
+TYPED_AGAIN = {
+    "BGP neighbour remote-as changed", "BGP neighbour description changed",
+    "BGP router-id changed", "address-family route-map out changed",
+    "prefix-list entry changed at the same number", "route-map set changed",
+    "route-map entry action changed",
+    "interface description changed", "access-list entry changed at the same number",
+    "log level changed", "log timestamp precision changed", "interface bandwidth changed",
+    "BGP timers changed", "BGP neighbour timers changed", "BGP neighbour password changed",
+    "BGP neighbour ebgp-multihop changed", "BGP neighbour update-source changed",
+    "address-family maximum-prefix changed", "address-family weight changed",
+}
 
 
 @dataclass
@@ -98,6 +129,9 @@ def _judge(lab: Lab, router: str, label: str, intended_text: str, verdict: Verdi
     verdict.sent += count
     verdict.accepted += accepted
     verdict.equal += not left
+    negated = [str(c["text"]) for c in commands if str(c["text"]).startswith("no ")]
+    if label in TYPED_AGAIN and negated:
+        verdict.failures.append(f"{label}: negated before typing the new value: {negated}")
     if accepted != count or left or not count:
         verdict.failures.append(f"{label}: {accepted}/{count} accepted, "
                                 f"left {[(c.kind, c.text) for c in left.changes]}\n"
@@ -123,6 +157,6 @@ def test_remediation_is_accepted_and_gives_intended_on_frr(lab: Lab) -> None:
     _judge(lab, router, "back to the original configuration", original, verdict, shown)
     print(f"\nfrr judge: {len(CHANGES) + 1} changes, {verdict.accepted}/{verdict.sent} commands "
           f"accepted, {verdict.equal}/{len(CHANGES) + 1} results equal to intended")
-    assert len(CHANGES) >= 30
+    assert len(CHANGES) >= 30 and {label for label, _ in CHANGES} >= TYPED_AGAIN
     assert not verdict.failures, "\n\n".join(verdict.failures)
     assert verdict.accepted == verdict.sent and verdict.equal == len(CHANGES) + 1

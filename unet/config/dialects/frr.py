@@ -61,6 +61,19 @@ RULES = DialectRules(
         IdempotentRule(mm("neighbor (\\S+) remote-as .*")),
         IdempotentRule(m("line vty||exec-timeout .*")),
         IdempotentRule(m("log syslog(?: .*)?")),
+        IdempotentRule(m("log timestamp precision .*")),
+        IdempotentRule(m("interface .*||bandwidth .*")),
+        # BGP settings FRR overwrites in place (checked on lab routers): negating first
+        # would drop the session's setting, or the session, in between.
+        IdempotentRule(m("router bgp .*||timers bgp .*")),
+        IdempotentRule(mm("neighbor (\\S+) password .*")),
+        IdempotentRule(mm("neighbor (\\S+) ebgp-multihop(?: .*)?")),
+        IdempotentRule(mm("neighbor (\\S+) timers connect .*")),
+        IdempotentRule(mm("neighbor (\\S+) timers (?!connect ).*")),
+        IdempotentRule(mm("neighbor (\\S+) update-source .*")),
+        IdempotentRule(mm("neighbor (\\S+) maximum-prefix .*")),
+        IdempotentRule(mm("neighbor (\\S+) weight .*")),
+        IdempotentRule(mm("neighbor (\\S+) route-map \\S+ (in|out)")),  # one per direction
         # Numbered entries: FRR replaces what holds the number (checked on lab routers), so
         # the new entry is sent alone; negating the old one afterwards would delete the slot.
         IdempotentRule(m("(ip|ipv6) prefix-list (\\S+) seq (\\d+) .*")),
