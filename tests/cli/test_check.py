@@ -122,3 +122,22 @@ def test_policy_warnings_are_reported_by_check_as_by_policy_validate(make_repo) 
         assert result.exit_code == 0
         assert result.stdout.startswith("policies/base.unet:1:33: P216 warning: ASSERT \"Device")
         assert "1 warning" in result.stderr
+
+
+def test_a_report_path_that_is_a_symlink_is_replaced_not_followed(repo, tmp_path) -> None:
+    victim = tmp_path / "victim"
+    victim.write_text("keep me\n")
+    sarif = tmp_path / "unet.sarif"
+    sarif.symlink_to(victim)
+    result = check(repo, "--report", f"sarif={sarif}")
+    assert result.exit_code in (0, 1), result.output
+    assert victim.read_text() == "keep me\n"
+    assert not sarif.is_symlink() and json.loads(sarif.read_text())["version"] == "2.1.0"
+
+
+def test_a_report_is_never_written_into_a_git_directory(repo, tmp_path) -> None:
+    (tmp_path / ".git").mkdir()
+    result = check(repo, "--report", f"sarif={tmp_path / '.git' / 'config'}")
+    assert result.exit_code == 2
+    assert "cannot write report" in result.stderr and "inside a .git directory" in result.stderr
+    assert not (tmp_path / ".git" / "config").exists()

@@ -37,3 +37,14 @@ def test_init_keeps_existing_files_and_skips_git_when_asked(tmp_path) -> None:
     assert (tmp_path / "defaults.yaml").read_text() == "vars: {mine: true}\n"
     assert "name: lab\n" in (tmp_path / "unet.yaml").read_text()
     assert not (tmp_path / ".git").exists()
+
+
+def test_init_never_writes_through_a_dangling_symlink(tmp_path) -> None:
+    target = tmp_path / "net"
+    target.mkdir()
+    elsewhere = tmp_path / "elsewhere.yaml"
+    (target / "defaults.yaml").symlink_to(elsewhere)  # points at nothing yet
+    result = CliRunner().invoke(cli, ["init", "--no-git", str(target)])
+    assert result.exit_code == 0, result.output
+    assert not elsewhere.exists() and (target / "defaults.yaml").is_symlink()
+    assert "created" in result.stdout and "defaults.yaml" not in result.stdout

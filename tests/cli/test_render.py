@@ -96,3 +96,38 @@ def test_render_output_never_writes_outside_its_directory(tmp_path) -> None:
     assert not target.with_suffix(".cfg").exists()
     assert sorted(p.parent for p in out.iterdir()) == [out] * len(list(out.iterdir()))
     assert (out / "hq-acc-01.cfg").is_file()  # named after its file
+
+
+def test_a_symlink_in_the_output_directory_is_replaced_not_followed(tmp_path) -> None:
+    # An untrusted pull request commits rendered/hq-acc-02.cfg -> ../.git/config; CI then
+    # runs `unet render --output rendered` and `git`: the link must not be written through.
+    repo = tmp_path / "ex"
+    shutil.copytree(EXAMPLES, repo)
+    victim = tmp_path / "victim"
+    victim.write_text("keep me\n")
+    (repo / "rendered").mkdir()
+    (repo / "rendered" / "hq-acc-02.cfg").symlink_to(victim)
+    result = run(repo, "hq-acc-02", "--output", str(repo / "rendered"))
+    assert result.exit_code == 0, result.output
+    written = repo / "rendered" / "hq-acc-02.cfg"
+    assert not written.is_symlink() and written.read_text().startswith("hostname hq-acc-02")
+    assert victim.read_text() == "keep me\n"
+    assert [p.name for p in (repo / "rendered").iterdir()] == ["hq-acc-02.cfg"]  # no temp
+
+
+def test_output_never_replaces_the_stored_running_configs_or_goes_into_git(tmp_path) -> None:
+    repo = tmp_path / "ex"
+    shutil.copytree(EXAMPLES, repo)
+    stored = (repo / "configs" / "hq-acc-02.cfg").read_bytes()
+    for folder in ("configs", "configs/sub", ".git", ".git/hooks"):
+        (repo / ".git").mkdir(exist_ok=True)
+        result = run(repo, "hq-acc-02", "--output", str(repo / folder))
+        assert result.exit_code == 2, (folder, result.output)
+        assert ("where the running configurations are stored" in result.stderr
+                or "inside a .git directory" in result.stderr)
+    assert (repo / "configs" / "hq-acc-02.cfg").read_bytes() == stored
+    assert not list((repo / ".git").rglob("*.cfg"))
+    # A folder that only links there is the same folder.
+    (repo / "out").symlink_to(repo / "configs")
+    assert run(repo, "hq-acc-02", "--output", str(repo / "out")).exit_code == 2
+    assert (repo / "configs" / "hq-acc-02.cfg").read_bytes() == stored

@@ -2,30 +2,45 @@
 
 from __future__ import annotations
 
+import functools
+import io
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from unet.cli._app import App
 from unet.core import UnetError
 from unet.report import Report, SourceLookup, render, summary_line
 from unet.source import Snapshot, SnapshotReadError
 
-__all__ = ["DeviceProgress", "emit_report", "source_text"]
+__all__ = ["DeviceProgress", "emit_report", "source_text", "write_file", "write_report"]
 
 
 def emit_report(app: App, report: Report, fmt: str, reports: list[tuple[str, str]],
                 source: SourceLookup | None = None) -> None:
     render(report, fmt, sys.stdout, styled=fmt == "text" and app.styled(), source=source)
     for target_fmt, target in reports:
-        try:
-            with Path(target).open("w", encoding="utf-8") as stream:
-                render(report, target_fmt, stream, source=source)
-        except OSError as exc:
-            raise UnetError(f"cannot write report {target}: {exc.strerror}") from None
+        write_report(target, functools.partial(render, report, target_fmt, source=source))
     if app.verbosity >= 0:
         print(f"{report.command}: {summary_line(report)}", file=sys.stderr)
+
+
+def write_file(path: Path, text: str, what: str = "") -> None:
+    """Write a file the user asked for: a symlink there is replaced, not followed."""
+    from unet.paths import write_replacing
+
+    try:
+        write_replacing(path, text)
+    except OSError as exc:
+        raise UnetError(f"cannot write {what}{path}: {exc.strerror or exc}") from None
+
+
+def write_report(target: str, fill: Callable[[TextIO], object]) -> None:
+    """A report file, rendered whole before anything is written."""
+    buffer = io.StringIO()
+    fill(buffer)
+    write_file(Path(target), buffer.getvalue(), "report ")
 
 
 def source_text(snapshot: Snapshot) -> SourceLookup:

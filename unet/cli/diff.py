@@ -162,19 +162,16 @@ def _label(ref: str, commit: str) -> str:
 
 def _emit(app: App, run: Any, fmt: str, reports: list[tuple[str, str]],
           pending: dict[str, list[str]] | None = None) -> None:
-    from pathlib import Path
+    import functools
 
-    from unet.core import UnetError
+    from unet.cli._output import write_report
     from unet.report import compliance
 
     compliance.render(run, fmt, sys.stdout, styled=fmt == "text" and app.styled(),
                       pending=pending)
     for target_fmt, target in reports:
-        try:
-            with Path(target).open("w", encoding="utf-8") as stream:
-                compliance.render(run, target_fmt, stream, pending=pending)
-        except OSError as exc:
-            raise UnetError(f"cannot write report {target}: {exc.strerror}") from None
+        write_report(target, functools.partial(compliance.render, run, target_fmt,
+                                               pending=pending))
 
 
 def _files(app: App, running: str, intended: str, platform: str | None, remediation: bool,

@@ -60,7 +60,7 @@ def render(app: App, devices: tuple[str, ...], where: str | None, template: str 
             results.append(render_intended(device, repo.snapshot, templates,
                                            outcome=_outcome(device, outcomes, template)))
             advance()
-    _write(app, results, output)
+    _write(app, results, output, repo.root if output is not None else None, repo.snapshot)
     problems = report_diagnostics(app, [*data_errors(repo),
                                         *(d for r in results for d in r.diagnostics)])
     return 2 if problems else 0
@@ -84,25 +84,47 @@ def _outcome(device: ResolvedDevice, outcomes: Outcomes, template: str | None) -
     return {**data, "templates": []}, [template]
 
 
-def _write(app: App, results: Sequence[RenderResult], output: str | None) -> None:
+def _write(app: App, results: Sequence[RenderResult], output: str | None, root: Any,
+           snapshot: Any) -> None:
     if output is not None:
         from pathlib import Path
 
+        from unet.cli._output import write_file
         from unet.core import UnetError
 
         folder = Path(output)
-        folder.mkdir(parents=True, exist_ok=True)
+        _refuse_stored(folder, root, snapshot)
         for result in results:
             path = folder / f"{result.device}.cfg"
             if path.parent != folder or path.name != f"{result.device}.cfg":  # never outside
                 raise UnetError(f"device name {result.device!r} is not a file name")
-            path.write_text(result.text, encoding="utf-8")
+            write_file(path, result.text)
             click.echo(str(path))
         return
     for result in results:
         if len(results) > 1:
             _header(app, result.device)
         _show(app, result)
+
+
+def _refuse_stored(folder: Any, root: Any, snapshot: Any) -> None:
+    """Rendered files never replace the running configurations (a device would then look
+    compliant, and what it runs is lost) nor land in a .git directory."""
+    import os
+    from pathlib import Path
+
+    from unet.core import UnetError
+    from unet.inventory import running_config_dir
+
+    where = Path(os.path.realpath(folder))
+    stored = Path(os.path.realpath(running_config_dir(Path(root), snapshot)))
+    inside = stored in where.parents and stored != Path(os.path.realpath(root))
+    if where == stored or inside:
+        raise UnetError(f"--output {folder}: that is where the running configurations are "
+                        "stored (unet pull writes them there); write the rendered ones to "
+                        "another directory, e.g. --output rendered")
+    if ".git" in where.parts:
+        raise UnetError(f"--output {folder}: that is inside a .git directory")
 
 
 def _header(app: App, device: str) -> None:

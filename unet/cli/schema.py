@@ -37,7 +37,14 @@ def export(app: App, output: str | None, kind: str | None) -> int:
         json.dump(json_schemas()[kind], sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0
+    from unet.core import UnetError
+
     directory = Path(output) if output else app.repo_root / SCHEMA_DIR
-    for written in write_schemas(directory):
+    try:
+        written_paths = write_schemas(directory)
+    except OSError as exc:
+        raise UnetError(f"cannot write the schemas to {directory}: "
+                        f"{exc.strerror or exc}") from None
+    for written in written_paths:
         click.echo(f"wrote {written}")
     return 0

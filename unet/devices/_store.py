@@ -3,9 +3,6 @@ atomically (a temporary file renamed over the old one), and only when they chang
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +11,7 @@ import yaml
 from unet.config import get_dialect, mask_secrets
 from unet.devices._errors import DeviceError
 from unet.inventory import STATE_FIELDS
+from unet.paths import write_replacing
 
 __all__ = ["clean_config", "read_text", "same_facts", "state_text", "write_atomic"]
 
@@ -56,20 +54,7 @@ def read_text(path: Path) -> str | None:
 def write_atomic(path: Path, text: str) -> None:
     """Replace `path` with `text` so that readers see the old file or the new one, whole."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-                out.write(text)
-                out.flush()
-                os.fsync(out.fileno())
-            mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-            os.chmod(tmp, mode)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_replacing(path, text, durable=True)
     except OSError as exc:
         raise DeviceError("D130", f"cannot write {path.name}: {exc.strerror or exc}") from None
 

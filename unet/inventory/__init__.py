@@ -29,6 +29,7 @@ from unet.inventory._running import (
     CONFIG_DIR,
     ENV_RUNNING_CONFIGS,
     RunningConfigs,
+    running_config_dir,
     running_config_paths,
     running_template,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "parse_yaml",
     "read_document",
     "resolve_document",
+    "running_config_dir",
     "running_config_paths",
     "running_template",
     "scaffold",

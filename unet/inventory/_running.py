@@ -19,8 +19,8 @@ from unet.core import Diagnostic, Location, Severity
 from unet.inventory._yaml import parse_yaml
 from unet.source import Snapshot, SnapshotReadError, WorktreeSnapshot, stem
 
-__all__ = ["CONFIG_DIR", "ENV_RUNNING_CONFIGS", "RunningConfigs", "running_config_paths",
-           "running_template"]
+__all__ = ["CONFIG_DIR", "ENV_RUNNING_CONFIGS", "RunningConfigs", "running_config_dir",
+           "running_config_paths", "running_template"]
 
 CONFIG_DIR = "configs/"
 ENV_RUNNING_CONFIGS = "UNET_RUNNING_CONFIGS"
@@ -41,6 +41,16 @@ def running_template(snapshot: Snapshot) -> tuple[str | None, str]:
     data = document.data if document is not None else None
     value = data.get("running_configs") if isinstance(data, dict) else None
     return (value, "unet.yaml") if isinstance(value, str) and "{name}" in value else (None, "")
+
+
+def running_config_dir(root: Path, snapshot: Snapshot) -> Path:
+    """The folder that holds the stored running configurations (what `unet pull` writes
+    and every compliance check reads): `configs/`, or `running_configs`' leading folder."""
+    template, _ = running_template(snapshot)
+    if template is None:
+        return root / CONFIG_DIR
+    fixed = template.replace("\\", "/").split("{", 1)[0].rpartition("/")[0]
+    return root / fixed if fixed else root
 
 
 class RunningConfigs:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from unet.inventory._schema import json_schemas
+from unet.paths import write_replacing
 
 __all__ = ["SCHEMA_DIR", "scaffold", "write_schemas"]
 
@@ -89,10 +91,9 @@ def scaffold(root: Path, *, name: str | None = None) -> list[str]:
 
     def write(relative: str, text: str) -> None:
         target = root / relative
-        if target.exists():
+        if os.path.lexists(target):  # also a dangling symlink: never written through
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        write_replacing(target, text)
         created.append(relative)
 
     for relative, (kind, body) in _FILES.items():
@@ -112,7 +113,7 @@ def write_schemas(directory: Path, *, relative_to: Path | None = None) -> list[s
     written = []
     for kind, schema in json_schemas().items():
         target = directory / f"{kind}.schema.json"
-        target.write_text(json.dumps(schema, indent=2) + "\n", encoding="utf-8")
+        write_replacing(target, json.dumps(schema, indent=2) + "\n")
         written.append(str(target.relative_to(relative_to)) if relative_to else str(target))
     return written
 
