@@ -38,6 +38,7 @@ __all__ = [
     "printable",
     "printable_json",
     "record",
+    "text_lines",
 ]
 
 _T = TypeVar("_T")
@@ -144,6 +145,18 @@ def cut(text: str, limit: int = MAX_MESSAGE) -> str:
 # starts colour, cursor and title sequences; CR rewrites a line), DEL, Unicode line
 # separators, and bidirectional overrides that show text in another order than it is read.
 _UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def text_lines(text: str) -> list[str]:
+    """`text`'s lines, split at "\\n" only, as the configuration parsers count them.
+
+    `str.splitlines` also splits at CR, form feed, NEL and the Unicode line separators:
+    a value holding one would be shown (and sent) as lines of its own, e.g. a description
+    ending in U+2028 and `hostname x`."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 def printable(text: str) -> str:

@@ -7,6 +7,9 @@ import subprocess
 import sys
 
 import pytest
+from click.testing import CliRunner
+
+from unet.cli import cli
 
 DEVICE = ("name: r1\nlocation: hq\ngroups: [ios]\nrole: core\nmanagement_ip: 10.0.0.1\n"
           "templates: [t.j2]\n"
@@ -75,12 +78,33 @@ def test_diff_json_escapes_what_a_terminal_acts_on_and_keeps_the_value(make_repo
     subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
     subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t",
                     "commit", "-qm", "one"], check=True)
-    shown = " description Zürich \u202eevil\x9b2J\u2028x"  # bidi, a C1 CSI, a line separator
+    # A bidi override (a C1 CSI or a line separator is refused outright: T116).
+    shown = " description Zürich \u202eevil"
     (root / "templates/t.j2").write_text(f"hostname r1\ninterface Gi1\n{shown}\n",
                                          encoding="utf-8")
     result = unet(root, "diff", "--rev", "HEAD", "--format", "json")
     assert result.returncode == 1, result.stdout + result.stderr
-    for char in "\u202e\x9b\u2028":
-        assert char not in result.stdout
+    assert "\u202e" not in result.stdout
     assert "Zürich" in result.stdout  # other text stays readable
     assert shown.strip() in json.dumps(json.loads(result.stdout), ensure_ascii=False)
+
+
+def test_a_line_separator_in_a_value_is_refused_and_never_splits_a_command(tmp_path) -> None:
+    import shutil
+
+    from tests.conftest import EXAMPLES
+
+    repo = tmp_path / "ex"
+    shutil.copytree(EXAMPLES, repo)
+    device = repo / "devices" / "hq" / "hq-acc-02.yaml"
+    device.write_text(device.read_text().replace(
+        "{description: hq-dist-01 Te1/0/2,", '{description: "up\\u2028hostname evil\\x85enable secret z",', 1))
+    config = repo / "configs" / "hq-acc-02.cfg"
+    config.write_text(config.read_text().replace(
+        "ntp server 10.0.0.1\n", "ntp server 10.0.0.1\nntp server 10.0.0.8\u2028hostname evil\n", 1))
+    validate = CliRunner().invoke(cli, ["--repo", str(repo), "validate"])
+    assert validate.exit_code == 2 and "T116" in validate.stdout and "\\u2028" in validate.stdout
+    diff = CliRunner().invoke(cli, ["--repo", str(repo), "diff", "hq-acc-02", "--remediation"])
+    assert "no ntp server 10.0.0.8\\u2028hostname evil" in diff.stdout
+    assert not any(line.strip() in ("hostname evil", "enable secret z")
+                   for line in diff.stdout.split("\n"))

@@ -39,3 +39,11 @@ def test_lone_cr_line_ends_are_read_as_lines_with_a_warning() -> None:
 
 def test_crlf_is_not_a_lone_cr() -> None:
     assert parse("hostname x\r\ninterface Gi1\r\n", "ios").diagnostics == []
+
+
+def test_a_lone_cr_inside_an_lf_file_is_part_of_its_line_not_a_line():
+    # `ntp server 10.0.0.5<CR>hostname x` must never become a line `hostname x` (which
+    # remediation would negate, or add).
+    tree = parse("hostname r1\nntp server 10.0.0.5\rhostname x\n", "ios")
+    assert [p for p, _ in tree.walk()] == [("hostname r1",), ("ntp server 10.0.0.5\rhostname x",)]
+    assert [(d.code, d.location.line, d.location.col) for d in tree.diagnostics] == [("C403", 2, 20)]

@@ -131,6 +131,7 @@ def _planned_exit(app: App, plans: list[DevicePlan]) -> int:
 
 def _show_plans(app: App, plans: list[DevicePlan], stream: IO[str]) -> None:
     from unet.config import mask_secrets
+    from unet.core import printable, text_lines
 
     for plan in plans:
         if plan.refused is not None:
@@ -145,8 +146,8 @@ def _show_plans(app: App, plans: list[DevicePlan], stream: IO[str]) -> None:
         features = f" ({', '.join(plan.features)})" if plan.features else ""
         stream.write(f"{plan.device}: plan{features}\n")
         # What is sent has the secrets; what is shown has them masked, as the record.
-        for line in mask_secrets(plan.text, plan.platform).splitlines():
-            stream.write(f"  {line}\n")
+        for line in text_lines(mask_secrets(plan.text, plan.platform)):
+            stream.write(f"  {printable(line)}\n")
     from unet.core import Severity
 
     for plan in plans:

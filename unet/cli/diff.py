@@ -200,6 +200,7 @@ def _files(app: App, running: str, intended: str, platform: str | None, remediat
 
 def _commands(result: Any, wanted: dict[str, bool], fmt: str, allow_protected: bool) -> None:
     from unet import config as cfg
+    from unet.core import text_lines
     from unet.report import diff as report
 
     plans = {
@@ -213,12 +214,12 @@ def _commands(result: Any, wanted: dict[str, bool], fmt: str, allow_protected: b
         import json
 
         document = report.as_json(result)
-        document.update({name: plan.as_text(marks=False).splitlines()
+        document.update({name: text_lines(plan.as_text(marks=False))
                          for name, plan in chosen.items()})
         if "remediation" in chosen:
             document["plan"] = chosen["remediation"].to_json()
         if predicted is not None:
-            document["predict"] = predicted.splitlines()
+            document["predict"] = text_lines(predicted)
         json.dump(document, sys.stdout, indent=2, sort_keys=True)
         sys.stdout.write("\n")
         return

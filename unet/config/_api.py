@@ -37,28 +37,41 @@ _EMITTERS: dict[tuple[str, str | None], Emitter] = {
 def parse(text: str, dialect: str | DialectRules = "ios", *, path: str = "<config>") -> ConfigTree:
     """Parse configuration text; warnings are in `tree.diagnostics`, never raised.
 
-    Lines ending in a lone CR are split there (C402); a tree nested deeper than MAX_DEPTH
-    is cut to that depth (C401, an error) so no tree operation can exhaust the stack.
+    Lines ending in a lone CR are split there (C402), in a file with no other line end; in
+    one whose lines end in LF a lone CR is part of its line (C403), never a line of its own.
+    A tree nested deeper than MAX_DEPTH is cut to that depth (C401, an error) so no tree
+    operation can exhaust the stack.
     """
     rules = get_dialect(dialect)
-    text, cr_line = _line_ends(text)
+    text, cr_line, cr_col, split = _line_ends(text)
     tree = _PARSERS[rules.syntax](text, rules, path)
-    if cr_line:
+    if cr_line and split:
         tree.diagnostics.insert(0, Diagnostic(
             Location(path, cr_line), "C402", Severity.WARNING,
             "lines end in a lone CR (old Mac line endings); each CR was read as a line end"))
+    elif cr_line:
+        tree.diagnostics.insert(0, Diagnostic(
+            Location(path, cr_line, cr_col), "C403", Severity.WARNING,
+            "a CR inside the line (the file's lines end in LF): read as part of the line, "
+            "which no command sent to a device may hold"))
     if tree.deep or rules.syntax != "indent":  # JunOS paths can nest in one `set` line
         cap_depth(tree)
     return tree
 
 
-def _line_ends(text: str) -> tuple[str, int]:
-    """The text with lone CRs made line ends, and the 1-based line of the first one (0: none)."""
+def _line_ends(text: str) -> tuple[str, int, int, bool]:
+    """The text, the 1-based line and column of its first lone CR (0: none), and whether lone CRs
+    were made line ends: only in a file that has no other (an old Mac file). Inside an LF
+    file a CR is data: `ntp server 10.0.0.5<CR>hostname x` is one line, not two."""
     if "\r" not in text.replace("\r\n", ""):
-        return text, 0
+        return text, 0, 0, False
     before = text.replace("\r\n", "\n")
     first = before.index("\r")
-    return before.replace("\r", "\n"), before.count("\n", 0, first) + 1
+    line = before.count("\n", 0, first) + 1
+    col = first - before.rfind("\n", 0, first)
+    if "\n" in before.rstrip("\n"):
+        return before, line, col, False
+    return before.replace("\r", "\n"), line, 1, True
 
 
 def emit(tree: Node, dialect: str | DialectRules | None = None, *, form: str | None = None) -> str:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from unet.core import record
+from unet.core import record, text_lines
 from unet.devices._credentials import lookup_password
 from unet.devices._deploy_plan import (
     DevicePlan,
@@ -448,7 +448,7 @@ class _Device:
         current = self._stored_form(now)
         if current == base:
             return None
-        before, after = Counter(base.splitlines()), Counter(current.splitlines())
+        before, after = Counter(text_lines(base)), Counter(text_lines(current))
         platform = self.platform.name
         added = [f"+{masked(line.strip(), platform)}" for line in after - before]
         removed = [f"-{masked(line.strip(), platform)}" for line in before - after]

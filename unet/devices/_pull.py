@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from unet.core import Diagnostic, record
+from unet.core import Diagnostic, record, text_lines
 from unet.devices._credentials import lookup_password
 from unet.devices._errors import INPUT_CODES, DeviceError
 from unet.devices._facts import facts_from
@@ -225,7 +225,7 @@ def _check_config(platform: Platform, config: str) -> None:
 def _config_change(old: str | None, new: str) -> str:
     if old is None:
         return "config saved"
-    before, after = Counter(old.splitlines()), Counter(new.splitlines())
+    before, after = Counter(text_lines(old)), Counter(text_lines(new))
     added, removed = sum((after - before).values()), sum((before - after).values())
     return f"config changed (+{added} -{removed} lines)"
 

@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from unet.config import ConfigDiff, Remediation
-from unet.core import printable, printable_json
+from unet.core import printable, printable_json, text_lines
 from unet.report import diff as config_report
 
 if TYPE_CHECKING:
@@ -91,11 +91,11 @@ def _diff_text(result: ConfigDiff | None, styled: bool, indent: str) -> str:
         return ""
     out = io.StringIO()
     config_report.render_text(result, out, styled)
-    return "".join(indent + line + "\n" for line in out.getvalue().splitlines())
+    return "".join(indent + line + "\n" for line in text_lines(out.getvalue()))
 
 
 def _commands(text: str, indent: str) -> str:
-    return "".join(f"{indent}{printable(line)}\n" for line in text.splitlines())
+    return "".join(f"{indent}{printable(line)}\n" for line in text_lines(text))
 
 
 # --- text ------------------------------------------------------------------------------------
@@ -195,7 +195,7 @@ def _changes_json(result: ConfigDiff | None) -> dict[str, Any]:
 
 def _plain(plan: Remediation | None) -> list[str]:
     """The commands as lines, without risk marks (those are in `remediation.commands`)."""
-    return plan.as_text(marks=False).splitlines() if plan is not None else []
+    return text_lines(plan.as_text(marks=False)) if plan is not None else []
 
 
 def running_json(run: ComplianceRun, pending: Pending | None = None) -> dict[str, Any]:
@@ -223,7 +223,7 @@ def running_json(run: ComplianceRun, pending: Pending | None = None) -> dict[str
 
 def revisions_json(run: RevisionRun) -> dict[str, Any]:
     devices = [{"device": c.device, "status": c.status, "note": c.note, "data": list(c.data),
-                **_changes_json(c.config), "remediation": c.remediation.splitlines()}
+                **_changes_json(c.config), "remediation": text_lines(c.remediation)}
                for c in run.devices]
     return {"version": JSON_VERSION, "command": "diff", "mode": "revisions", "base": run.base,
             "head": run.head, "devices": devices,

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import IO
 
 from unet.config import ConfigDiff, Node, SectionDiff, emit
-from unet.core import printable
+from unet.core import printable, text_lines
 
 __all__ = ["FORMATS", "JSON_VERSION", "as_json", "render", "summary"]
 
@@ -88,8 +88,8 @@ def _subtree(marker: str, node: Node, stream: IO[str], styled: bool, depth: int)
 
 def render_unified(result: ConfigDiff, stream: IO[str], styled: bool) -> None:
     """`diff -u` of the two configurations as unet emits them (comments and noise dropped)."""
-    before = emit(result.running).splitlines()
-    after = emit(result.intended).splitlines()
+    before = text_lines(emit(result.running))
+    after = text_lines(emit(result.intended))
     for line in difflib.unified_diff(
         before, after, result.running.path, result.intended.path, lineterm=""
     ):

@@ -33,6 +33,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from unet.config import DEVICE_CONTROL
+from unet.core import printable
 from unet.source import Snapshot, SnapshotReadError, blob_id
 from unet.templates._bounds import (
     BoundedNamespace,
@@ -75,7 +76,7 @@ class ControlCharacter(Exception):
     printed, so the template frame in the traceback is the line that prints it."""
 
     def __init__(self, value: str, position: int) -> None:
-        super().__init__(f"a printed value has \\x{ord(value[position]):02x}")
+        super().__init__(f"a printed value has {printable(value[position])}")
         self.value = value
         self.position = position
 

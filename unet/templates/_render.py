@@ -18,7 +18,7 @@ from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError, Undefin
 from jinja2.exceptions import SecurityError
 
 from unet.config import CONTEXT, DEVICE_CONTROL, ConfigTree, Match, Node, parse
-from unet.core import Diagnostic, Location, Severity, has_errors, record
+from unet.core import Diagnostic, Location, Severity, has_errors, printable, record
 from unet.inventory import ResolvedDevice, did_you_mean
 from unet.patterns import PatternTimeout
 from unet.source import Snapshot
@@ -249,7 +249,10 @@ class TemplateSet:
 _CONTROL_NAMES = {"\r": "CR (it sends the line early)", "\x03": "Ctrl-C (it aborts)",
                   "\x1a": "Ctrl-Z (it leaves configuration mode)",
                   "\x1b": "ESC (it starts a terminal sequence)",
-                  "\x08": "a backspace (it rewrites the line)"}
+                  "\x08": "a backspace (it rewrites the line)",
+                  "\x85": "NEL (many readers end the line there)",
+                  "\u2028": "a line separator (many readers end the line there)",
+                  "\u2029": "a paragraph separator (many readers end the line there)"}
 
 
 
@@ -260,7 +263,7 @@ def _text_control(where: Location, char: str, device: str) -> Diagnostic:
 
 
 def _char_name(char: str) -> str:
-    return f"\\x{ord(char):02x}, {_CONTROL_NAMES.get(char, 'a control character')}"
+    return f"{printable(char)}, {_CONTROL_NAMES.get(char, 'a control character')}"
 
 
 # Jinja's words for a misspelt filter or test, at compile time and at run time.
