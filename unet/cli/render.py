@@ -13,6 +13,9 @@ from unet.cli._app import App
 from unet.cli._complete import complete_devices
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from unet.cli._repo import Repository
     from unet.core import Diagnostic
     from unet.inventory import Inventory, ResolvedDevice
     from unet.source import Snapshot
@@ -60,7 +63,7 @@ def render(app: App, devices: tuple[str, ...], where: str | None, template: str 
             results.append(render_intended(device, repo.snapshot, templates,
                                            outcome=_outcome(device, outcomes, template)))
             advance()
-    _write(app, results, output, repo.root if output is not None else None, repo.snapshot)
+    _write(app, results, output, repo)
     problems = report_diagnostics(app, [*data_errors(repo),
                                         *(d for r in results for d in r.diagnostics)])
     return 2 if problems else 0
@@ -84,8 +87,8 @@ def _outcome(device: ResolvedDevice, outcomes: Outcomes, template: str | None) -
     return {**data, "templates": []}, [template]
 
 
-def _write(app: App, results: Sequence[RenderResult], output: str | None, root: Any,
-           snapshot: Any) -> None:
+def _write(app: App, results: Sequence[RenderResult], output: str | None,
+           repo: Repository) -> None:
     if output is not None:
         from pathlib import Path
 
@@ -93,7 +96,7 @@ def _write(app: App, results: Sequence[RenderResult], output: str | None, root: 
         from unet.core import UnetError
 
         folder = Path(output)
-        _refuse_stored(folder, root, snapshot)
+        _refuse_stored(folder, repo)
         for result in results:
             path = folder / f"{result.device}.cfg"
             if path.parent != folder or path.name != f"{result.device}.cfg":  # never outside
@@ -107,7 +110,7 @@ def _write(app: App, results: Sequence[RenderResult], output: str | None, root: 
         _show(app, result)
 
 
-def _refuse_stored(folder: Any, root: Any, snapshot: Any) -> None:
+def _refuse_stored(folder: Path, repo: Repository) -> None:
     """Rendered files never replace the running configurations (a device would then look
     compliant, and what it runs is lost) nor land in a .git directory."""
     import os
@@ -117,8 +120,8 @@ def _refuse_stored(folder: Any, root: Any, snapshot: Any) -> None:
     from unet.inventory import running_config_dir
 
     where = Path(os.path.realpath(folder))
-    stored = Path(os.path.realpath(running_config_dir(Path(root), snapshot)))
-    inside = stored in where.parents and stored != Path(os.path.realpath(root))
+    stored = Path(os.path.realpath(running_config_dir(repo.root, repo.snapshot)))
+    inside = stored in where.parents and stored != Path(os.path.realpath(repo.root))
     if where == stored or inside:
         raise UnetError(f"--output {folder}: that is where the running configurations are "
                         "stored (unet pull writes them there); write the rendered ones to "
