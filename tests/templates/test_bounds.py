@@ -30,6 +30,27 @@ HUGE = [
     "{{ lipsum(1000000000) }}",
     "{% set ns = namespace(n=3) %}{% for i in range(40) %}{% set ns.n = ns.n * ns.n %}"
     "{% endfor %}",
+    # Doubling through a recursive macro or chained sets: each step is checked, not only
+    # the final output (sizes kept small enough that an unbounded build would still fit).
+    "{% set a = 'a' * 3000000 %}{% set b = a ~ a %}{{ b|length }}",
+    "{% macro d(s, n) %}{% if n %}{{ d(s ~ s, n - 1) }}{% else %}{{ s|length }}{% endif %}"
+    "{% endmacro %}{{ d('a', 24) }}",
+    "{% macro d(s, n) %}{% if n %}{{ d(s + s, n - 1) }}{% else %}{{ s|length }}{% endif %}"
+    "{% endmacro %}{{ d('a', 24) }}",
+    "{% macro d(l, n) %}{% if n %}{{ d(l + l, n - 1) }}{% else %}{{ l|length }}{% endif %}"
+    "{% endmacro %}{{ d([1], 24) }}",
+    "{% set a = 'a' * 3000000 %}{{ ('%s%s' % (a, a))|length }}",
+    "{% set a = 'a' * 3000000 %}{{ '{0}{0}'.format(a)|length }}",
+    "{% set a = 'a' * 3000000 %}{{ '%s%s'|format(a, a)|length }}",
+    "{% macro d(l, n) %}{% if n %}{{ d([l, l], n - 1) }}{% else %}{{ l|string|length }}"
+    "{% endif %}{% endmacro %}{{ d([1], 22) }}",
+    "{% macro d(l, n) %}{% if n %}{{ d([l, l], n - 1) }}{% else %}{{ (l ~ '')|length }}"
+    "{% endif %}{% endmacro %}{{ d([1], 22) }}",
+    "{% macro d(s, n) %}{% if n %}{{ d(s|tojson, n - 1) }}{% else %}{{ s|length }}{% endif %}"
+    "{% endmacro %}{{ d('\\\\', 24) }}",
+    "{% set l = [1] * 3000000 %}{{ [l, l]|sum(start=[])|length }}",
+    "{% set a = 'a' * 4000000 %}{% macro m() %}{% for i in range(10) %}{{ a }}{% endfor %}"
+    "{% endmacro %}{{ m()|length }}",
 ]
 
 
@@ -54,6 +75,14 @@ def test_nested_range_loops_stop_at_the_time_budget() -> None:
     text, problems = _render(body, seconds=0.2)
     assert text == "" and len(problems) == 1 and "T111" in problems[0], problems
     assert problems[0].startswith("templates/t.j2:2:")
+
+
+def test_ordinary_joins_sums_and_formats_still_work() -> None:
+    text, problems = _render("{{ 'a' ~ 1 ~ [2] }}|{{ 'x' + 'y' }}|{{ [1] + [2] }}|{{ 1 + 2 }}|"
+                             "{{ '%s-%s' % ('a', 'b') }}|{{ '{0}{0}'.format('z') }}|"
+                             "{{ [[1], [2]]|sum(start=[]) }}|{{ [1, 2]|sum }}|{{ [1]|tojson }}")
+    assert problems == []
+    assert text == "line one\na1[2]|xy|[1, 2]|3|a-b|zz|[1, 2]|3|[1]\n"
 
 
 def test_ordinary_padding_and_joins_still_work() -> None:

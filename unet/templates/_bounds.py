@@ -2,10 +2,14 @@
 
 The sandbox alone refuses `'a'*10**9` but not the many other ways to build a huge value
 (`center`, `indent`, `'{:>1000000000}'.format`, `'%1000000000s'|format`, `replace`,
-`join`, a `namespace` value doubled in a loop, `[[0]*5000000]*5000000`). Each of these is
-checked *before* the value is built, against MAX_SIZE; a squared integer is checked by its
-bits. Time is bounded by a deadline per device, checked by `range()` loops, every call and
-attribute access in the template and every output chunk: past it, rendering stops (T111).
+`join`, a `namespace` value doubled in a loop, `[[0]*5000000]*5000000`, `s ~ s` or `l + l`
+in a recursive macro, `'{0}{0}'.format(s)`). Each of these is checked *before* the value is
+built, against MAX_SIZE; a squared integer is checked by its bits. A value turned into text
+is measured with its nested lists counted through: `[l, l]` nested forty deep is small in
+memory but not as text. The values printed in one rendering, macro output included, are
+bounded as a whole (MAX_PRINTED). Time is bounded by a deadline per device, checked by
+`range()` loops, every call and attribute access in the template and every output chunk:
+past it, rendering stops (T111).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from jinja2.filters import (
     do_join,
     do_replace,
     do_slice,
+    do_sum,
 )
 from jinja2.sandbox import safe_range
 from jinja2.utils import Namespace, generate_lorem_ipsum
@@ -36,21 +41,28 @@ __all__ = [
     "MAX_SIZE",
     "BoundedNamespace",
     "RenderLimit",
+    "bound_filter",
     "bounded_filters",
     "bounded_lipsum",
     "bounded_range",
     "budget",
     "check_call",
+    "check_concat",
     "check_deadline",
     "check_format",
     "check_format_args",
+    "check_printed",
     "check_product",
+    "check_result",
     "check_size",
+    "check_substitution",
+    "check_sum",
 ]
 
 MAX_SIZE = 5_000_000  # characters of one value (the output bound too)
 MAX_INT_BITS = 4096  # bits of one integer built by `*`
 MAX_SECONDS = 5.0  # rendering time of one device
+MAX_PRINTED = 4 * MAX_SIZE  # characters of all `{{ … }}` values of one device, macros' too
 
 # A width or precision of 7 digits or more in a format spec: `{:>1000000}`, `%1000000s`.
 _WIDE_FORMAT = re.compile(r"%[-+ #0]*(\d{7,}|\*)|%[-+ #0]*\d*\.(\d{7,}|\*)|\{[^{}]*:[^{}]*\d{7,}")
@@ -76,6 +88,7 @@ def budget(seconds: float = MAX_SECONDS) -> Iterator[None]:
         return
     _local.deadline = time.monotonic() + seconds
     _local.seconds = seconds
+    _local.printed = 0
     try:
         yield
     finally:
@@ -126,6 +139,57 @@ def check_product(left: Any, right: Any) -> None:
     for seq, count in ((left, right), (right, left)):
         if isinstance(seq, str | list | tuple) and isinstance(count, int) and count > 0:
             check_size(weight(seq) * count, "repeating a sequence")
+
+
+def check_sum(left: Any, right: Any) -> None:
+    """Before `left + right` on strings or lists (`l + l` doubled in a recursive macro)."""
+    if isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
+        check_size(len(left) + len(right), "adding with +")
+
+
+def check_concat(parts: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Before `a ~ b ~ …` joins its parts as text."""
+    check_size(sum(_text_weight(p) for p in parts), "joining with ~")
+    return parts
+
+
+def check_substitution(text: Any, values: Any, what: str) -> None:
+    """Before `%` or `.format`: every field may repeat the largest value (`'{0}{0}'`)."""
+    if not isinstance(text, str):
+        return
+    if isinstance(values, dict):
+        values = list(values.values())
+    elif not isinstance(values, tuple | list):
+        values = [values]
+    largest = max((_text_weight(v) for v in values), default=0)
+    fields = max(text.count("%"), text.count("{"))
+    check_size(len(text) + fields * largest, what)
+
+
+def check_result(value: Any, what: str) -> Any:
+    """After a call or filter: its result, so growth chained through calls stops here."""
+    if isinstance(value, str | bytes | list | tuple | dict) and len(value) > MAX_SIZE:
+        check_size(len(value), what)
+    return value
+
+
+def check_printed(value: Any) -> None:
+    """Before `{{ value }}` is printed: its text, and all text printed so far by the device."""
+    size = _text_weight(value)
+    check_size(size, "printing a value")
+    printed = getattr(_local, "printed", None)
+    if printed is not None and getattr(_local, "deadline", None) is not None:
+        _local.printed = printed + size
+        if _local.printed > MAX_PRINTED:
+            raise RenderLimit("T112", f"the values printed add up to over {MAX_PRINTED} "
+                                      "characters (a macro printing a value in a loop?); "
+                                      "rendering stopped")
+
+
+def _text_weight(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value.bit_length() // 3 + 2  # decimal digits, over-counted
+    return weight(value)
 
 
 def check_format(text: Any) -> None:
@@ -199,6 +263,7 @@ def _indent(s: str, width: int | str = 4, first: bool = False, blank: bool = Fal
 
 def _format(value: str, *args: Any, **kwargs: Any) -> str:
     check_format(value)
+    check_substitution(value, args or kwargs, "format")
     return do_format(value, *args, **kwargs)
 
 
@@ -241,7 +306,45 @@ def check_format_args(text: str, args: tuple[Any, ...], kwargs: dict[str, Any]) 
                 raise RenderLimit("T112", "a format width or precision of a million or more")
 
 
+def _sum(environment: Any, iterable: Any, attribute: str | int | None = None,
+         start: Any = 0) -> Any:
+    items = iterable if isinstance(iterable, list | tuple) else list(iterable)
+    if attribute is None and isinstance(start, str | list | tuple):
+        check_size(len(start) + sum(len(i) if isinstance(i, str | list | tuple) else 1
+                                    for i in items), "sum")
+    return do_sum(environment, items, attribute, start)
+
+
+_sum.jinja_pass_arg = do_sum.jinja_pass_arg  # type: ignore[attr-defined]
+
+# Filters that make text of their value: `[l, l]` nested forty deep is small in memory and
+# huge as text, so the value is measured with its nested lists counted through first.
+_TEXT_FILTERS = frozenset({
+    "capitalize", "center", "e", "escape", "forceescape", "indent", "lower", "pprint",
+    "safe", "string", "striptags", "title", "tojson", "trim", "truncate", "upper", "urlencode",
+    "urlize", "wordcount", "wordwrap", "xmlattr",
+})
+
+
 def bounded_filters() -> dict[str, Callable[..., Any]]:
     """Jinja's built-in filters that can build a huge string or list, each checked first."""
     return {"center": _center, "indent": _indent, "format": _format, "replace": _replace,
-            "join": _join, "batch": _batch, "slice": _slice}
+            "join": _join, "batch": _batch, "slice": _slice, "sum": _sum}
+
+
+def bound_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """Every filter: its result measured after (a doubling chained through a recursive macro
+    stops at the bound); a text filter's value measured before."""
+    pass_arg = getattr(function, "jinja_pass_arg", None)
+    skip = 0 if pass_arg is None else 1
+    text = name in _TEXT_FILTERS
+
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        if text and len(args) > skip:
+            check_size(weight(args[skip]), name)
+        return check_result(function(*args, **kwargs), name)
+
+    bounded.__doc__ = function.__doc__
+    if pass_arg is not None:
+        bounded.jinja_pass_arg = pass_arg  # type: ignore[attr-defined]
+    return bounded

@@ -27,8 +27,10 @@ from jinja2 import (
     StrictUndefined,
     Template,
     TemplateNotFound,
+    nodes,
     pass_context,
 )
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -37,14 +39,20 @@ from unet.core import printable
 from unet.source import Snapshot, SnapshotReadError, blob_id
 from unet.templates._bounds import (
     BoundedNamespace,
+    bound_filter,
     bounded_filters,
     bounded_lipsum,
     bounded_range,
     check_call,
+    check_concat,
     check_deadline,
     check_format,
     check_format_args,
+    check_printed,
     check_product,
+    check_result,
+    check_substitution,
+    check_sum,
 )
 from unet.templates._filters import FILTERS, interface_canonical, interface_short
 
@@ -84,6 +92,7 @@ class ControlCharacter(Exception):
 @pass_context  # a context function is never called at compile time, on constants
 def refuse_control(context: Any, value: Any) -> Any:
     """Jinja's `finalize`, applied to the value of every `{{ … }}`."""
+    check_printed(value)
     if isinstance(value, str):
         found = DEVICE_CONTROL.search(value)
         if found is not None:
@@ -170,15 +179,41 @@ class SnapshotLoader(BaseLoader):
         return [p.removeprefix(TEMPLATE_DIR) for p in self.snapshot.files(TEMPLATE_DIR)]
 
 
-class TemplateEnvironment(ImmutableSandboxedEnvironment):
-    """The sandbox, with `*` and `**` bounded so one expression cannot exhaust memory."""
+class _BoundedCodeGenerator(CodeGenerator):
+    """Jinja's compiler, with `a ~ b` measured before it is joined (the sandbox has no hook
+    for `~` as it has for `*`)."""
 
-    intercepted_binops = frozenset({"*", "**", "%"})
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        if frame.eval_ctx.volatile:
+            join = "(markup_join if context.eval_ctx.volatile else str_join)"
+        else:
+            join = "markup_join" if frame.eval_ctx.autoescape else "str_join"
+        self.write(f"{join}(environment.check_concat((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write(")))")
+
+
+class TemplateEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, with `*`, `**`, `%`, `+` and `~`, every call and every filter bounded so
+    one expression cannot exhaust memory."""
+
+    code_generator_class = _BoundedCodeGenerator
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+
+    @staticmethod
+    def check_concat(parts: tuple[Any, ...]) -> tuple[Any, ...]:
+        return check_concat(parts)
 
     def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
+        if operator_ == "+":
+            check_sum(left, right)
+            return operator.add(left, right)
         if operator_ == "%":
             check_format(left)
-            return operator.mod(left, right)
+            check_substitution(left, right, "%")
+            return check_result(operator.mod(left, right), "%")
         if operator_ == "**":
             if isinstance(right, int) and abs(right) > 1000 and abs(left) > 1:
                 raise SecurityError("exponent too large")
@@ -193,7 +228,8 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
     def call(__self, __context: Any, __obj: Any, *args: Any,
              **kwargs: Any) -> Any:
         check_call(__obj, args)
-        return super().call(__context, __obj, *args, **kwargs)
+        result = super().call(__context, __obj, *args, **kwargs)
+        return check_result(result, f"the result of {getattr(__obj, '__name__', 'a call')}")
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         check_deadline()
@@ -208,6 +244,7 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
 
         def checked(*args: Any, **kwargs: Any) -> str:
             check_format_args(text, args, kwargs)
+            check_substitution(text, [*args, *kwargs.values()], "str.format")
             return wrapped(*args, **kwargs)
         return checked
 
@@ -251,6 +288,7 @@ def make_environment(snapshot: Snapshot) -> TemplateEnvironment:
     env.globals["lipsum"] = bounded_lipsum
     env.filters["interface_canonical"] = _platform_filter(interface_canonical)
     env.filters["interface_short"] = _platform_filter(interface_short)
+    env.filters = {name: bound_filter(name, f) for name, f in env.filters.items()}
     return env
 
 
