@@ -65,3 +65,49 @@ def test_policy_test_failure_says_why(make_repo) -> None:
     assert result.exit_code == 1
     cases = json.loads(result.stdout)["cases"]
     assert cases[1]["failures"] == ["expected core-only to fail; it passed"]
+
+
+BAD_FIXTURES = """tests:
+  - name: misspelt group
+    device: {name: t1, groups: [iso], role: core}
+    expect: {core-only: pass}
+  - name: unknown location
+    device: {name: t2, groups: [ios], location: nowhere, role: core}
+    expect: {core-only: pass}
+  - name: template outside templates/
+    device: {name: t3, groups: [ios], role: core, templates: [../../etc/passwd]}
+    expect: {core-only: pass}
+  - name: no platform
+    device: {name: t4, role: core}
+    config: hostname t4
+    expect: {core-only: pass}
+  - name: misspelt rule
+    device: {name: t5, groups: [ios], role: core}
+    expect: {core-onyl: fail}
+  - name: misspelt rule
+    device: {name: t6, groups: [ios], role: access}
+    expect: {core-only: fail}
+"""
+
+
+def test_policy_test_refuses_fixtures_with_unknown_references(make_repo) -> None:
+    """A fixture whose group, location or template does not exist would silently test a
+    device nobody meant: each is an error at its line, and that case is not run."""
+    root = make_repo({"policies/a.unet": 'RULE core-only WHEN true THEN ASSERT node.role == "core"\n',
+                      "policies/tests/t.yaml": BAD_FIXTURES})
+    result = invoke(root, "test")
+    assert result.exit_code == 2, result.output
+    # Each error once, at its line; only the two cases with sound fixtures ran, and the
+    # misspelt rule is P401, not a FAIL saying the rule "did not apply".
+    expected = [
+        "policies/tests/t.yaml:3:33: U302 error: unknown group 'iso' (did you mean 'ios'?)",
+        "policies/tests/t.yaml:6:49: U301 error: unknown location 'nowhere'",
+        "policies/tests/t.yaml:9:63: T101 error: template '../../etc/passwd' not found under",
+        "policies/tests/t.yaml:12:20: U203 error: device 't4' has no platform",
+        "policies/tests/t.yaml:17:14: P401 error: no rule 'core-onyl' in the policies",
+        "policies/tests/t.yaml:18:11: P402 error: another policy test is named 'misspelt rule'",
+        "PASS policies/tests/t.yaml:15:5: misspelt rule",
+        "PASS policies/tests/t.yaml:18:5: misspelt rule",
+    ]
+    lines = result.stdout.splitlines()
+    assert all(line.startswith(want) for line, want in zip(lines, expected, strict=True)), lines

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from unet.inventory._integrity import device_problems
 from unet.inventory._load import (
     SETTINGS_FILE,
     DocumentCache,
@@ -66,6 +67,7 @@ __all__ = [
     "StateFiles",
     "data_files",
     "device_file_errors",
+    "device_problems",
     "did_you_mean",
     "dotted_path",
     "json_schemas",

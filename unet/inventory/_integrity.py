@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterator
 from unet.core import Diagnostic, Location, Severity
 from unet.inventory._models import DIALECT_NAMES
 from unet.inventory._schema import did_you_mean
-from unet.inventory._types import Entity, Inventory, Link
+from unet.inventory._types import Entity, Inventory, Link, ResolvedDevice
 from unet.source import stem
 
-__all__ = ["check_integrity"]
+__all__ = ["check_integrity", "device_problems"]
 
 
 def check_integrity(inventory: Inventory,
@@ -103,34 +103,53 @@ def _cycles(entities: dict[str, Entity], edges: Callable[[Entity], list[str]], k
 
 def _device_references(inventory: Inventory) -> Iterator[Diagnostic]:
     for entity in inventory.device_files.values():
-        place = entity.data.get("location")
-        if place is not None and place not in inventory.locations:
-            yield _error(entity.location("location"), "U301",
-                         f"unknown location '{place}'{did_you_mean(place, inventory.locations)}")
-        for index, group in enumerate(entity.data.get("groups") or ()):
-            if group not in inventory.groups:
-                yield _error(entity.location("groups", index), "U302",
-                             f"unknown group '{group}'{did_you_mean(group, inventory.groups)}")
+        yield from _references(inventory, entity)
+
+
+def _references(inventory: Inventory, entity: Entity) -> Iterator[Diagnostic]:
+    place = entity.data.get("location")
+    if place is not None and place not in inventory.locations:
+        yield _error(entity.location("location"), "U301",
+                     f"unknown location '{place}'{did_you_mean(place, inventory.locations)}")
+    for index, group in enumerate(entity.data.get("groups") or ()):
+        if group not in inventory.groups:
+            yield _error(entity.location("groups", index), "U302",
+                         f"unknown group '{group}'{did_you_mean(group, inventory.groups)}")
 
 
 def _required_values(inventory: Inventory) -> Iterator[Diagnostic]:
     for device in inventory.devices.values():
-        if device.data.get("platform") is None:
-            yield _error(device.source, "U203",
-                         f"device '{device.name}' has no platform; set it in the device file or "
-                         f"in one of its groups ({', '.join(DIALECT_NAMES)})")
+        yield from _platform(device)
+
+
+def _platform(device: ResolvedDevice) -> Iterator[Diagnostic]:
+    if device.data.get("platform") is None:
+        yield _error(device.source, "U203",
+                     f"device '{device.name}' has no platform; set it in the device file or "
+                     f"in one of its groups ({', '.join(DIALECT_NAMES)})")
 
 
 def _enumerations(inventory: Inventory) -> Iterator[Diagnostic]:
-    settings = inventory.settings
+    for device in inventory.devices.values():
+        yield from _enumerated(inventory, device)
+
+
+def _enumerated(inventory: Inventory, device: ResolvedDevice) -> Iterator[Diagnostic]:
     for key, allowed_key in (("role", "roles"), ("lifecycle", "lifecycles")):
-        allowed = settings[allowed_key]
-        for device in inventory.devices.values():
-            value = device.data.get(key)
-            if value is not None and value not in allowed:
-                yield _error(device.where((key,)), "U308",
-                             f"unknown {key} '{value}'{did_you_mean(value, allowed)}; "
-                             f"allowed in unet.yaml {allowed_key}: {', '.join(allowed)}")
+        allowed = inventory.settings[allowed_key]
+        value = device.data.get(key)
+        if value is not None and value not in allowed:
+            yield _error(device.where((key,)), "U308",
+                         f"unknown {key} '{value}'{did_you_mean(value, allowed)}; "
+                         f"allowed in unet.yaml {allowed_key}: {', '.join(allowed)}")
+
+
+def device_problems(inventory: Inventory, entity: Entity,
+                    device: ResolvedDevice) -> list[Diagnostic]:
+    """The checks above for one device that is not in the inventory (a policy test's
+    fixture): its location and groups exist, it has a platform, its role and lifecycle."""
+    unknown = list(_references(inventory, entity))  # a missing group may hold the platform
+    return unknown or [*_platform(device), *_enumerated(inventory, device)]
 
 
 def _management_ips(inventory: Inventory) -> Iterator[Diagnostic]:

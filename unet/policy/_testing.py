@@ -25,7 +25,9 @@ from unet.core import Diagnostic, Location, Severity, record
 from unet.inventory import (
     MODELS,
     Document,
+    Entity,
     Inventory,
+    device_problems,
     did_you_mean,
     read_document,
     resolve_document,
@@ -37,6 +39,7 @@ from unet.policy._context import Context
 from unet.policy._evaluate import evaluate
 from unet.policy._load import PolicySet
 from unet.source import Snapshot
+from unet.templates import TEMPLATE_DIR, select_templates
 
 __all__ = ["TESTS_DIR", "CaseResult", "PolicyTestRun", "run_policy_tests"]
 
@@ -82,6 +85,8 @@ def run_policy_tests(snapshot: Snapshot, inventory: Inventory,
     run = PolicyTestRun()
     tested: set[str] = set()
     rule_ids = [r.id for r in policies.rules]
+    templates = frozenset(p.removeprefix(TEMPLATE_DIR) for p in snapshot.files(TEMPLATE_DIR))
+    names: dict[str, Location] = {}
     for path in snapshot.files(TESTS_DIR):
         if not path.endswith((".yaml", ".yml")):
             continue
@@ -92,23 +97,41 @@ def run_policy_tests(snapshot: Snapshot, inventory: Inventory,
         if document is None or problems:
             continue
         for index, case in enumerate(document.data["tests"]):
-            result = _run_case(document, index, case, inventory, policies, run.diagnostics)
+            run.diagnostics.extend(_case_problems(document, index, case, rule_ids, names))
+            result = _run_case(document, index, case, inventory, policies, templates,
+                               run.diagnostics)
             if result is not None:
                 run.cases.append(result)
                 tested.update(case["expect"])
-        for index, case in enumerate(document.data["tests"]):
-            for rule in case["expect"]:
-                if rule not in rule_ids:
-                    at = document.location(("tests", index, "expect", rule), key=True)
-                    run.diagnostics.append(Diagnostic(
-                        at, "P401", Severity.ERROR,
-                        f"no rule '{rule}' in the policies{did_you_mean(rule, rule_ids)}"))
     run.untested = [rule for rule in rule_ids if rule not in tested]
     return run
 
 
+def _case_problems(document: Document, index: int, case: dict[str, Any], rule_ids: list[str],
+                   names: dict[str, Location]) -> list[Diagnostic]:
+    """A rule the policies do not define (P401); a name another case has (P402)."""
+    problems = []
+    for rule in case["expect"]:
+        if rule not in rule_ids:
+            at = document.location(("tests", index, "expect", rule), key=True)
+            problems.append(Diagnostic(
+                at, "P401", Severity.ERROR,
+                f"no rule '{rule}' in the policies{did_you_mean(rule, rule_ids)}"))
+    at = document.location(("tests", index, "name"))
+    first = names.setdefault(case["name"], at)
+    if first != at:
+        problems.append(Diagnostic(
+            at, "P402", Severity.ERROR,
+            f"another policy test is named '{case['name']}' ({first}); give each its own "
+            "name, so a result says which one it is", (first,)))
+    return problems
+
+
 def _run_case(document: Document, index: int, case: dict[str, Any], inventory: Inventory,
-              policies: PolicySet, problems: list[Diagnostic]) -> CaseResult | None:
+              policies: PolicySet, templates: frozenset[str],
+              problems: list[Diagnostic]) -> CaseResult | None:
+    """The case's result; None when its fixture has errors (reported, the case not run: a
+    fixture whose group is misspelt would test a device nobody meant)."""
     base = ("tests", index, "device")
     fixture = Document(document.path, case["device"],
                        {p[len(base):]: m for p, m in document.marks.items()
@@ -118,6 +141,11 @@ def _run_case(document: Document, index: int, case: dict[str, Any], inventory: I
         problems.extend(errors)
         return None
     device = resolve_document(inventory, fixture)
+    errors = [*device_problems(inventory, Entity(device.name, fixture), device),
+              *select_templates(device, templates)[1]]
+    if errors:
+        problems.extend(errors)
+        return None
     tree = _config(case.get("config"), device.data.get("platform"),
                    f"{document.path}#{case['name']}")
 
@@ -127,8 +155,9 @@ def _run_case(document: Document, index: int, case: dict[str, Any], inventory: I
     result = evaluate(policies.rules, [device], inventory, configs=source)
     failing = {f.rule for f in result.findings}
     matched = set(result.evaluated.get(device.name, ()))
+    known = {rule.id for rule in policies.rules}  # an unknown rule is P401, not a failure
     failures = tuple(message for rule, expected in case["expect"].items()
-                     if (message := _unmet(rule, expected, failing, matched)))
+                     if rule in known and (message := _unmet(rule, expected, failing, matched)))
     return CaseResult(case["name"], document.location(("tests", index)), failures)
 
 
