@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from unet.config import diff, emit, parse, predict, remediate
 
 
@@ -95,6 +97,23 @@ def test_comment_closed_mid_line_keeps_the_rest_of_the_line():
     assert not tree.diagnostics
     system = tree.get("system")
     assert [n.text for n in system.children] == ["login", "host-name"]
+
+
+@pytest.mark.parametrize(("text", "where", "lines"), [
+    ("system {\n    host-name r1;\n    /* note\n}\ninterfaces {\n    ge-0/0/0 { disable; }\n}\n",
+     (3, 5), "lines 3-7 were"),
+    ("/*\n", (1, 1), "line 1 was"),
+    ("system { host-name r1; } /* to the end\nset interfaces ge-0/0/0 disable\n", (1, 26),
+     "lines 1-2 were"),
+])
+def test_unclosed_comment_is_an_error_at_its_opening(text: str, where: tuple[int, int],
+                                                     lines: str) -> None:
+    """The rest of the file read as a comment would look deleted: an error at the `/*`, so
+    no diff or remediation acts on the cut tree."""
+    tree = parse(text, "junos")
+    assert [(d.code, d.severity.name, (d.location.line, d.location.col))
+            for d in tree.diagnostics] == [("C505", "ERROR", where)]
+    assert f"never closed: {lines} read as a comment" in tree.diagnostics[0].message
 
 
 POLICY = """set policy-options policy-statement EDGE term allow from prefix-list OURS

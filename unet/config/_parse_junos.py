@@ -19,8 +19,8 @@ _SET_VERBS = frozenset({"set", "deactivate", "activate", "delete", "protect"})
 
 
 class _State:
-    __slots__ = ("comment", "items", "listing", "open_line", "opened", "stack", "tag", "tree",
-                 "words")
+    __slots__ = ("comment", "comment_at", "indent", "items", "listing", "open_line", "opened",
+                 "stack", "tag", "tree", "words")
 
     def __init__(self, tree: ConfigTree) -> None:
         self.tree = tree
@@ -30,7 +30,9 @@ class _State:
         self.items: list[str] = []
         self.listing = False
         self.comment = False
+        self.comment_at = (0, 0)  # line and column of the `/*` of an open comment
         self.tag: str | None = None
+        self.indent = 0  # of the line being read, for columns
         self.open_line = 0  # a line that ended inside a statement (no ';' or '{')
 
     def warn(self, line: int, code: str, message: str) -> None:
@@ -48,6 +50,7 @@ def parse_junos(text: str, rules: DialectRules, path: str = "<config>") -> Confi
     state = _State(tree)
     for number, raw in enumerate(text.split("\n"), 1):
         line = raw.strip()
+        state.indent = len(raw) - len(raw.lstrip())
         if not line or (not state.comment and line.startswith("#")):
             continue
         first = line.split(None, 1)[0]
@@ -69,6 +72,14 @@ def parse_junos(text: str, rules: DialectRules, path: str = "<config>") -> Confi
             if (state.words or state.tag) and not state.listing and not state.comment:
                 state.open_line = number
     last = text.count("\n") + 1
+    if state.comment:  # the rest of the file is not configuration: never act on it
+        line, column = state.comment_at
+        end = text.rstrip().count("\n") + 1
+        lines = f"lines {line}-{end} were" if end > line else f"line {line} was"
+        tree.diagnostics.append(Diagnostic(
+            Location(tree.path, line, column), "C505", Severity.ERROR,
+            f"'/*' comment is never closed: {lines} read as a comment (add the missing '*/')"))
+        return tree  # what is unclosed after it follows from this
     if state.words or state.items:
         state.warn(state.open_line or last, "C502", "statement without ';' or '{' at end of "
                    f"file; skipped: {' '.join(state.words)[:40]!r}")
@@ -130,6 +141,7 @@ def _tokens(state: _State, line: str, pos: int, number: int) -> int | None:
             end = line.find("*/", found.end())
             if end < 0:
                 state.comment = True
+                state.comment_at = (number, state.indent + found.start() + 1)
                 return None
             return end + 2
         if token.startswith("#") and not state.words:
