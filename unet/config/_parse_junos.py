@@ -73,11 +73,11 @@ def parse_junos(text: str, rules: DialectRules, path: str = "<config>") -> Confi
                 state.open_line = number
     last = text.count("\n") + 1
     if state.comment:  # the rest of the file is not configuration: never act on it
-        line, column = state.comment_at
+        start, column = state.comment_at
         end = text.rstrip().count("\n") + 1
-        lines = f"lines {line}-{end} were" if end > line else f"line {line} was"
+        lines = f"lines {start}-{end} were" if end > start else f"line {start} was"
         tree.diagnostics.append(Diagnostic(
-            Location(tree.path, line, column), "C505", Severity.ERROR,
+            Location(tree.path, start, column), "C505", Severity.ERROR,
             f"'/*' comment is never closed: {lines} read as a comment (add the missing '*/')"))
         return tree  # what is unclosed after it follows from this
     if state.words or state.items:
