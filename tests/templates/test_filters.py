@@ -58,3 +58,20 @@ def test_interface_filters_take_a_platform() -> None:
 def test_filters_reject_bad_input(name: str, value: object, message: str) -> None:
     with pytest.raises(FilterError, match=message):
         FILTERS[name](value)
+
+
+@pytest.mark.parametrize("value", [
+    'say "hi"', "a b", "x;y", "a\\b", "", "#x", "a/*b", "*/ end", "}", "noc@example.net",
+    "2001:db8::/32", "ge-0/0/0.0", "$9$abc",
+])
+def test_junos_quote_makes_any_value_one_junos_word(value: str) -> None:
+    """Whatever the data holds, the statement parses back to exactly that one value: a quote
+    or `;` in a description cannot end the statement or add another."""
+    from unet.config import parse
+
+    tree = parse(f"snmp {{ location {FILTERS['junos_quote'](value)}; contact x; }}\n", "junos")
+    assert tree.diagnostics == []
+    (word,) = [n.text for n in tree.get("snmp").get("location").children]
+    unquoted = word[1:-1].replace('\\"', '"').replace("\\\\", "\\") if word[0] == '"' else word
+    assert unquoted == value
+    assert [n.text for n in tree.get("snmp").children] == ["location", "contact"]

@@ -241,3 +241,22 @@ def test_template_not_utf8() -> None:
     result = _render({"templates/bin.j2": b"\xff\xfe"}, applied=("bin.j2",))  # type: ignore[dict-item]
     problem = _only_error(result)
     assert problem.code == "T110" and "not UTF-8" in problem.message
+
+
+def test_an_unbalanced_rendered_config_is_reported_at_its_template() -> None:
+    """A template that renders an unclosed JunOS brace would send a device broken text:
+    the parser's warning is said of the template and the line of its output."""
+    snapshot = MemorySnapshot({
+        "unet.yaml": "name: t\n",
+        "devices/j1.yaml": "name: j1\nplatform: junos\ntemplates: [sys.j2, intf.j2]\n",
+        "templates/sys.j2": "system {\n    host-name {{ name }};\n}\n",
+        "templates/intf.j2": "interfaces {\n    ge-0/0/0 {\n        disable;\n    }\n",
+    })
+    inventory = load_inventory(snapshot)
+    result = render_device(inventory.devices["j1"], snapshot)
+    assert [(d.code, d.location.path, d.severity.name) for d in result.diagnostics] == [
+        ("C113", "templates/intf.j2", "WARNING")]
+    message = result.diagnostics[0].message
+    assert message.startswith("device j1: intended config line 8 (line 4 of what intf.j2 "
+                              "renders): 1 unclosed '{' at end of file (the innermost opened "
+                              "on line 4)")

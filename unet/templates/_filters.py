@@ -7,6 +7,7 @@ message naming the filter and the bad value; rendering turns it into a T105 diag
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -154,6 +155,20 @@ def _iterable(values: Any, name: str) -> Iterable[Any]:
     return values
 
 
+# A word JunOS itself shows unquoted: names, numbers, addresses, prefixes, interfaces.
+# Anything else (spaces, `;`, braces, quotes, `#`, `@`, `$`, `*`) is shown quoted, as here.
+_JUNOS_WORD = re.compile(r"[A-Za-z0-9._:/+\-]+")
+
+
+def junos_quote(value: Any) -> str:
+    """`say "hi"` → `"say \\"hi\\""`: a value as one JunOS word, quoted and escaped unless
+    it is a plain word (`ge-0/0/0`, `2001:db8::/32`)."""
+    text = str(value)
+    if _JUNOS_WORD.fullmatch(text):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "address": address,
     "hostmask": wildcard,
@@ -161,6 +176,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "interface_short": interface_short,
     "ip_netmask": ip_netmask,
     "ip_wildcard": ip_wildcard,
+    "junos_quote": junos_quote,
     "netmask": netmask,
     "network": network,
     "network_address": network_address,

@@ -40,7 +40,6 @@ from unet.templates._headers import Header, parse_header
 from unet.templates._select import Applied, Selected, select_templates
 
 __all__ = [
-    "SHAPE_CODES",
     "Feature",
     "FeatureSlice",
     "HeaderTimeout",
@@ -388,8 +387,8 @@ def render_device(device: ResolvedDevice, snapshot: Snapshot, *, applied: Iterab
     platform = values.get("platform")
     tree = _parse(text, platform, device.name)
     diagnostics = [*problems, *(d for r in rendered for d in r.diagnostics)]
-    if tree is not None:  # the rendered text nested too deep, or with lone CRs
-        diagnostics += [d for d in tree.diagnostics if d.code in SHAPE_CODES]
+    if tree is not None:  # an unclosed brace, a skipped line: said of the template
+        diagnostics += _shape_problems(tree.diagnostics, rendered, device.name)
     return RenderResult(device.name, platform if isinstance(platform, str) else None,
                         tuple(rendered), text, tree, tuple(diagnostics))
 
@@ -406,8 +405,27 @@ def _join(texts: Iterable[str]) -> str:
     return "".join(t if t.endswith("\n") else t + "\n" for t in texts if t.strip())
 
 
-# Parse diagnostics about the shape of a whole config, reported with the device's results.
-SHAPE_CODES = frozenset({"C401", "C402"})
+def _shape_problems(parsed: Iterable[Diagnostic], rendered: Iterable[RenderedTemplate],
+                    device: str) -> list[Diagnostic]:
+    """What the parser said of the intended text, at the template whose output has that line
+    (an unbalanced brace, a line nested too deep): a device would be sent the same text."""
+    ranges: list[tuple[int, int, str]] = []  # each output's first line in the text, lines
+    line = 1
+    for item in rendered:
+        if item.text.strip():
+            count = item.text.count("\n") + (0 if item.text.endswith("\n") else 1)
+            ranges.append((line, count, item.name))
+            line += count
+    found = []
+    for diagnostic in parsed:
+        at = diagnostic.location.line or 1
+        first, count, name = next((r for r in reversed(ranges) if r[0] <= at), (1, 1, "?"))
+        line = min(at - first + 1, count)  # "at end of file" is the output's last line
+        found.append(Diagnostic(
+            Location(TEMPLATE_DIR + name), diagnostic.code, diagnostic.severity,
+            f"device {device}: intended config line {at} (line {line} of what {name} "
+            f"renders): {diagnostic.message}"))
+    return found
 
 
 def _parse(text: str, platform: Any, device: str) -> ConfigTree | None:
