@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.serve.conftest import Client
 from unet.serve import create_app
 
@@ -67,6 +69,31 @@ def test_limit_is_bounded(client: Client) -> None:
     assert client.get("/api/v1/devices?limit=0")[0] == 400
     assert client.get("/api/v1/devices?limit=1000")[0] == 200
     assert client.get("/api/v1/devices?offset=-1")[0] == 400
+
+
+@pytest.mark.parametrize(("target", "said"), [
+    ("/api/v1/findings?waived=maybe", "'waived' must be true or false, got 'maybe'"),
+    ("/api/v1/devices?description__empty=maybe", "'description__empty' must be true or false"),
+    ("/api/v1/devices?brief=2", "'brief' must be true or false, got '2'"),
+    ("/api/v1/devices?limit=1&limit=1000", "'limit' is given more than once"),
+    ("/api/v1/devices?offset=0&offset=5", "'offset' is given more than once"),
+    ("/api/v1/devices/hq-core-01?explain=perhaps", "'explain' must be true or false"),
+    ("/api/v1/templates/ios/base.j2?format=yaml", "'format' must be json or text"),
+])
+def test_a_value_that_means_nothing_is_a_400_not_a_guess(client: Client, target: str,
+                                                         said: str) -> None:
+    status, _, body = client.get(target)
+    assert status == 400, body
+    assert said in json.loads(body)["error"]["message"]
+
+
+def test_yes_no_parameters_take_the_usual_words(client: Client) -> None:
+    waived = client.json("/api/v1/findings?waived=true&limit=1000")["count"]
+    open_ = client.json("/api/v1/findings?waived=no&limit=1000")["count"]
+    every = client.json("/api/v1/findings?limit=1000")["count"]
+    assert waived + open_ == every
+    assert client.json("/api/v1/devices?brief=on&limit=1")["results"][0].keys() == {
+        "name", "url", "_source"}
 
 
 def test_malformed_query_is_a_400(client: Client) -> None:
@@ -186,7 +213,8 @@ def test_only_read_methods(client: Client) -> None:
 
 def test_wrong_host_is_refused_on_loopback(examples_app) -> None:  # type: ignore[no-untyped-def]
     assert Client(examples_app, host="evil.example:8080").get("/api/v1/devices")[0] == 400
-    assert Client(examples_app, host="").get("/healthz")[0] == 400
+    status, _, body = Client(examples_app, host="").get("/healthz")
+    assert status == 400 and "the request has no Host header" in body.decode()
     for host in ("localhost:8080", "127.0.0.1", "[::1]:8080"):
         assert Client(examples_app, host=host).get("/healthz")[0] == 200
 

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from unet.core import record
 from unet.serve._metrics import Metrics
-from unet.serve._query import Query, QueryError, page, parse_pairs, parse_query
+from unet.serve._query import Query, QueryError, flag, page, parse_pairs, parse_query
 from unet.serve._security import (
     ALLOWED_METHODS,
     MAX_HEADER_BYTES,
@@ -101,7 +101,15 @@ def _error(status: int, message: str) -> Response:
 
 
 def _flag(request: Request, name: str) -> bool:
-    return request.query.options.get(name, "").lower() in ("1", "true", "yes", "on")
+    value = request.query.options.get(name)
+    return value is not None and flag(name, value)
+
+
+def _format(request: Request) -> str:
+    fmt = request.query.options.get("format", "json")
+    if fmt not in ("json", "text"):
+        raise HTTPError(400, f"'format' must be json or text, got {fmt!r}")
+    return fmt
 
 
 # ---- handlers --------------------------------------------------------------------------
@@ -153,10 +161,7 @@ def _one(app: App, request: Request, state: State) -> Any:
 def _config(app: App, request: Request, state: State) -> Any:
     name, what = request.params["name"], request.params["what"]
     record = getattr(state, what)(name)
-    fmt = request.query.options.get("format", "json")
-    if fmt not in ("json", "text"):
-        raise HTTPError(400, f"'format' must be json or text, got {fmt!r}")
-    if fmt == "text" and what != "diff":
+    if _format(request) == "text" and what != "diff":
         return Response(200, record["config"].encode(), "text/plain; charset=utf-8")
     return record
 
@@ -170,7 +175,7 @@ def _template(app: App, request: Request, state: State) -> Any:
     if record is None:
         raise NotFound(f"no template named '{name}'")
     text = state.read(TEMPLATE_DIR + name)
-    if request.query.options.get("format") == "text":
+    if _format(request) == "text":
         return Response(200, redact_text(text).encode(), "text/plain; charset=utf-8")
     return {**record, "source": redact_text(text)}
 
@@ -261,9 +266,11 @@ class App:
         if len(path) > MAX_PATH or len(query_string) > MAX_QUERY:
             raise HTTPError(414, f"path over {MAX_PATH} or query over {MAX_QUERY} characters")
         request = Request(method, path, query_string, environ)
-        if self.check_host and not host_allowed(request.header("Host"), self.allowed_hosts):
-            raise HTTPError(400, f"Host '{request.header('Host')}' is not allowed; this server "
-                            "answers localhost and 127.0.0.1 (add names with --allowed-host)")
+        host = request.header("Host")
+        if self.check_host and not host_allowed(host, self.allowed_hosts):
+            what = f"Host '{host}' is not allowed" if host else "the request has no Host header"
+            raise HTTPError(400, f"{what}; this server answers localhost and 127.0.0.1 "
+                            "(add names with --allowed-host)")
         if any(part in ("..", ".") for part in path.split("/")) or "\\" in path \
                 or "\0" in path:
             raise HTTPError(400, "the path may not contain '.', '..', backslashes or NUL")

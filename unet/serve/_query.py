@@ -26,7 +26,8 @@ from unet.patterns import (
     has_nested_quantifiers,
 )
 
-__all__ = ["DEFAULT_LIMIT", "LOOKUPS", "MAX_LIMIT", "Query", "QueryError", "page", "parse_query"]
+__all__ = ["DEFAULT_LIMIT", "LOOKUPS", "MAX_LIMIT", "Query", "QueryError", "flag", "page",
+           "parse_query"]
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
@@ -85,7 +86,7 @@ def _regex(flags: int) -> Callable[[Any, str], bool]:
 
 def _empty(value: Any, wanted: str) -> bool:
     is_empty = value in (None, "", [], {})
-    return is_empty == (wanted.lower() in ("true", "1", "yes"))
+    return is_empty == (wanted.lower() in _TRUE)
 
 
 # lookup suffix -> test(value, wanted); `n` + lookup negates (NetBox: __n, __nic, __nisw ...).
@@ -107,7 +108,8 @@ LOOKUPS: dict[str, Callable[[Any, str], bool]] = {
 }
 # Fields that hold a reason or null: `field=true|false` asks whether there is one.
 REASON_FLAGS = frozenset({"waived"})
-_BOOLEAN_WORDS = frozenset({"true", "false", "1", "0", "yes", "no"})
+_TRUE = frozenset({"true", "1", "yes", "on"})
+_BOOLEAN_WORDS = frozenset({*_TRUE, "false", "0", "no", "off"})
 _NEGATABLE = ("exact", "ie", "ic", "isw", "iew", "regex", "iregex")
 
 
@@ -123,10 +125,9 @@ class Filter:
         test = LOOKUPS[self.lookup]
         if self.lookup == "empty":
             return test(value, self.values[-1])
-        if self.field in REASON_FLAGS and self.lookup == "exact" and \
-                all(w.lower() in _BOOLEAN_WORDS for w in self.values):
+        if self.field in REASON_FLAGS and self.lookup == "exact":
             # `waived=false`: not waived; the field holds the waiver's reason, or null
-            wanted = {w.lower() in ("true", "1", "yes") for w in self.values}
+            wanted = {w.lower() in _TRUE for w in self.values}
             return ((value not in (None, "")) in wanted) != self.negate
         # A list matches when any element does (groups=core: a member of core).
         items = value if isinstance(value, list) else [value]
@@ -182,8 +183,11 @@ def _integer(name: str, text: str, low: int, high: int | None) -> int:
     return int(text)
 
 
-def _flag(text: str) -> bool:
-    return text.lower() in ("1", "true", "yes", "on")
+def flag(name: str, text: str) -> bool:
+    """A yes/no parameter: `maybe` is a 400, not silently "no"."""
+    if text.lower() not in _BOOLEAN_WORDS:
+        raise QueryError(f"'{name}' must be true or false, got {text!r}")
+    return text.lower() in _TRUE
 
 
 def parse_query(query_string: str, *, filters: Sequence[str] = (),
@@ -196,12 +200,18 @@ def parse_query(query_string: str, *, filters: Sequence[str] = (),
     query = Query()
     grouped: dict[tuple[str, str, bool], list[str]] = {}
     unknown: list[str] = []
+    seen: set[str] = set()
     for key, value in parse_pairs(query_string):
+        if key in options or (key in PAGING and paging):
+            if key in seen:  # `limit=1&limit=1000`: which one was meant?
+                raise QueryError(f"'{key}' is given more than once; give it once")
+            seen.add(key)
         if key in options:
             query.options[key] = value
         elif key in PAGING and paging:
             _paging(query, key, value)
         elif filters and _split_key(key)[0] in filters:
+            _check_filter_value(key, value)
             grouped.setdefault(_split_key(key), []).append(value)
         elif key not in unknown:
             unknown.append(key)
@@ -213,13 +223,20 @@ def parse_query(query_string: str, *, filters: Sequence[str] = (),
     return query
 
 
+def _check_filter_value(key: str, value: str) -> None:
+    """`__empty` and a reason flag (`waived`) take true or false."""
+    name, lookup, _ = _split_key(key)
+    if lookup == "empty" or (name in REASON_FLAGS and lookup == "exact"):
+        flag(key, value)
+
+
 def _paging(query: Query, key: str, value: str) -> None:
     if key == "limit":
         query.limit = _integer("limit", value, 1, MAX_LIMIT)
     elif key == "offset":
         query.offset = _integer("offset", value, 0, None)
     elif key == "brief":
-        query.brief = _flag(value)
+        query.brief = flag("brief", value)
     elif key == "fields":
         query.fields = tuple(f.strip() for f in value.split(",") if f.strip())
     else:
