@@ -108,3 +108,39 @@ def test_a_line_separator_in_a_value_is_refused_and_never_splits_a_command(tmp_p
     assert "no ntp server 10.0.0.8\\u2028hostname evil" in diff.stdout
     assert not any(line.strip() in ("hostname evil", "enable secret z")
                    for line in diff.stdout.split("\n"))
+
+
+BIDI = "ab\u202ecd\x85ef\u2066gh"
+
+
+def test_slice_text_escapes_a_bidi_override_and_json_keeps_the_value(tmp_path) -> None:
+    import json
+
+    config = tmp_path / "r1.cfg"
+    config.write_text(f"hostname r1\ninterface Gi1\n description {BIDI}\n", encoding="utf-8")
+    text = CliRunner().invoke(cli, ["slice", "-p", "ios", "-m", "interface .*", str(config)])
+    assert text.exit_code == 0, text.output
+    assert text.stdout == "interface Gi1\n description ab\\u202ecd\\x85ef\\u2066gh\n"
+    raw = CliRunner().invoke(cli, ["slice", "-p", "ios", "-m", "interface .*", "--format",
+                                   "json", str(config)])
+    assert "\u202e" not in raw.stdout and "\x85" not in raw.stdout
+    assert json.loads(raw.stdout)[0]["lines"][1]["text"] == f"description {BIDI}"
+
+
+def test_devices_show_yaml_escapes_a_bidi_override_and_keeps_the_value(make_repo) -> None:
+    import yaml
+
+    root = make_repo({**FILES, "devices/hq/r1.yaml": DEVICE.replace(
+        "role: core", 'role: core\ndescription: "ab\\u202ecd\\x85ef\\u2066gh"')})
+    shown = CliRunner().invoke(cli, ["--repo", str(root), "devices", "show", "r1"])
+    assert shown.exit_code == 0, shown.output
+    assert not any(c in shown.stdout for c in "\u202e\x85\u2066")
+    assert yaml.safe_load(shown.stdout)["description"] == BIDI
+
+
+def test_markdown_report_escapes_a_bidi_override(make_repo) -> None:
+    root = make_repo({**FILES, "devices/hq/r1.yaml": DEVICE.replace(
+        "\\e[2K\\rcheck: no problems\\e]0;owned\\a", "ab\\u202ecd")})
+    result = unet(root, "check", "--format", "markdown")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "\u202e" not in result.stdout and "motto is ab\\u202ecd" in result.stdout

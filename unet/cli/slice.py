@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 
 import click
 
@@ -32,9 +31,10 @@ def slice_command(app: App, files: tuple[str, ...], expression: str, platform: s
     Exit codes: 0 done (even when nothing matches); 2 an unreadable file or a bad EXPR.
     """
     from unet.cli.config import load_config
-    from unet.config import Match, MatchError, emit, slice, trim
+    from unet.config import Match, MatchError, slice, trim
     from unet.core import Diagnostic, Location, Severity, UnetError
     from unet.patterns import PatternTimeout
+    from unet.report.slice import render_slices
 
     try:
         match = Match.parse(expression)
@@ -54,29 +54,8 @@ def slice_command(app: App, files: tuple[str, ...], expression: str, platform: s
         if context is not None:
             trim(tree, len(match.levels) + context)
         results.append((path, tree))
-    if fmt == "json":
-        _json(results)
-    else:
-        for path, tree in results:
-            if len(results) > 1:
-                sys.stdout.write(f"==> {path} <==\n")
-            sys.stdout.write(emit(tree))
+    render_slices(results, fmt, sys.stdout)
     if not any(tree.children for _, tree in results):
         app.log("slice: no lines matched")
     return 0
 
-
-def _json(results: Sequence[tuple[str, object]]) -> None:
-    import json
-
-    def lines(node: object, depth: int) -> list[dict[str, object]]:
-        out: list[dict[str, object]] = []
-        for child in node.children:  # type: ignore[attr-defined]
-            out.append({"line": child.line, "depth": depth, "text": child.text})
-            out += lines(child, depth + 1)
-        return out
-
-    document = [{"path": path, "platform": tree.dialect, "lines": lines(tree, 0)}  # type: ignore[attr-defined]
-                for path, tree in results]
-    json.dump(document, sys.stdout, indent=2)
-    sys.stdout.write("\n")

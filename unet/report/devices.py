@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import IO, Any
 
-from unet.core import printable
+from unet.core import printable, printable_json
 from unet.inventory import ResolvedDevice, dotted_path
 
 __all__ = ["COLUMNS", "LIST_FORMATS", "SHOW_FORMATS", "render_device", "render_devices"]
@@ -101,6 +101,18 @@ def _inline(value: Any) -> str:
 
 
 def _yaml_dump(data: Any, stream: IO[str]) -> None:
+    """YAML with a string holding a bidi override, C1 control or line separator written
+    double-quoted and `\\uXXXX`-escaped: the same value, which a terminal cannot act on."""
     import yaml
 
-    yaml.safe_dump(data, stream, sort_keys=False, default_flow_style=False, allow_unicode=True)
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def string(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        style = '"' if printable_json(value) != value else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, string)
+    text = yaml.dump(data, Dumper=Dumper, sort_keys=False, default_flow_style=False,
+                     allow_unicode=True)
+    stream.write(printable_json(text))  # only inside those double quotes, where it is YAML

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import IO
 
-from unet.core import Finding, Severity
+from unet.core import Finding, Severity, printable
 from unet.report._model import Report, SourceLookup, finding_marks, verdict
 from unet.report._sort import Item, ident, worst_first
 
@@ -42,10 +42,11 @@ def render(report: Report, stream: IO[str], *, styled: bool = False,
 
 
 def cell(text: str) -> str:
-    """Text safe inside a table cell: no column breaks, no line breaks, no raw HTML."""
+    """Text safe inside a table cell: no column breaks, no line breaks, no raw HTML, no
+    bidi override or control character (escaped, so a reviewer reads what is there)."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
-    return text.replace("|", "\\|")
+    return printable(text).replace("|", "\\|")
 
 
 def _heading(report: Report) -> str:
