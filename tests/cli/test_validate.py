@@ -150,3 +150,22 @@ def test_a_waiver_expires_on_a_warm_run_too(make_repo) -> None:
     after = indexed_validate(root, worktree_snapshot(root), today=date(2027, 2, 1))
     assert (before.diagnostics, again.warm) == ([], True)
     assert [d.code for d in after.diagnostics] == ["W102"]
+
+
+def test_a_running_config_with_a_nul_byte_is_named_at_that_byte(make_repo) -> None:
+    import json
+
+    root = make_repo({"configs/r1.cfg": b"hostname r1\ninterface Gi1\n description a\x00b\n",
+                      "configs/r2.cfg": "hostname r2\n",
+                      "groups/ios.yaml": "name: ios\nplatform: ios\ntemplates: [t.j2]\n",
+                      "templates/t.j2": "hostname {{ name }}\n"})
+    result = CliRunner().invoke(cli, ["--repo", str(root), "diff", "--format", "json"])
+    found = [d for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "C301"]
+    assert [(d["path"], d["line"], d["col"]) for d in found] == [("configs/r1.cfg", 3, 15)]
+    assert "a NUL byte" in found[0]["message"]
+
+
+def test_validate_reports_where_running_configs_points(tmp_path) -> None:
+    (tmp_path / "unet.yaml").write_text("name: t\nrunning_configs: ../x/{name}\n")
+    result = CliRunner().invoke(cli, ["--repo", str(tmp_path), "validate", "--no-cache"])
+    assert result.exit_code == 2 and "unet.yaml:2:18: C310 error" in result.stdout

@@ -34,3 +34,16 @@ def test_text_encodings_are_read(data):
 def test_binary_is_refused(data):
     with pytest.raises(ConfigTextError, match="binary"):
         decode_config(data)
+
+
+@pytest.mark.parametrize(("data", "where"), [
+    (b"hostname r1\ninterface Gi1\n description a\x00b\n", (3, 15)),
+    ("hostname r1\n description Zürich\x00\n".encode(), (2, 20)),  # characters, not bytes
+    (b"hostname r1\n" + bytes(range(1, 9)) * 20 + b"\n", (2, 1)),
+    (b"\x00\x01\x02", (1, 1)),
+])
+def test_binary_data_is_refused_at_its_first_offending_byte(data: bytes,
+                                                             where: tuple[int, int]) -> None:
+    with pytest.raises(ConfigTextError) as caught:
+        decode_config(data)
+    assert (caught.value.line, caught.value.col) == where

@@ -38,11 +38,24 @@ def test_the_repositorys_settings_cannot_read_outside_it(tmp_path: Path) -> None
     (tmp_path / "outside" / "r1").write_text(R1)
     repo = tmp_path / "net"
     repo.mkdir()
-    (repo / "unet.yaml").write_text("running_configs: ../outside/{name}\n")
+    (repo / "unet.yaml").write_text("name: net\n# backups\nrunning_configs: ../outside/{name}\n")
     running = RunningConfigs(WorktreeSnapshot(repo))
     assert running.path("r1") is None
     [problem] = running.diagnostics
     assert problem.code == "C310" and "UNET_RUNNING_CONFIGS" in problem.message
+    assert str(problem.location) == "unet.yaml:3:18"  # the setting, not the file's top
+
+
+@pytest.mark.parametrize("setting", [".git/{name}", "backups/../.git/{name}.cfg",
+                                     "a/.git/{name}"])
+def test_running_configs_never_point_into_git(tmp_path: Path, setting: str) -> None:
+    (tmp_path / "unet.yaml").write_text(f"running_configs: {setting}\n")
+    running = RunningConfigs(WorktreeSnapshot(tmp_path))
+    assert running.path("r1") is None
+    [problem] = running.diagnostics
+    assert problem.code == "C310" and "points into .git/" in problem.message
+    assert str(problem.location) == "unet.yaml:1:18"
+
 
 
 def test_the_environment_may_point_outside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -79,6 +79,13 @@ def test_all_files_all_errors_at_once() -> None:
         ("policies/c.policy", "P104")]
 
 
+def test_a_policy_file_that_is_not_utf8_is_named_at_the_bad_byte() -> None:
+    policies = load_policies(MemorySnapshot({
+        "policies/c.unet": "RULE r \"Zürich\"\nWHEN true THEN ASSERT node.name == \"".encode()
+                           + b"\xff\"\n"}))
+    assert [str(d.location) for d in policies.diagnostics] == ["policies/c.unet:2:37"]
+
+
 def test_an_apply_of_a_template_not_in_the_repository_is_an_error_where_it_is_written() -> None:
     files = {"templates/ios/base.j2": "hostname {{ name }}\n",
              "policies/p.unet": 'RULE a WHEN true THEN APPLY "ios/bse.j2"\n'

@@ -43,16 +43,17 @@ def _decode(path: str, data: bytes) -> str:
     try:
         text = decode_config(data)
     except ConfigTextError as exc:
-        raise UnetError(f"{path}: {exc.reason}", [_error(path, exc.reason)]) from None
+        raise UnetError(f"{path}: {exc.reason}",
+                        [_error(path, exc.reason, exc.line, exc.col)]) from None
     if not text.strip():
         raise UnetError(f"{path}: the file is empty", [_error(path, "empty file")])
     return text
 
 
-def _error(path: str, message: str) -> Diagnostic:
+def _error(path: str, message: str, line: int = 0, col: int = 0) -> Diagnostic:
     from unet.core import Diagnostic, Location, Severity
 
-    return Diagnostic(Location(path), "C100", Severity.ERROR, message)
+    return Diagnostic(Location(path, line, col), "C100", Severity.ERROR, message)
 
 
 def load_config(

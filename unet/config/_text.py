@@ -30,11 +30,17 @@ _BOMS = (
 
 
 class ConfigTextError(ValueError):
-    """The bytes are not a text configuration; `reason` says why, for a diagnostic."""
+    """The bytes are not a text configuration; `reason` says why, for a diagnostic, and
+    `line`/`col` (1-based) where the first byte that makes it so is, when one does."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, data: bytes = b"", offset: int | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.line = self.col = 0  # the whole file
+        if offset is not None:
+            start = data.rfind(b"\n", 0, offset) + 1
+            self.line = data.count(b"\n", 0, offset) + 1
+            self.col = len(data[start:offset].decode("utf-8", "replace")) + 1
 
 
 def decode_config(data: bytes) -> str:
@@ -46,8 +52,14 @@ def decode_config(data: bytes) -> str:
         except UnicodeDecodeError:
             raise ConfigTextError(f"not valid {encoding.upper()} text") from None
     sample = data[:_SAMPLE]
-    if b"\x00" in sample or len(sample.translate(None, _NOT_CONTROL)) > len(sample) // 20:
-        raise ConfigTextError("binary data, not a device configuration")
+    nul = sample.find(b"\x00")
+    if nul >= 0:
+        raise ConfigTextError("a NUL byte: binary data, not a device configuration",
+                              data, nul)
+    if len(sample.translate(None, _NOT_CONTROL)) > len(sample) // 20:
+        first = min(sample.find(bytes([b])) for b in set(sample) if b in _CONTROL)
+        raise ConfigTextError("binary data (one byte in 20 or more is a control "
+                              "character), not a device configuration", data, first)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import os
 import time
 from datetime import date
 from pathlib import Path
@@ -62,7 +63,8 @@ def _run_key(snapshot: Snapshot, today: date) -> str:
     # A waiver expires with the date, not with a change of the files. (unet.policy's
     # WAIVERS_FILE, not imported: a warm run loads no policy code.)
     day = today.isoformat() if snapshot.files("waivers.yaml") else ""
-    digest = hashlib.sha256(f"validate\0{__version__}\0{day}\0".encode())
+    where = os.environ.get("UNET_RUNNING_CONFIGS", "")  # C310 depends on it
+    digest = hashlib.sha256(f"validate\0{__version__}\0{day}\0{where}\0".encode())
     state = getattr(snapshot, "state_key", None)
     if state is not None:
         digest.update(state().encode())
@@ -105,6 +107,7 @@ def _validate(index: Index | None, snapshot: Snapshot,
     problems += renders.templates.diagnostics  # header problems, once per template
     problems += lint_waivers(snapshot, rules=policy_rule_ids(snapshot),
                              devices=waiver_device_names(inventory, snapshot), today=today)
+    problems += dependencies.running.diagnostics  # where running_configs points (C310, C300)
     unique = {(d.location, d.code, d.message): d
               for d in [*inventory.diagnostics, *problems]}
     return collapse(list(unique.values())), len(devices)

@@ -110,7 +110,7 @@ def _regex(value: str) -> str:
 
 def _path_template(value: str) -> str:
     if "{name}" not in value:
-        raise ValueError(f"{value!r} must contain {{name}}, e.g. ../backups/{{name}}")
+        raise ValueError(f"{value!r} must contain {{name}}, e.g. backups/{{name}}.cfg")
     if value.replace("{name}", "").count("{") or value.replace("{name}", "").count("}"):
         raise ValueError(f"{value!r}: {{name}} (the device name) is the only placeholder")
     return value

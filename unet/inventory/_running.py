@@ -43,6 +43,17 @@ def running_template(snapshot: Snapshot) -> tuple[str | None, str]:
     return (value, "unet.yaml") if isinstance(value, str) and "{name}" in value else (None, "")
 
 
+def _setting_location(snapshot: Snapshot) -> Location:
+    """Where unet.yaml sets `running_configs` (for a message about it)."""
+    try:
+        document, _ = parse_yaml(snapshot.read("unet.yaml"), "unet.yaml")
+    except SnapshotReadError:
+        document = None
+    if document is None or not isinstance(document.data, dict):
+        return Location("unet.yaml")
+    return document.location(("running_configs",))
+
+
 def running_config_dir(root: Path, snapshot: Snapshot) -> Path:
     """The folder that holds the stored running configurations (what `unet pull` writes
     and every compliance check reads): `configs/`, or `running_configs`' leading folder."""
@@ -80,14 +91,24 @@ class RunningConfigs:
         assert self.template is not None
         fixed = self.template.split("{", 1)[0].rpartition("/")[0]
         inside = posixpath.normpath(self.template.replace("\\", "/"))
-        if not (inside.startswith(("../", "/")) or inside == ".."):
+        outside = inside.startswith(("../", "/")) or inside == ".."
+        where = (Location(ENV_RUNNING_CONFIGS) if origin == "env"
+                 else _setting_location(self.snapshot))
+        if ".git" in inside.split("/"):
+            self.template = None
+            self._refuse(where, f"running_configs {inside!r} points into "
+                         ".git/, which unet never reads; keep the backups in a folder of "
+                         "their own, such as backups/{name}.cfg")
+            return
+        if not outside:
             self.template = inside
             return
         if origin != "env":
             self.template = None
-            self._warn("unet.yaml", "C310", "running_configs points outside the repository; "
-                       f"a repository's settings cannot do that — set {ENV_RUNNING_CONFIGS} in "
-                       "the environment to read running configs from there")
+            self._refuse(where, "running_configs points outside the repository; a "
+                         "repository's settings cannot do that — set "
+                         f"{ENV_RUNNING_CONFIGS} in the environment to read running configs "
+                         "from there")
             return
         root = getattr(self.snapshot, "root", None) or Path.cwd()
         base = (Path(root) / fixed).resolve() if fixed else Path(root).resolve()
@@ -178,7 +199,8 @@ class RunningConfigs:
         try:
             text = decode_config(data)
         except ConfigTextError as exc:
-            self._warn(shown, "C301", f"not a text configuration ({exc.reason})")
+            self._warn(shown, "C301", f"not a text configuration ({exc.reason})",
+                       at=(exc.line, exc.col))
             return None
         if not text.strip():
             self._warn(shown, "C302", "running configuration is empty")
@@ -189,11 +211,14 @@ class RunningConfigs:
             self.diagnostics.extend(tree.diagnostics)
         return tree
 
+    def _refuse(self, where: Location, message: str) -> None:
+        self.diagnostics.append(Diagnostic(where, "C310", Severity.ERROR, message))
+
     def _warn(self, path: str, code: str, message: str,
-              severity: Severity | None = None) -> None:
+              severity: Severity | None = None, at: tuple[int, int] = (0, 0)) -> None:
         if severity is None:
-            severity = Severity.ERROR if code == "C310" else Severity.WARNING
-        self.diagnostics.append(Diagnostic(Location(path), code, severity, message))
+            severity = Severity.WARNING
+        self.diagnostics.append(Diagnostic(Location(path, *at), code, severity, message))
 
 
 def running_config_paths(paths: Iterable[str]) -> tuple[dict[str, str], list[Diagnostic]]:

@@ -119,7 +119,9 @@ def _read(snapshot: Snapshot, path: str, problems: list[Diagnostic]) -> str | No
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problems.append(Diagnostic(Location(path, line, 1), "P104", Severity.ERROR,
+        line = data.count(b"\n", 0, exc.start) + 1
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        col = len(data[start:exc.start].decode("utf-8")) + 1  # valid up to the bad byte
+        problems.append(Diagnostic(Location(path, line, col), "P104", Severity.ERROR,
                                    "policy file is not UTF-8; save it as UTF-8"))
         return None

@@ -379,8 +379,9 @@ def _running_tree(snapshot: Snapshot, path: str, platform: str | None,
                   normalizers: Sequence[Normalizer], device: str, changed: set[str],
                   ) -> tuple[ConfigTree | None, list[Diagnostic]]:
     """The running config, normalised and parsed; or None and why not."""
-    def error(code: str, message: str) -> tuple[None, list[Diagnostic]]:
-        return None, [Diagnostic(Location(path), code, Severity.ERROR,
+    def error(code: str, message: str, line: int = 0,
+              col: int = 0) -> tuple[None, list[Diagnostic]]:
+        return None, [Diagnostic(Location(path, line, col), code, Severity.ERROR,
                                  f"device {device}: {message}")]
 
     try:
@@ -392,7 +393,8 @@ def _running_tree(snapshot: Snapshot, path: str, platform: str | None,
     try:
         text = decode_config(data)
     except ConfigTextError as exc:
-        return error("C301", f"the running config is not text ({exc.reason})")
+        return error("C301", f"the running config is not text ({exc.reason})", exc.line,
+                     exc.col)
     if not text.strip():
         return error("C302", "the running config is empty")
     found = detect_dialect(text[:_DETECT_CHARS])
