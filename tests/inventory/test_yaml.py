@@ -131,6 +131,15 @@ def test_custom_tags_are_reported() -> None:
     ]
 
 
+def test_every_bad_tag_and_number_is_reported_in_one_run() -> None:
+    document, problems = load("name: r1\na: !vault x\nb: !!int abc\nc: " + "1" * 80 +
+                              "\nd: !!set {a, b}\n!!python/name:os.system : 1\n")
+    assert document is None
+    assert [p.split(" error:")[0] for p in problems] == [
+        "f.yaml:2:4: U107", "f.yaml:3:4: U101", "f.yaml:4:4: U101", "f.yaml:5:4: U107",
+        "f.yaml:6:1: U107"]
+
+
 def test_byte_order_mark_is_accepted() -> None:
     document, problems = load("\ufeffname: r1\n".encode())
     assert problems == [] and document.data == {"name": "r1"}

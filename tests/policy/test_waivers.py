@@ -63,3 +63,15 @@ def test_reason_is_required_and_conditions_are_checked() -> None:
     result = run("waivers:\n  - rule: mgmt\n    where: node.rol == 1\n    reason: x\n")
     assert str(result.diagnostics[0]).startswith(
         "waivers.yaml:3:12: P201 error: unknown field 'node.rol'")
+
+
+def test_a_malformed_entry_does_not_hide_the_other_entries_problems() -> None:
+    """One run names every problem: the entry without a reason, and the sound entries'
+    unknown device and expired date, which used to appear only once the first was fixed."""
+    result = run("waivers:\n"
+                 "  - rule: mgmt\n    devices: [r2]\n"  # no reason
+                 "  - rule: mgmt\n    devices: [r9]\n    reason: lab\n"
+                 "  - rule: mgmt\n    devices: [r2]\n    reason: old\n    expires: 2026-01-01\n")
+    assert [(d.code, d.location.line) for d in result.diagnostics] == [
+        ("U203", 2), ("W106", 5), ("W102", 7)]
+    assert result.result.findings[0].waived is None  # the expired one no longer waives

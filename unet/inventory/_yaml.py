@@ -202,19 +202,34 @@ class _Builder:
         kmark = (key_node or node).start_mark
         self.marks[path] = (kmark.line + 1, kmark.column + 1, mark.line + 1, mark.column + 1)
         if isinstance(node, ScalarNode):
-            return _scalar(node)
+            return self._scalar(node)
         if id(node) in self._active:
             raise _Refused(node, "U103", "an alias refers to a node that contains it (a cycle)")
         self._active.add(id(node))
         try:
+            kind = "seq" if isinstance(node, SequenceNode) else "map"
+            if node.tag != _TAG + kind:  # reported, and the file read on for more problems
+                self._refused(_Refused(node, "U107", _unsupported(node.tag)))
             if isinstance(node, SequenceNode):
-                _expect_tag(node, "seq")
                 return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
-            _expect_tag(node, "map")
             assert isinstance(node, MappingNode)  # the only kind left
             return self._mapping(node, path)
         finally:
             self._active.discard(id(node))
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        """A scalar's value; a bad tag or number is reported and read as null, so every
+        such value of the file is named in one run (the file is still refused)."""
+        try:
+            return _scalar(node)
+        except _Refused as exc:
+            self._refused(exc)
+            return None
+
+    def _refused(self, exc: _Refused) -> None:
+        mark = exc.node.start_mark
+        self.diagnostics.append(_diag(self.path, mark.line + 1, mark.column + 1, exc.code,
+                                      exc.message))
 
     def _mapping(self, node: MappingNode, path: Path_) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -227,7 +242,7 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 raise _Refused(key_node, "U101", "a mapping key must be a plain value, "
                                "not a list or mapping")
-            key = _scalar(key_node)
+            key = self._scalar(key_node)
             if isinstance(key, float) and key != key:
                 raise _Refused(key_node, "U101", "a mapping key cannot be .nan; quote it")
             if key in seen:
@@ -270,11 +285,6 @@ def _is_merge_key(node: Node) -> bool:
     return isinstance(node, ScalarNode) and node.value == "<<" and not node.style
 
 
-def _expect_tag(node: Node, kind: str) -> None:
-    if node.tag != _TAG + kind:
-        raise _Refused(node, "U107", f"unsupported YAML tag {node.tag!r}")
-
-
 def _scalar(node: ScalarNode) -> Any:
     tag, value = node.tag, node.value
     if tag == _TAG + "str":
@@ -287,8 +297,12 @@ def _scalar(node: ScalarNode) -> Any:
         return value.lower() == "true"
     if tag == _TAG + "null":
         return None
-    raise _Refused(node, "U107", f"unsupported YAML tag {tag!r}; unet reads plain YAML data "
-                   "(strings, numbers, booleans, null, lists and mappings)")
+    raise _Refused(node, "U107", _unsupported(tag))
+
+
+def _unsupported(tag: str) -> str:
+    return (f"unsupported YAML tag {tag!r}; unet reads plain YAML data (strings, numbers, "
+            "booleans, null, lists and mappings)")
 
 
 MAX_INT_DIGITS = 64  # no device value is longer; Python cannot print ints over 4,300 digits

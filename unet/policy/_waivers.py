@@ -92,11 +92,17 @@ def load_waivers(snapshot: Snapshot) -> tuple[list[Waiver], list[Diagnostic]]:
     document, problems = read_document(snapshot, WAIVERS_FILE)
     if document is None:
         return [], problems
-    problems, _ = validate_document(document, _WAIVERS_FILE)
-    if problems:
+    problems, bad = validate_document(document, _WAIVERS_FILE)
+    # A malformed entry is reported and left out; the others are still read and checked,
+    # so one run names every problem (not the semantic ones only once the shape is fixed).
+    broken = {path[1] for path in bad if len(path) > 1 and path[0] == "waivers"}
+    entries = document.data.get("waivers") if isinstance(document.data, dict) else None
+    if not isinstance(entries, list) or any(len(path) < 2 for path in bad):
         return [], problems
     waivers: list[Waiver] = []
-    for index, entry in enumerate(document.data["waivers"]):
+    for index, entry in enumerate(entries):
+        if index in broken:
+            continue
         waiver = _waiver(document, index, entry, problems)
         if waiver is not None:
             waivers.append(waiver)
