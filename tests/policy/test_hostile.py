@@ -21,6 +21,8 @@ def test_catastrophic_regex_is_reported_per_device_and_the_run_goes_on() -> None
         ("P301", "rule 'evil' could not be evaluated on r1"),
         ("P301", "rule 'evil' could not be evaluated on r2")]
     assert "took longer than 1s" in run.diagnostics[0].message
+    # Said at the pattern that ran long, not at the rule's first line.
+    assert (run.diagnostics[0].location.line, run.diagnostics[0].location.col) == (1, 56)
     # Every rule ran on every device: one device's hostile value skips nothing elsewhere.
     assert run.result.evaluated == {"r1": ["evil", "fine"], "r2": ["evil", "fine"]}
     assert run.result.findings == []

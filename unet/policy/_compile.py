@@ -357,14 +357,20 @@ class Compiler:
         """A comparison that reads all of a text (or list): paid for by its length."""
         text_side = 1 if node.op == "IN" else 0
         negate = node.negate
+        culprit = node.right if node.op == "MATCHES" else node  # the pattern that ran long
 
         def search(ctx: Context) -> bool:
             a, b = left(ctx), right(ctx)
             if steps := _size_steps((a, b)[text_side], SEARCH_PER_STEP):
                 _spend(ctx, steps)
-            if negate:
-                return a is not None and b is not None and not test(a, b)
-            return test(a, b)
+            try:
+                if negate:
+                    return a is not None and b is not None and not test(a, b)
+                return test(a, b)
+            except PolicyEvaluationError as exc:
+                if exc.at is None:
+                    exc.at = culprit.at
+                raise
 
         return search
 

@@ -143,8 +143,9 @@ def evaluate(rules: list[CompiledRule], devices: Iterable[ResolvedDevice], inven
                 del result.findings[mark:]  # a rule stopped half-way says nothing
                 ctx.scope.clear()
                 code = exc.code if isinstance(exc, PolicyEvaluationError) else "P301"
+                at = getattr(exc, "at", None) or rule.rule.at
                 problems.append(Diagnostic(
-                    rule.rule.at, code, Severity.ERROR,
+                    at, code, Severity.ERROR,
                     f"rule '{rule.id}' could not be evaluated on {device.name}: {exc}; "
                     "its other devices and the other rules were checked", (device.source,)))
         result.diagnostics.extend(problems)

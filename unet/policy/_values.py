@@ -16,6 +16,7 @@ from typing import Any
 
 import regex
 
+from unet.core import Location
 from unet.patterns import PatternError, PatternTimeout, compile_pattern
 from unet.policy._version import Version
 
@@ -28,9 +29,11 @@ _FLAGS = {"i": regex.IGNORECASE, "m": regex.MULTILINE, "s": regex.DOTALL, "x": r
 
 
 class PolicyEvaluationError(Exception):
-    """A rule could not be evaluated on a device (e.g. a regex that takes too long)."""
+    """A rule could not be evaluated on a device (e.g. a regex that takes too long);
+    `at` is the expression that failed, once known (else the rule is named)."""
 
     code = "P301"
+    at: Location | None = None
 
 
 class EvaluationBudgetExceeded(PolicyEvaluationError):
