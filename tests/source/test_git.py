@@ -76,6 +76,21 @@ def test_revision_ranges(repo: Path):
     assert resolve_revision_range(repo, "HEAD~1...HEAD") == (first, second)
 
 
+@pytest.mark.parametrize("text", ["HEAD:../../etc", "HEAD:devices", "HEAD~1..HEAD:x"])
+def test_a_file_in_a_commit_is_not_a_revision_and_the_message_names_it_whole(
+        repo: Path, text: str) -> None:
+    with pytest.raises(RevisionError) as caught:
+        resolve_revision_range(repo, text)
+    assert str(caught.value).startswith(f"unknown revision {text!r}: REV:PATH names a file")
+
+
+def test_git_messages_are_one_line() -> None:
+    from unet.source._git import git_message
+
+    assert git_message("stderr: 'fatal: ambiguous argument 'x'\nUse '--' to separate'\n") == \
+        "fatal: ambiguous argument 'x'; Use '--' to separate"
+
+
 def test_not_a_git_repository(tmp_path: Path):
     with pytest.raises(RevisionError, match="not inside a git repository"):
         GitSnapshot(tmp_path, "HEAD")

@@ -79,6 +79,13 @@ def _open(root: Path) -> Any:
         raise RevisionError("git is not installed or not on PATH") from None
 
 
+def git_message(text: str) -> str:
+    """git's stderr as one line of a message: GitPython's `stderr: '…'` wrapping removed,
+    its lines joined with `; ` (a newline would show as an escape)."""
+    text = text.strip().removeprefix("stderr:").strip().strip("'").strip()
+    return "; ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 def _commit(repo: Any, rev: str) -> str:
     import git
 
@@ -92,7 +99,7 @@ def _commit(repo: Any, rev: str) -> str:
         if not _has_commits(repo):
             raise RevisionError(f"unknown revision {rev!r}: the repository has no commits "
                                 "yet; commit first (git add -A && git commit)") from None
-        detail = (exc.stderr or "").strip().removeprefix("stderr: ").strip(" '\n")
+        detail = git_message(exc.stderr or "")
         raise RevisionError(f"unknown revision {rev!r}: {detail or 'not a commit'}") from None
 
 
@@ -109,6 +116,9 @@ def _has_commits(repo: Any) -> bool:
 def resolve_revision_range(root: Path, text: str) -> tuple[str, str | None]:
     """`A..B` → (A, B), `A...B` → (merge base of A and B, B), `A` → (A, None: the worktree),
     as full commit ids; an empty side means HEAD, as in git."""
+    if ":" in text:  # `HEAD:path` names a file in a commit; no branch or tag has a ':'
+        raise RevisionError(f"unknown revision {text!r}: REV:PATH names a file in a commit; "
+                            "give a commit, branch or tag, or a range A..B")
     repo = _open(root)
     if "..." in text:
         left, right = (side or "HEAD" for side in text.split("...", 1))
@@ -414,7 +424,7 @@ def _git(root: Path, *args: str) -> str:
     except OSError as exc:
         raise _GitFailed(str(exc)) from None
     if done.returncode != 0:
-        raise _GitFailed(done.stderr.decode("utf-8", "replace").strip())
+        raise _GitFailed(git_message(done.stderr.decode("utf-8", "replace")))
     out = done.stdout[:-1] if done.stdout.endswith(b"\n") else done.stdout
     return out.decode("utf-8", "surrogateescape")
 
@@ -479,7 +489,7 @@ def changed_since(root: Path, ref: str) -> list[str]:
                                            base, "--", ".")
         untracked = runner.ls_files("--others", "--exclude-standard", "-z", "--", ".")
     except git.GitCommandError as exc:
-        message = (exc.stderr or str(exc)).strip().removeprefix("stderr: ").strip("'\n ")
+        message = git_message(exc.stderr or str(exc))
         raise ValueError(f"cannot compare with '{ref}': {message}") from None
     except (git.GitCommandNotFound, OSError) as exc:
         raise ValueError(f"cannot compare with '{ref}': {exc}") from None
@@ -517,6 +527,6 @@ def commit_files(root: Path, paths: list[str], message: str) -> str:
         repo.git.add("--", *relative)
         repo.git.commit("-m", message, "--only", "--", *relative)
     except git.GitCommandError as exc:
-        detail = " ".join((exc.stderr or exc.stdout or "").replace("stderr:", "").split())
+        detail = git_message(exc.stderr or exc.stdout or "")
         raise RevisionError(f"git commit failed: {detail.strip(' ' + chr(39)) or exc}") from None
     return str(repo.head.commit.hexsha)
