@@ -6,6 +6,7 @@ from jinja2.exceptions import SecurityError
 
 from unet.source import MemorySnapshot
 from unet.templates import template_path
+from unet.templates._bounds import RenderLimit
 from unet.templates._env import (
     _CODE_CACHE,
     make_environment,
@@ -44,10 +45,14 @@ def test_compiled_once_per_content() -> None:
 
 def test_sandbox_bounds_repetition_and_power() -> None:
     env = make_environment(MemorySnapshot({}))
-    with pytest.raises(SecurityError, match="over the limit"):
+    # Size bounds are T112 (RenderLimit) whichever operator hits them; T106 is the sandbox.
+    with pytest.raises(RenderLimit, match="over the limit") as caught:
         env.from_string("{{ 'x' * 100000000 }}").render()
-    with pytest.raises(SecurityError, match="exponent too large"):
+    assert caught.value.code == "T112"
+    with pytest.raises(RenderLimit, match="exponent of 100000"):
         env.from_string("{{ 10 ** 100000 }}").render()
+    with pytest.raises(RenderLimit, match="power over"):
+        env.from_string("{{ 10 ** 101 }}").render()
     assert env.from_string("{{ 'ab' * 2 }} {{ 2 ** 10 }}").render() == "abab 1024"
     with pytest.raises(OverflowError):  # the sandbox's own range() cap stays
         env.from_string("{{ range(10 ** 6) | list }}").render()

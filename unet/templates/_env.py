@@ -31,7 +31,6 @@ from jinja2 import (
     pass_context,
 )
 from jinja2.compiler import CodeGenerator, Frame
-from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from unet.config import DEVICE_CONTROL
@@ -39,6 +38,7 @@ from unet.core import printable
 from unet.source import Snapshot, SnapshotReadError, blob_id
 from unet.templates._bounds import (
     BoundedNamespace,
+    RenderLimit,
     bound_filter,
     bounded_filters,
     bounded_lipsum,
@@ -216,12 +216,11 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
             return check_result(operator.mod(left, right), "%")
         if operator_ == "**":
             if isinstance(right, int) and abs(right) > 1000 and abs(left) > 1:
-                raise SecurityError("exponent too large")
+                raise RenderLimit("T112", f"an exponent of {right} (over 1000) is too large")
             result = operator.pow(left, right)
             if isinstance(result, int) and abs(result) > _MAX_POWER:
-                raise SecurityError("number too large")
+                raise RenderLimit("T112", "a power over 10^100 is too large")
             return result
-        _check_repeat(left, right)
         check_product(left, right)
         return operator.mul(left, right)
 
@@ -247,14 +246,6 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
             check_substitution(text, [*args, *kwargs.values()], "str.format")
             return wrapped(*args, **kwargs)
         return checked
-
-
-def _check_repeat(left: Any, right: Any) -> None:
-    for seq, count in ((left, right), (right, left)):
-        sized = isinstance(seq, str | list | tuple) and isinstance(count, int)
-        if sized and len(seq) * count > MAX_OUTPUT:
-            raise SecurityError(f"repeating a sequence to {len(seq) * count} items is "
-                                f"over the limit of {MAX_OUTPUT}")
 
 
 def _platform_filter(function: Callable[..., str]) -> Callable[..., str]:
