@@ -144,7 +144,8 @@ def cut(text: str, limit: int = MAX_MESSAGE) -> str:
 # What a terminal or a CI log viewer acts on instead of showing: C0 and C1 controls (ESC
 # starts colour, cursor and title sequences; CR rewrites a line), DEL, Unicode line
 # separators, and bidirectional overrides that show text in another order than it is read.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def text_lines(text: str) -> list[str]:
@@ -171,7 +172,7 @@ def printable(text: str) -> str:
 # What JSON leaves raw (without `ensure_ascii`) that a terminal acts on: DEL, C1 controls,
 # line separators, bidirectional overrides. Only strings can hold them, where JSON's own
 # `\\uXXXX` keeps the value exact.
-_JSON_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_JSON_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def printable_json(text: str) -> str:

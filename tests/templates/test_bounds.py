@@ -51,6 +51,12 @@ HUGE = [
     "{% set l = [1] * 3000000 %}{{ [l, l]|sum(start=[])|length }}",
     "{% set a = 'a' * 4000000 %}{% macro m() %}{% for i in range(10) %}{{ a }}{% endfor %}"
     "{% endmacro %}{{ m()|length }}",
+    # str and bytes methods, measured before they build their value
+    "{{ ('\\t' * 1500).expandtabs(999999)|length }}",
+    "{{ 'x'.encode().ljust(1500000000)|length }}",
+    "{{ ('a' * 1500).translate({97: 'b' * 1000000})|length }}",
+    "{{ ('a' * 1500).encode().replace('a'.encode(), ('b' * 1000000).encode())|length }}",
+    "{{ 'abc'.encode('punycode') }}",  # quadratic on a long text
 ]
 
 
@@ -75,6 +81,42 @@ def test_nested_range_loops_stop_at_the_time_budget() -> None:
     text, problems = _render(body, seconds=0.2)
     assert text == "" and len(problems) == 1 and "T111" in problems[0], problems
     assert problems[0].startswith("templates/t.j2:2:")
+
+
+def test_every_loop_stops_at_the_time_budget() -> None:
+    """Not only range(): nested loops over a string make no call the other checks see."""
+    body = "{% set s = 'a' * 100000 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}"
+    text, problems = _render(body, seconds=0.2)
+    assert text == "" and len(problems) == 1 and "T111" in problems[0], problems
+
+
+def test_a_value_nested_thousands_deep_is_an_error_not_a_crash() -> None:
+    """A tuple nested 200,000 deep through namespaces crashed the interpreter when hashed."""
+    deep = "(" * 50 + "ns.t.v" + ",)" * 50
+    body = ("{% set ns = namespace(t=namespace(v=0)) %}{% for j in range(4000) %}"
+            "{% set ns.t = namespace(v=" + deep + ") %}{% endfor %}{{ ns.t.v in {} }}")
+    text, problems = _render(body)
+    assert text == "" and len(problems) == 1 and "T107" in problems[0], problems
+    assert "nested thousands deep" in problems[0]
+
+
+def test_a_lone_surrogate_is_refused_where_it_is_printed() -> None:
+    text, problems = _render('hostname {{ "\\ud800" }}')
+    assert text == "" and len(problems) == 1, problems
+    assert problems[0].startswith("templates/t.j2:2:10: T116") and "\\ud800" in problems[0]
+
+
+def test_a_huge_undefined_key_is_reported_quickly_and_short() -> None:
+    _, problems = _render("{% set s = 'x' * 5000000 %}{{ {}[s] }}")
+    assert len(problems) == 1 and "T103" in problems[0] and len(problems[0]) < 500, problems
+
+
+def test_loops_keep_their_loop_variable() -> None:
+    text, problems = _render("{% for i in [1, 2, 3] %}{{ loop.index }}/{{ loop.length }} "
+                             "{% endfor %}{% for c in 'ab' %}{{ c }}{{ loop.revindex }}"
+                             "{% endfor %}{% for x in range(3000) %}{% endfor %}"
+                             "{% for x in [] %}{% else %}none{% endfor %}")
+    assert problems == [] and text == "line one\n1/3 2/3 3/3 a2b1none"  # trim_blocks
 
 
 def test_ordinary_joins_sums_and_formats_still_work() -> None:

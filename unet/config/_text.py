@@ -17,8 +17,9 @@ UNREADABLE = re.compile("[" + "".join(map(chr, sorted(_CONTROL | {0x7F}))) + "]"
 # aborts, Ctrl-Z leaves configuration mode, CR ends the line early, a backspace rewrites
 # it, ESC starts a terminal sequence; C1 controls (NEL, CSI) and the Unicode line and
 # paragraph separators end a line for many readers, so a value holding one becomes a
-# command of its own. No command unet renders or sends holds one.
-DEVICE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# command of its own. A lone surrogate (`"\\ud800"` in a template) is no character a
+# device or terminal can take at all. No command unet renders or sends holds one.
+DEVICE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)  # deleted to count the rest
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),

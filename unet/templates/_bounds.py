@@ -43,6 +43,7 @@ __all__ = [
     "RenderLimit",
     "bound_filter",
     "bounded_filters",
+    "bounded_iter",
     "bounded_lipsum",
     "bounded_range",
     "budget",
@@ -116,6 +117,8 @@ def weight(value: Any, seen: dict[int, int] | None = None) -> int:
     """Characters or items a value holds, nested lists counted through (each object once)."""
     if isinstance(value, str | bytes):
         return len(value)
+    if isinstance(value, Namespace):  # its attributes are values like any other
+        value = value._Namespace__attrs
     if not isinstance(value, list | tuple | dict | set | frozenset):
         return 1
     seen = {} if seen is None else seen
@@ -197,46 +200,91 @@ def check_format(text: Any) -> None:
         raise RenderLimit("T112", "a format width or precision of a million or more")
 
 
-def check_call(obj: Any, args: tuple[Any, ...]) -> None:
-    """Before a call from a template: the deadline, and str methods that pad to a width."""
+def check_call(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any] | None = None) -> None:
+    """Before a call from a template: the deadline, and str and bytes methods that pad to
+    a width, replace, join, translate or encode."""
     check_deadline()
     owner = getattr(obj, "__self__", None)
+    if not isinstance(owner, str | bytes):
+        return
     name = getattr(obj, "__name__", "")
-    if isinstance(owner, str) and name in _WIDTH_METHODS and args and isinstance(args[0], int):
-        check_size(args[0], f"str.{name}({args[0]})")
-    if isinstance(owner, str) and name == "replace" and len(args) >= 2:
+    kind = type(owner).__name__
+    if name in _WIDTH_METHODS and args and isinstance(args[0], int):
+        size = len(owner) * args[0] if name == "expandtabs" else args[0]
+        check_size(size, f"{kind}.{name}({args[0]})")
+    elif name == "replace" and len(args) >= 2:
         check_size(_replaced(owner, args[0], args[1], args[2] if len(args) > 2 else -1),
-                   "str.replace")
-    if isinstance(owner, str) and name == "join" and args:
-        check_size(_joined(owner, args[0]), "str.join")
+                   f"{kind}.replace")
+    elif name == "join" and args:
+        check_size(_joined(owner, args[0]), f"{kind}.join")
+    elif name == "translate" and args and isinstance(args[0], dict):
+        longest = max((len(v) for v in args[0].values() if isinstance(v, str)), default=1)
+        check_size(len(owner) * longest, f"{kind}.translate")
+    elif name in ("encode", "decode"):
+        codec = args[0] if args else (kwargs or {}).get("encoding", "utf-8")
+        if str(codec).lower().replace("_", "-") not in _CODECS:
+            # punycode and idna take quadratic time on a long text
+            raise RenderLimit("T112", f"{kind}.{name}({codec!r}): only "
+                                      f"{', '.join(sorted(_CODECS))} are allowed")
 
 
-def _replaced(text: str, old: Any, new: Any, count: Any) -> int:
-    if not isinstance(old, str) or not isinstance(new, str):
-        return len(text)
-    hits = text.count(old) if old else len(text) + 1
+_CODECS = frozenset({"utf-8", "utf8", "ascii", "latin-1", "latin1", "iso-8859-1",
+                     "utf-16", "utf-16-le", "utf-16-be"})
+
+
+def _replaced(text: str | bytes, old: Any, new: Any, count: Any) -> int:
+    if not isinstance(old, type(text)) or not isinstance(new, type(text)):
+        return len(text)  # the call itself fails
+    hits = text.count(old) if old else len(text) + 1  # type: ignore[arg-type]
     if isinstance(count, int) and count >= 0:
         hits = min(hits, count)
     return len(text) + hits * (len(new) - len(old))
 
 
-def _joined(separator: str, items: Any) -> int:
+def _joined(separator: str | bytes, items: Any) -> int:
     if not isinstance(items, list | tuple | str):
         return 0
     return max(len(items) - 1, 0) * len(separator) + sum(weight(i) for i in items)
 
 
 class BoundedNamespace(Namespace):
-    """`namespace()` whose attributes cannot grow past the bounds (`ns.s = ns.s ~ ns.s`)."""
+    """`namespace()` whose attributes cannot grow past the bounds (`ns.s = ns.s ~ ns.s`),
+    whether set later or given to `namespace(v=…)` (a tuple nested 200,000 deep through
+    namespaces in a loop would crash the interpreter when hashed: its depth stops here)."""
+
+    def __init__(*args: Any, **kwargs: Any) -> None:  # as Namespace's own: no `self`
+        Namespace.__init__(*args, **kwargs)
+        self = args[0]
+        for name, value in self._Namespace__attrs.items():
+            BoundedNamespace._check(name, value)
 
     def __setitem__(self, name: str, value: Any) -> None:
+        BoundedNamespace._check(name, value)  # its attributes hide methods
+        super().__setitem__(name, value)
+
+    @staticmethod
+    def _check(name: str, value: Any) -> None:
         check_deadline()
         if isinstance(value, int) and not isinstance(value, bool):
             if value.bit_length() > MAX_INT_BITS:
                 raise RenderLimit("T112", f"namespace value over {MAX_INT_BITS} bits")
         else:
             check_size(weight(value), f"namespace attribute {name!r}")
-        super().__setitem__(name, value)
+
+
+def bounded_iter(items: Any) -> Any:
+    """A `for` loop's iterable, checking the deadline every 1000 items (a list or a
+    mapping as it is, for `loop.length`, when it is short)."""
+    if isinstance(items, list | tuple | dict) and len(items) <= 1000:
+        return items
+    return _iterated(items)
+
+
+def _iterated(items: Any) -> Iterator[Any]:
+    for i, item in enumerate(items):
+        if not i % 1000:
+            check_deadline()
+        yield item
 
 
 def bounded_range(*args: int) -> Iterator[int]:

@@ -41,6 +41,7 @@ from unet.templates._bounds import (
     RenderLimit,
     bound_filter,
     bounded_filters,
+    bounded_iter,
     bounded_lipsum,
     bounded_range,
     check_call,
@@ -194,6 +195,13 @@ class _BoundedCodeGenerator(CodeGenerator):
             self.write(", ")
         self.write(")))")
 
+    def visit_For(self, node: nodes.For, frame: Frame) -> None:
+        # Every loop checks the deadline as it goes: `{% for a in s %}{% for b in s %}` over
+        # a long string makes no call the other checks would see.
+        node.iter = nodes.Call(nodes.EnvironmentAttribute("bounded_iter"), [node.iter], [],
+                               None, None, lineno=node.lineno)
+        super().visit_For(node, frame)
+
 
 class TemplateEnvironment(ImmutableSandboxedEnvironment):
     """The sandbox, with `*`, `**`, `%`, `+` and `~`, every call and every filter bounded so
@@ -205,6 +213,10 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
     @staticmethod
     def check_concat(parts: tuple[Any, ...]) -> tuple[Any, ...]:
         return check_concat(parts)
+
+    @staticmethod
+    def bounded_iter(items: Any) -> Any:
+        return bounded_iter(items)
 
     def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
         if operator_ == "+":
@@ -226,7 +238,7 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
 
     def call(__self, __context: Any, __obj: Any, *args: Any,
              **kwargs: Any) -> Any:
-        check_call(__obj, args)
+        check_call(__obj, args, kwargs)
         result = super().call(__context, __obj, *args, **kwargs)
         return check_result(result, f"the result of {getattr(__obj, '__name__', 'a call')}")
 

@@ -334,7 +334,7 @@ def _describe(exc: BaseException, templates: TemplateSet) -> tuple[str, str]:
         return CODES["filter"], str(exc)
     if isinstance(exc, RecursionError):
         return CODES["limit"], ("recursion too deep (a macro or include that never stops "
-                                "calling itself?)")
+                                "calling itself, or a value nested thousands deep?)")
     return CODES["runtime"], f"{type(exc).__name__}: {exc}"
 
 
@@ -343,6 +343,8 @@ def _undefined(message: str, templates: TemplateSet, where: Location,
     """"undefined: node.vars.ntp_servrs (did you mean …)" and the 1-based column, when the
     template line shows which reference failed; else Jinja's own words."""
     line = templates.loader.source_line(where.path, where.line)  # type: ignore[union-attr]
+    if len(message) > 500:  # a 5,000,000-character key: no regex is built from it
+        return f"undefined: {message[:200]}… ({len(message)} characters)", 0
     found = undefined_reference(message, line)
     if found is None:
         return f"undefined: {message}", 0
