@@ -57,6 +57,11 @@ HUGE = [
     "{{ ('a' * 1500).translate({97: 'b' * 1000000})|length }}",
     "{{ ('a' * 1500).encode().replace('a'.encode(), ('b' * 1000000).encode())|length }}",
     "{{ 'abc'.encode('punycode') }}",  # quadratic on a long text
+    "{% set s = 'a' * 200000 %}{{ s|wordwrap(1)|length }}",  # quadratic on a long word
+    "{% macro f(x, n) %}{% if n %}{{ f([x, x], n - 1) }}{% else %}{{ {'a': x}.values() }}"
+    "{% endif %}{% endmacro %}{{ f(1, 22) }}",
+    "{% macro f(x, n) %}{% if n %}{{ f([x, x], n - 1) }}{% else %}{{ x|address }}"
+    "{% endif %}{% endmacro %}{{ f(1, 22) }}",
 ]
 
 

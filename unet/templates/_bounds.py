@@ -18,7 +18,7 @@ import contextlib
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MappingView
 from typing import Any
 
 from jinja2 import pass_eval_context
@@ -119,6 +119,8 @@ def weight(value: Any, seen: dict[int, int] | None = None) -> int:
         return len(value)
     if isinstance(value, Namespace):  # its attributes are values like any other
         value = value._Namespace__attrs
+    elif isinstance(value, MappingView):  # `{'a': x}.values()` prints as its items
+        value = list(value)  # type: ignore[call-overload]  # views are iterable
     if not isinstance(value, list | tuple | dict | set | frozenset):
         return 1
     seen = {} if seen is None else seen
@@ -380,16 +382,25 @@ def bounded_filters() -> dict[str, Callable[..., Any]]:
             "join": _join, "batch": _batch, "slice": _slice, "sum": _sum}
 
 
-def bound_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+MAX_WRAPPED = 100_000  # characters `wordwrap` takes: it is quadratic on a long word
+
+
+def bound_filter(name: str, function: Callable[..., Any], *,
+                 text: bool = False) -> Callable[..., Any]:
     """Every filter: its result measured after (a doubling chained through a recursive macro
-    stops at the bound); a text filter's value measured before."""
+    stops at the bound); a filter that makes text of its value (`text`, or one of Jinja's
+    that do) has its value measured before."""
     pass_arg = getattr(function, "jinja_pass_arg", None)
     skip = 0 if pass_arg is None else 1
-    text = name in _TEXT_FILTERS
+    text = text or name in _TEXT_FILTERS
+    wraps = name == "wordwrap"
 
     def bounded(*args: Any, **kwargs: Any) -> Any:
         if text and len(args) > skip:
             check_size(weight(args[skip]), name)
+        if wraps and len(args) > skip and weight(args[skip]) > MAX_WRAPPED:
+            raise RenderLimit("T112", f"wordwrap of {weight(args[skip])} characters (at most "
+                                      f"{MAX_WRAPPED:,})")
         return check_result(function(*args, **kwargs), name)
 
     bounded.__doc__ = function.__doc__

@@ -291,7 +291,9 @@ def make_environment(snapshot: Snapshot) -> TemplateEnvironment:
     env.globals["lipsum"] = bounded_lipsum
     env.filters["interface_canonical"] = _platform_filter(interface_canonical)
     env.filters["interface_short"] = _platform_filter(interface_short)
-    env.filters = {name: bound_filter(name, f) for name, f in env.filters.items()}
+    # unet's own filters all read their value as text
+    env.filters = {name: bound_filter(name, f, text=name in FILTERS)
+                   for name, f in env.filters.items()}
     return env
 
 
