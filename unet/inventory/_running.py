@@ -92,20 +92,16 @@ class RunningConfigs:
         fixed = self.template.split("{", 1)[0].rpartition("/")[0]
         inside = posixpath.normpath(self.template.replace("\\", "/"))
         outside = inside.startswith(("../", "/")) or inside == ".."
-        where = (Location(ENV_RUNNING_CONFIGS) if origin == "env"
-                 else _setting_location(self.snapshot))
         if ".git" in inside.split("/"):
-            self.template = None
-            self._refuse(where, f"running_configs {inside!r} points into "
-                         ".git/, which unet never reads; keep the backups in a folder of "
-                         "their own, such as backups/{name}.cfg")
+            self._refuse(origin, f"running_configs {inside!r} points into .git/, which unet "
+                         "never reads; keep the backups in a folder of their own, such as "
+                         "backups/{name}.cfg")
             return
         if not outside:
             self.template = inside
             return
         if origin != "env":
-            self.template = None
-            self._refuse(where, "running_configs points outside the repository; a "
+            self._refuse(origin, "running_configs points outside the repository; a "
                          "repository's settings cannot do that — set "
                          f"{ENV_RUNNING_CONFIGS} in the environment to read running configs "
                          "from there")
@@ -211,7 +207,11 @@ class RunningConfigs:
             self.diagnostics.extend(tree.diagnostics)
         return tree
 
-    def _refuse(self, where: Location, message: str) -> None:
+    def _refuse(self, origin: str, message: str) -> None:
+        """C310 at the setting (read again only now: a sound setting costs nothing)."""
+        self.template = None
+        where = (Location(ENV_RUNNING_CONFIGS) if origin == "env"
+                 else _setting_location(self.snapshot))
         self.diagnostics.append(Diagnostic(where, "C310", Severity.ERROR, message))
 
     def _warn(self, path: str, code: str, message: str,

@@ -210,13 +210,9 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
     code_generator_class = _BoundedCodeGenerator
     intercepted_binops = frozenset({"*", "**", "%", "+"})
 
-    @staticmethod
-    def check_concat(parts: tuple[Any, ...]) -> tuple[Any, ...]:
-        return check_concat(parts)
-
-    @staticmethod
-    def bounded_iter(items: Any) -> Any:
-        return bounded_iter(items)
+    # Called by the compiled code as `environment.check_concat(…)`, `….bounded_iter(…)`.
+    check_concat = staticmethod(check_concat)
+    bounded_iter = staticmethod(bounded_iter)
 
     def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
         if operator_ == "+":
