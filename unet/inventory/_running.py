@@ -16,7 +16,7 @@ from pathlib import Path
 
 from unet.config import ConfigTextError, ConfigTree, decode_config, parse
 from unet.core import Diagnostic, Location, Severity
-from unet.inventory._yaml import parse_yaml
+from unet.inventory._yaml import Document, parse_yaml
 from unet.source import Snapshot, SnapshotReadError, WorktreeSnapshot, stem
 
 __all__ = ["CONFIG_DIR", "ENV_RUNNING_CONFIGS", "RunningConfigs", "running_config_dir",
@@ -34,24 +34,24 @@ def running_template(snapshot: Snapshot) -> tuple[str | None, str]:
     env = os.environ.get(ENV_RUNNING_CONFIGS)
     if env:
         return env, "env"
+    document = _settings(snapshot)
+    value = document.data.get("running_configs") if document is not None else None
+    return (value, "unet.yaml") if isinstance(value, str) and "{name}" in value else (None, "")
+
+
+def _settings(snapshot: Snapshot) -> Document | None:
+    """unet.yaml as a mapping, or None (its own problems are reported where it is loaded)."""
     try:
         document, _ = parse_yaml(snapshot.read("unet.yaml"), "unet.yaml")
     except SnapshotReadError:
-        return None, ""
-    data = document.data if document is not None else None
-    value = data.get("running_configs") if isinstance(data, dict) else None
-    return (value, "unet.yaml") if isinstance(value, str) and "{name}" in value else (None, "")
+        return None
+    return document if document is not None and isinstance(document.data, dict) else None
 
 
 def _setting_location(snapshot: Snapshot) -> Location:
     """Where unet.yaml sets `running_configs` (for a message about it)."""
-    try:
-        document, _ = parse_yaml(snapshot.read("unet.yaml"), "unet.yaml")
-    except SnapshotReadError:
-        document = None
-    if document is None or not isinstance(document.data, dict):
-        return Location("unet.yaml")
-    return document.location(("running_configs",))
+    document = _settings(snapshot)
+    return document.location(("running_configs",)) if document else Location("unet.yaml")
 
 
 def running_config_dir(root: Path, snapshot: Snapshot) -> Path:

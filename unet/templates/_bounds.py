@@ -392,15 +392,15 @@ def bound_filter(name: str, function: Callable[..., Any], *,
     that do) has its value measured before."""
     pass_arg = getattr(function, "jinja_pass_arg", None)
     skip = 0 if pass_arg is None else 1
-    text = text or name in _TEXT_FILTERS
-    wraps = name == "wordwrap"
+    text = text or name in _TEXT_FILTERS  # wordwrap is one of these
+    limit = MAX_WRAPPED if name == "wordwrap" else MAX_SIZE
 
     def bounded(*args: Any, **kwargs: Any) -> Any:
         if text and len(args) > skip:
-            check_size(weight(args[skip]), name)
-        if wraps and len(args) > skip and weight(args[skip]) > MAX_WRAPPED:
-            raise RenderLimit("T112", f"wordwrap of {weight(args[skip])} characters (at most "
-                                      f"{MAX_WRAPPED:,})")
+            size = weight(args[skip])
+            if size > limit:
+                raise RenderLimit("T112", f"{name} of {_count(size)} characters or items "
+                                          f"(at most {limit:,})")
         return check_result(function(*args, **kwargs), name)
 
     bounded.__doc__ = function.__doc__
