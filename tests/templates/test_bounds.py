@@ -3,6 +3,9 @@ at the template's file:line and naming the device."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from unet.source import MemorySnapshot
@@ -88,6 +91,15 @@ def test_nested_range_loops_stop_at_the_time_budget() -> None:
     assert problems[0].startswith("templates/t.j2:2:")
 
 
+def test_filter_chains_stop_at_the_time_budget() -> None:
+    """A filter mapped over a plain list runs no loop of the template's own: it stops in
+    the chain, at its line (it used to run all 20 seconds, then stop at the output)."""
+    body = "{{ ([0] * 100000)|map('center', 4999999)|map('length')|sum }}"
+    text, problems = _render(body, seconds=0.2)
+    assert text == "" and len(problems) == 1 and "T111" in problems[0], problems
+    assert problems[0].startswith("templates/t.j2:2:")
+
+
 def test_every_loop_stops_at_the_time_budget() -> None:
     """Not only range(): nested loops over a string make no call the other checks see."""
     body = "{% set s = 'a' * 100000 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}"
@@ -138,3 +150,66 @@ def test_ordinary_padding_and_joins_still_work() -> None:
                              "{{ 'a\nb'|indent(2) }}|{{ 'aa'|replace('a', 'b') }}")
     assert problems == []
     assert text == "line one\n  a  |x  |1,2|ab  |  7|a\n  b|bb\n"
+
+
+# `[x, x]` nested: small in memory, yet `==`, `in`, `sort` and hashing walk every shared
+# part again, in C, where no deadline reaches (at 26 levels, 67 million items; at 60, for
+# ever). The value is refused once built, whichever way it was built.
+SHARED = [
+    "{% set a = [1] %}{% set b = [1] %}"
+    + "{% set a = [a, a] %}{% set b = [b, b] %}" * 26 + "{{ a == b }}",
+    "{% macro f(a, b, n) %}{% if n %}{{ f([a, a], [b, b], n - 1) }}{% else %}{{ a == b }}"
+    "{% endif %}{% endmacro %}{{ f([1], [1], 26) }}",
+    "{% macro f(x, n) %}{% if n %}{{ f((x, x), n - 1) }}{% else %}{{ x in {} }}{% endif %}"
+    "{% endmacro %}{{ f(1, 26) }}",
+    "{% macro f(x, n) %}{% if n %}{{ f({'a': x, 'b': x}, n - 1) }}{% else %}{{ x == x }}"
+    "{% endif %}{% endmacro %}{{ f(1, 26) }}",
+    "{% set ns = namespace(v=1) %}{% for i in range(26) %}{% set ns.v = [ns.v] + [ns.v] %}"
+    "{% endfor %}{{ [ns.v, ns.v]|sort|length }}",
+    "{% set ns = namespace(v=[1]) %}{% for i in range(26) %}{% set ns.v = [ns.v] * 2 %}"
+    "{% endfor %}{{ ns.v == ns.v }}",
+    "{% set ns = namespace(v=[1]) %}{% for i in range(26) %}"
+    "{% set ns.v = [ns.v]|batch(1)|list + [ns.v] %}{% endfor %}{{ ns.v == ns.v }}",
+]
+
+
+@pytest.mark.parametrize("body", SHARED)
+def test_values_sharing_parts_are_refused_once_built(body: str) -> None:
+    text, problems = _render(body)
+    assert text == "" and len(problems) == 1 and "T112" in problems[0], problems
+    assert problems[0].startswith("templates/t.j2:2:")
+
+
+def test_literals_and_unpacking_still_work() -> None:
+    text, problems = _render("{% for a, b in {'x': 1}|dictsort %}{{ a }}={{ b }} {% endfor %}"
+                             "{% set p, q = (1, 2) %}{{ p + q }} {{ (1, 'a') }} {{ [1, [2]] }} "
+                             "{{ {'k': [1]} }} {{ [(1, 2)]|map('last')|list }}")
+    assert problems == []
+    assert text == "line one\nx=1 3 (1, 'a') [1, [2]] {'k': [1]} [2]\n"
+
+
+MEMORY = [
+    # Each value is under the size bound; together they are 800 MB.
+    "{% set s = 'ab' * 2000000 %}" + "".join(f"{{% set a{i} = s ~ {i} %}}" for i in range(200))
+    + "{{ a1|length }}",
+    "{{ ([0] * 200)|map('center', 4999999)|list|length }}",
+    "{% set s = 'ab' * 2400000 %}{% macro f(s, n) %}{% if n %}{{ f(s ~ 'x', n - 1) }}{% endif %}"
+    "{% endmacro %}{{ f(s, 200) }}",
+]
+
+
+STATM = Path("/proc/self/statm")
+
+
+def _memory() -> int:
+    return int(STATM.read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@pytest.mark.skipif(not STATM.exists(), reason="the test reads the memory of a Linux process")
+@pytest.mark.parametrize("body", MEMORY)
+def test_a_rendering_stops_at_its_memory_bound_and_frees_it(body: str) -> None:
+    before = _memory()
+    text, problems = _render(body)
+    assert text == "" and len(problems) == 1, problems
+    assert "T112" in problems[0] and "512 MiB of memory" in problems[0], problems
+    assert _memory() - before < 100 * 2**20

@@ -6,16 +6,21 @@ The sandbox alone refuses `'a'*10**9` but not the many other ways to build a hug
 in a recursive macro, `'{0}{0}'.format(s)`). Each of these is checked *before* the value is
 built, against MAX_SIZE; a squared integer is checked by its bits. A value turned into text
 is measured with its nested lists counted through: `[l, l]` nested forty deep is small in
-memory but not as text. The values printed in one rendering, macro output included, are
-bounded as a whole (MAX_PRINTED). Time is bounded by a deadline per device, checked by
-`range()` loops, every call and attribute access in the template and every output chunk:
-past it, rendering stops (T111).
+memory but not as text. So is every list, tuple and dict a template builds (a literal,
+a call's or filter's result, `+` and `*`): comparing or hashing such a value walks it with
+every shared part counted again, which no deadline can interrupt. The values printed in one
+rendering, macro output included, are bounded as a whole (MAX_PRINTED), and so is the memory
+the rendering adds to the process (MAX_MEMORY, where it can be read cheaply). Time is bounded
+by a deadline per device, checked by every loop, every call and attribute access in the
+template and every output chunk: past it, rendering stops (T111).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, MappingView
@@ -37,6 +42,7 @@ from jinja2.utils import Namespace, generate_lorem_ipsum
 
 __all__ = [
     "MAX_INT_BITS",
+    "MAX_MEMORY",
     "MAX_SECONDS",
     "MAX_SIZE",
     "BoundedNamespace",
@@ -52,6 +58,7 @@ __all__ = [
     "check_deadline",
     "check_format",
     "check_format_args",
+    "check_literal",
     "check_printed",
     "check_product",
     "check_result",
@@ -64,6 +71,8 @@ MAX_SIZE = 5_000_000  # characters of one value (the output bound too)
 MAX_INT_BITS = 4096  # bits of one integer built by `*`
 MAX_SECONDS = 5.0  # rendering time of one device
 MAX_PRINTED = 4 * MAX_SIZE  # characters of all `{{ … }}` values of one device, macros' too
+MAX_MEMORY = 512 * 2**20  # bytes one device's rendering may add to the process
+_MEMORY_EVERY = 0.01  # seconds between two readings of the process's memory
 
 # A width or precision of 7 digits or more in a format spec: `{:>1000000}`, `%1000000s`.
 _WIDE_FORMAT = re.compile(r"%[-+ #0]*(\d{7,}|\*)|%[-+ #0]*\d*\.(\d{7,}|\*)|\{[^{}]*:[^{}]*\d{7,}")
@@ -87,9 +96,12 @@ def budget(seconds: float = MAX_SECONDS) -> Iterator[None]:
     if getattr(_local, "deadline", None) is not None:
         yield
         return
-    _local.deadline = time.monotonic() + seconds
+    now = time.monotonic()
+    _local.deadline = now + seconds
     _local.seconds = seconds
     _local.printed = 0
+    _local.memory = _memory()
+    _local.next_reading = now + _MEMORY_EVERY
     try:
         yield
     finally:
@@ -98,9 +110,45 @@ def budget(seconds: float = MAX_SECONDS) -> Iterator[None]:
 
 def check_deadline() -> None:
     deadline = getattr(_local, "deadline", None)
-    if deadline is not None and time.monotonic() > deadline:
+    if deadline is None:
+        return
+    now = time.monotonic()
+    if now > deadline:
         raise RenderLimit("T111", f"rendering took longer than {_local.seconds:g}s "
                                   "(nested loops over large ranges?); stopped")
+    if now >= _local.next_reading:
+        _local.next_reading = now + _MEMORY_EVERY
+        _check_memory()
+
+
+def _check_memory() -> None:
+    """Many values each under MAX_SIZE can still add up to gigabytes: the process's memory,
+    against what it held when the device's rendering began."""
+    start = _local.memory
+    now = _memory() if start is not None else None
+    if now is not None and now - start > MAX_MEMORY:
+        raise RenderLimit("T112", f"rendering used over {MAX_MEMORY // 2**20} MiB of memory "
+                                  "(many large values at once: in a list, in variables "
+                                  "or in recursive macro calls?); stopped")
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def _memory() -> int | None:
+    """Bytes the process holds now (Linux: its resident set), its peak elsewhere (the peak
+    only grows, so the bound still holds), or None where neither can be read."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak) if sys.platform == "darwin" else int(peak) * 1024
 
 
 def check_size(size: int, what: str) -> None:
@@ -114,7 +162,9 @@ def _count(size: int) -> str:
 
 
 def weight(value: Any, seen: dict[int, int] | None = None) -> int:
-    """Characters or items a value holds, nested lists counted through (each object once)."""
+    """Characters or items a value holds, nested lists and dict keys counted through, a part
+    shared by several counted each time (as text, a comparison or a hash sees it), each
+    object walked once."""
     if isinstance(value, str | bytes):
         return len(value)
     if isinstance(value, Namespace):  # its attributes are values like any other
@@ -128,10 +178,19 @@ def weight(value: Any, seen: dict[int, int] | None = None) -> int:
     if key in seen:
         return seen[key]
     seen[key] = len(value)  # a cycle counts once
-    items = value.values() if isinstance(value, dict) else value
-    total = len(value) + sum(weight(v, seen) for v in items if not isinstance(v, int | float))
+    items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+    total = len(value)
+    kinds = set(map(type, items))  # a flat list of text or numbers is summed at C speed
+    if kinds <= _STR or kinds <= _BYTES:
+        total += sum(map(len, items))
+    elif not kinds <= _NUMBERS:
+        total += sum(weight(v, seen) for v in items if not isinstance(v, int | float))
     seen[key] = total
     return total
+
+
+_STR, _BYTES = frozenset({str}), frozenset({bytes})
+_NUMBERS = frozenset({int, float, bool})
 
 
 def check_product(left: Any, right: Any) -> None:
@@ -154,6 +213,7 @@ def check_sum(left: Any, right: Any) -> None:
 
 def check_concat(parts: tuple[Any, ...]) -> tuple[Any, ...]:
     """Before `a ~ b ~ …` joins its parts as text."""
+    check_deadline()
     check_size(sum(_text_weight(p) for p in parts), "joining with ~")
     return parts
 
@@ -172,14 +232,26 @@ def check_substitution(text: Any, values: Any, what: str) -> None:
 
 
 def check_result(value: Any, what: str) -> Any:
-    """After a call or filter: its result, so growth chained through calls stops here."""
-    if isinstance(value, str | bytes | list | tuple | dict) and len(value) > MAX_SIZE:
-        check_size(len(value), what)
+    """After a call, filter or operator: its result, so growth chained through calls stops
+    here; a list, tuple, dict or set with its shared parts counted through (`[x, x]` nested
+    sixty deep takes 2^60 steps to compare or hash)."""
+    check_deadline()
+    if isinstance(value, str | bytes):
+        if len(value) > MAX_SIZE:
+            check_size(len(value), what)
+    elif isinstance(value, list | tuple | dict | set | frozenset):
+        check_size(weight(value), what)
     return value
+
+
+def check_literal(value: Any) -> Any:
+    """A list, tuple or dict written in the template, once built (`[x, x]` in a loop)."""
+    return check_result(value, f"a {type(value).__name__} written in the template")
 
 
 def check_printed(value: Any) -> None:
     """Before `{{ value }}` is printed: its text, and all text printed so far by the device."""
+    check_deadline()
     size = _text_weight(value)
     check_size(size, "printing a value")
     printed = getattr(_local, "printed", None)

@@ -49,6 +49,7 @@ from unet.templates._bounds import (
     check_deadline,
     check_format,
     check_format_args,
+    check_literal,
     check_printed,
     check_product,
     check_result,
@@ -195,6 +196,26 @@ class _BoundedCodeGenerator(CodeGenerator):
             self.write(", ")
         self.write(")))")
 
+    # A list, tuple or dict literal is measured once built: `[x, x]` nested in a loop is
+    # small in memory, yet comparing or hashing it walks every shared part again.
+    def visit_List(self, node: nodes.List, frame: Frame) -> None:
+        self.write("environment.check_literal(")
+        super().visit_List(node, frame)
+        self.write(")")
+
+    def visit_Dict(self, node: nodes.Dict, frame: Frame) -> None:
+        self.write("environment.check_literal(")
+        super().visit_Dict(node, frame)
+        self.write(")")
+
+    def visit_Tuple(self, node: nodes.Tuple, frame: Frame) -> None:
+        if node.ctx != "load":  # `{% for a, b in … %}`: a target, not a value
+            super().visit_Tuple(node, frame)
+            return
+        self.write("environment.check_literal(")
+        super().visit_Tuple(node, frame)
+        self.write(")")
+
     def visit_For(self, node: nodes.For, frame: Frame) -> None:
         # Every loop checks the deadline as it goes: `{% for a in s %}{% for b in s %}` over
         # a long string makes no call the other checks would see.
@@ -212,12 +233,13 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
 
     # Called by the compiled code as `environment.check_concat(…)`, `….bounded_iter(…)`.
     check_concat = staticmethod(check_concat)
+    check_literal = staticmethod(check_literal)
     bounded_iter = staticmethod(bounded_iter)
 
     def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
         if operator_ == "+":
             check_sum(left, right)
-            return operator.add(left, right)
+            return check_result(operator.add(left, right), "adding with +")
         if operator_ == "%":
             check_format(left)
             check_substitution(left, right, "%")
@@ -230,7 +252,7 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
                 raise RenderLimit("T112", "a power over 10^100 is too large")
             return result
         check_product(left, right)
-        return operator.mul(left, right)
+        return check_result(operator.mul(left, right), "repeating a sequence")
 
     def call(__self, __context: Any, __obj: Any, *args: Any,
              **kwargs: Any) -> Any:

@@ -7,6 +7,7 @@ diagnostic at the template file and line, and the device's other templates still
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import weakref
@@ -141,7 +142,11 @@ class TemplateSet:
             template = self.env.get_template(name)
             return self._bounded(template.generate(context), name, device)
         except Exception as exc:  # every failure of user content is reported, not raised
-            return "", [self._diagnose(exc, name, device, context, where)]
+            problem = self._diagnose(exc, name, device, context, where)
+            stopped = isinstance(exc, RenderLimit)
+        if stopped:  # its traceback's cycles hold what the rendering built: free it now
+            gc.collect()
+        return "", [problem]
 
     def _diagnose(self, exc: BaseException, name: str, device: str,
                   context: Mapping[str, Any],
