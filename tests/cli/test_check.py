@@ -141,3 +141,11 @@ def test_a_report_is_never_written_into_a_git_directory(repo, tmp_path) -> None:
     assert result.exit_code == 2
     assert "cannot write report" in result.stderr and "inside a .git directory" in result.stderr
     assert not (tmp_path / ".git" / "config").exists()
+
+
+def test_a_mistyped_file_is_an_error_not_an_empty_pass(repo) -> None:
+    result = check(repo, "devices/hq/r3.yaml")
+    assert result.exit_code == 2
+    assert "error: devices/hq/r3.yaml: no such file in the repository (did you mean" \
+        in result.stderr
+    assert check(repo, "devices/hq/r1.yaml").exit_code == 0  # the file exists: r1 is checked

@@ -81,3 +81,11 @@ def test_list_where_uses_the_policy_language(make_repo) -> None:
     assert names('ANY i IN node.interfaces SATISFIES i.description CONTAINS "r2"') == ["r1"]
     result = invoke(root, "list", "--where", "node.role = 1")
     assert result.exit_code == 2 and "--where:1:11: P101 error" in result.stdout
+
+
+def test_show_a_device_whose_file_has_errors_says_so(make_repo) -> None:
+    root = make_repo({"devices/hq/r2.yaml": "name: r2\nmodel: [x\n"})
+    result = invoke(root, "show", "r2")
+    assert result.exit_code == 2
+    assert "device 'r2' was not loaded: devices/hq/r2.yaml has errors" in result.stderr
+    assert "devices/hq/r2.yaml:" in result.stdout + result.stderr  # the error itself

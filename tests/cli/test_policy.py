@@ -111,3 +111,35 @@ def test_policy_test_refuses_fixtures_with_unknown_references(make_repo) -> None
     ]
     lines = result.stdout.splitlines()
     assert all(line.startswith(want) for line, want in zip(lines, expected, strict=True)), lines
+
+
+MALFORMED_CASES = """tests:
+  - name: misspelt keys
+    devce: {name: t1, groups: [ios]}
+    expect: {core-onyl: passs}
+  - name: bad group
+    device: {name: t2, groups: [iso], role: core}
+    extra: 1
+    expect: {core-only: pass}
+  - name: sound
+    device: {name: t3, groups: [ios], role: core}
+    expect: {core-only: pass}
+"""
+
+
+def test_policy_test_names_every_problem_of_a_malformed_case_in_one_run(make_repo) -> None:
+    """A misspelt key in one case used to skip the whole file, hiding its other cases and
+    the misspelt rule and group until the key was fixed."""
+    root = make_repo({"policies/a.unet": 'RULE core-only WHEN true THEN ASSERT node.role == "core"\n',
+                      "policies/tests/t.yaml": MALFORMED_CASES})
+    result = invoke(root, "test")
+    assert result.exit_code == 2, result.output
+    lines = result.stdout.splitlines()
+    codes = [(line.split(":")[1], line.split(": ")[1].split()[0]) for line in lines
+             if line.startswith("policies/")]
+    assert codes == sorted(codes, key=lambda c: int(c[0]))  # in the order of the file
+    found = {code for _, code in codes}
+    assert {"U202", "U203", "U205", "P401", "U302"} <= found, lines
+    assert "PASS policies/tests/t.yaml:9:5: sound" in lines
+    assert not any("misspelt keys" in line or "bad group" in line for line in lines
+                   if line.startswith(("PASS", "FAIL")))

@@ -25,6 +25,14 @@ def test_unknown_group_at_the_list_item() -> None:
     assert found == ["devices/hq/r1.yaml:3:15: U302 error: unknown group 'coer'"]
 
 
+def test_a_misspelt_group_is_the_only_error_not_also_no_platform() -> None:
+    """The platform comes from the group: "no platform" first would send the reader to the
+    wrong line."""
+    found = problems({"devices/hq/r1.yaml": "name: r1\nlocation: hq\ngroups: [iso]\n"})
+    assert found == ["devices/hq/r1.yaml:3:10: U302 error: unknown group 'iso' "
+                     "(did you mean 'ios'?)"]
+
+
 def test_unknown_parent_location_and_group() -> None:
     found = problems({
         "locations/b1.yaml": "name: b1\ntype: building\nparent: hx\n",

@@ -75,3 +75,16 @@ def test_a_malformed_entry_does_not_hide_the_other_entries_problems() -> None:
     assert [(d.code, d.location.line) for d in result.diagnostics] == [
         ("U203", 2), ("W106", 5), ("W102", 7)]
     assert result.result.findings[0].waived is None  # the expired one no longer waives
+
+
+def test_a_malformed_entry_still_has_what_it_names_checked() -> None:
+    """`device:` for `devices:` used to hide the entry's unknown rule and expired date
+    until the key was fixed; the entry still waives nothing."""
+    result = run("waivers:\n"
+                 "  - rule: mgmnt\n    device: [r2]\n    devices: [r9]\n    reason: lab\n"
+                 "    expires: 2026-01-01\n")
+    codes = [(d.code, d.location.line) for d in result.diagnostics]
+    assert ("U202", 3) in codes and ("W106", 4) in codes
+    assert ("W104", 2) in codes and ("W102", 2) in codes
+    assert not any(d.code == "W103" for d in result.diagnostics)  # its error says why
+    assert all(f.waived is None for f in result.result.findings)

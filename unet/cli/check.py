@@ -161,9 +161,21 @@ def _split_targets(root: Path, targets: tuple[str, ...]) -> tuple[list[str], lis
         path = _repo_path(root, target)
         if path is None:
             names.append(target)
+        elif not (root / path).exists():  # a mistyped path would check nothing, and pass
+            raise _no_such_file(root, target, path)
         else:
             seeds.append(path)
     return names, seeds
+
+
+def _no_such_file(root: Path, target: str, path: str) -> Exception:
+    from unet.core import UnetError
+    from unet.inventory import did_you_mean
+
+    parent = (root / path).parent
+    siblings = [p.name for p in parent.iterdir()] if parent.is_dir() else []
+    hint = did_you_mean((root / path).name, siblings)
+    return UnetError(f"{target}: no such file in the repository{hint}")
 
 
 def _repo_path(root: Path, target: str) -> str | None:

@@ -62,15 +62,13 @@ def list_devices(app: App, role: tuple[str, ...], platform: tuple[str, ...],
 def show_device(app: App, name: str, explain: bool, fmt: str) -> int:
     """Show one device after inheritance (defaults, locations, groups, device file)."""
     from unet.cli._repo import load_repository, warn_if_invalid
-    from unet.core import UnetError
-    from unet.inventory import did_you_mean
+    from unet.inventory import unknown_device
     from unet.report.devices import render_device
 
     repo = load_repository(app)
     warn_if_invalid(app, repo)
     device = repo.inventory.device(name)
     if device is None:
-        hint = did_you_mean(name, repo.inventory.devices)
-        raise UnetError(f"no device named '{name}'{hint}; `unet devices list` shows them all")
+        raise unknown_device(repo.inventory, name, "; `unet devices list` shows them all")
     render_device(device, fmt, sys.stdout, explain=explain)
     return 0

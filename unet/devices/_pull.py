@@ -260,9 +260,8 @@ def choose(inventory: Inventory, snapshot: Snapshot, *, names: Sequence[str] = (
            ) -> list[ResolvedDevice]:
     """The devices to talk to: by name, `--where` condition and shard. The policy code is
     loaded only for a condition (a pull of a few devices should start fast)."""
-    from unet.core import UnetError
     from unet.index import shard_of
-    from unet.inventory import did_you_mean
+    from unet.inventory import unknown_device
 
     if where is not None:
         from unet.policy import select
@@ -271,8 +270,7 @@ def choose(inventory: Inventory, snapshot: Snapshot, *, names: Sequence[str] = (
     else:
         unknown = [n for n in names if n not in inventory.devices]
         if unknown:
-            hint = did_you_mean(unknown[0], inventory.devices)
-            raise UnetError(f"no device named '{unknown[0]}'{hint}")
+            raise unknown_device(inventory, unknown[0])
         devices = [inventory.devices[n] for n in (names or sorted(inventory.devices))]
     if shard is not None:
         devices = [d for d in devices if shard_of(d.name, shard[1]) == shard[0]]

@@ -17,6 +17,7 @@ from unet.inventory._load import (
     load_inventory,
     parse_data_file,
     read_document,
+    unknown_device,
 )
 from unet.inventory._models import (
     CONNECTION_FIELDS,
@@ -81,6 +82,7 @@ __all__ = [
     "running_template",
     "scaffold",
     "select_devices",
+    "unknown_device",
     "validate_document",
     "write_schemas",
 ]

@@ -119,7 +119,14 @@ def _references(inventory: Inventory, entity: Entity) -> Iterator[Diagnostic]:
 
 def _required_values(inventory: Inventory) -> Iterator[Diagnostic]:
     for device in inventory.devices.values():
+        entity = inventory.device_files.get(device.name)
+        if entity is not None and _unresolved(inventory, entity):
+            continue  # the group that may hold the platform is missing: that error says why
         yield from _platform(device)
+
+
+def _unresolved(inventory: Inventory, entity: Entity) -> bool:
+    return next(_references(inventory, entity), None) is not None
 
 
 def _platform(device: ResolvedDevice) -> Iterator[Diagnostic]:

@@ -6,12 +6,12 @@ from collections.abc import Callable, Iterable
 from pathlib import PurePosixPath
 from typing import Any, Protocol
 
-from unet.core import Diagnostic, Location, Severity
+from unet.core import Diagnostic, Location, Severity, UnetError
 from unet.inventory._integrity import check_integrity
 from unet.inventory._models import Defaults, Device, Group, LinksFile, Settings
 from unet.inventory._models import Location as LocationModel
 from unet.inventory._resolve import resolve_devices
-from unet.inventory._schema import validate_document
+from unet.inventory._schema import did_you_mean, validate_document
 from unet.inventory._state import StateFiles
 from unet.inventory._types import Entity, Inventory, Link
 from unet.inventory._yaml import Document, Path_, parse_yaml
@@ -79,6 +79,16 @@ def device_file_errors(diagnostics: Iterable[Diagnostic], device: str) -> list[D
     """The errors of the device file named after `device`: when the file did not load, they
     are why the device is unknown."""
     return [d for d in diagnostics if _device_file_name(d) == device]
+
+
+def unknown_device(inventory: Inventory, name: str, more: str = "") -> UnetError:
+    """Why `name` is no device: its file has errors (and did not load), or it is misspelt;
+    `more` ends the message (where the names are listed)."""
+    broken = device_file_errors(inventory.diagnostics, name)
+    if broken:
+        return UnetError(f"device '{name}' was not loaded: {broken[0].location.path} has "
+                         "errors (run `unet validate`)", broken)
+    return UnetError(f"no device named '{name}'{did_you_mean(name, inventory.devices)}{more}")
 
 
 def read_document(snapshot: Snapshot, path: str) -> tuple[Document | None, list[Diagnostic]]:

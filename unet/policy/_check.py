@@ -7,13 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from unet.core import Diagnostic, Location, Severity, UnetError
-from unet.inventory import (
-    Inventory,
-    ResolvedDevice,
-    RunningConfigs,
-    device_file_errors,
-    did_you_mean,
-)
+from unet.inventory import Inventory, ResolvedDevice, RunningConfigs, unknown_device
 from unet.patterns import PatternTimeout
 from unet.policy._compile import Compiler
 from unet.policy._configs import ConfigView
@@ -59,12 +53,7 @@ def select(inventory: Inventory, *, names: Sequence[str] = (), where: str | None
     """
     unknown = [n for n in names if n not in inventory.devices]
     if unknown:
-        broken = device_file_errors(inventory.diagnostics, unknown[0])
-        if broken:
-            raise UnetError(f"device '{unknown[0]}' was not loaded: {broken[0].location.path} "
-                            "has errors", broken)
-        hint = did_you_mean(unknown[0], inventory.devices)
-        raise UnetError(f"no device named '{unknown[0]}'{hint}")
+        raise unknown_device(inventory, unknown[0])
     chosen = [inventory.devices[n] for n in (names or sorted(inventory.devices))]
     if where is None:
         return chosen

@@ -91,19 +91,28 @@ def run_policy_tests(snapshot: Snapshot, inventory: Inventory,
         if not path.endswith((".yaml", ".yml")):
             continue
         document, problems = read_document(snapshot, path)
+        bad: list[tuple[Any, ...]] = []
         if document is not None and not problems:
-            problems, _ = validate_document(document, _TEST_FILE)
+            problems, bad = validate_document(document, _TEST_FILE)
         run.diagnostics.extend(problems)
-        if document is None or problems:
+        cases = document.data.get("tests") if document is not None and isinstance(
+            document.data, dict) else None
+        if document is None or not isinstance(cases, list) or any(len(p) < 2 for p in bad):
             continue
-        for index, case in enumerate(document.data["tests"]):
+        # A malformed case is reported and not run; what it names (rules, its fixture) is
+        # still checked, and the other cases run, so one run names every problem.
+        broken = {p[1] for p in bad if p[0] == "tests"}
+        for index, case in enumerate(cases):
+            if not isinstance(case, dict):
+                continue
             run.diagnostics.extend(_case_problems(document, index, case, rule_ids, names))
             result = _run_case(document, index, case, inventory, policies, templates,
-                               run.diagnostics)
+                               run.diagnostics, shaped=index not in broken)
             if result is not None:
                 run.cases.append(result)
                 tested.update(case["expect"])
     run.untested = [rule for rule in rule_ids if rule not in tested]
+    run.diagnostics.sort(key=lambda d: d.sort_key)
     return run
 
 
@@ -111,12 +120,15 @@ def _case_problems(document: Document, index: int, case: dict[str, Any], rule_id
                    names: dict[str, Location]) -> list[Diagnostic]:
     """A rule the policies do not define (P401); a name another case has (P402)."""
     problems = []
-    for rule in case["expect"]:
-        if rule not in rule_ids:
+    expect = case.get("expect")
+    for rule in expect if isinstance(expect, dict) else ():
+        if isinstance(rule, str) and rule not in rule_ids:
             at = document.location(("tests", index, "expect", rule), key=True)
             problems.append(Diagnostic(
                 at, "P401", Severity.ERROR,
                 f"no rule '{rule}' in the policies{did_you_mean(rule, rule_ids)}"))
+    if not isinstance(case.get("name"), str):
+        return problems
     at = document.location(("tests", index, "name"))
     first = names.setdefault(case["name"], at)
     if first != at:
@@ -129,9 +141,12 @@ def _case_problems(document: Document, index: int, case: dict[str, Any], rule_id
 
 def _run_case(document: Document, index: int, case: dict[str, Any], inventory: Inventory,
               policies: PolicySet, templates: frozenset[str],
-              problems: list[Diagnostic]) -> CaseResult | None:
+              problems: list[Diagnostic], *, shaped: bool = True) -> CaseResult | None:
     """The case's result; None when its fixture has errors (reported, the case not run: a
-    fixture whose group is misspelt would test a device nobody meant)."""
+    fixture whose group is misspelt would test a device nobody meant) or the case itself
+    is malformed (not `shaped`: its fixture is still checked)."""
+    if not isinstance(case.get("device"), dict):
+        return None  # reported by the file's schema
     base = ("tests", index, "device")
     fixture = Document(document.path, case["device"],
                        {p[len(base):]: m for p, m in document.marks.items()
@@ -143,7 +158,7 @@ def _run_case(document: Document, index: int, case: dict[str, Any], inventory: I
     device = resolve_document(inventory, fixture)
     errors = [*device_problems(inventory, Entity(device.name, fixture), device),
               *select_templates(device, templates)[1]]
-    if errors:
+    if errors or not shaped:
         problems.extend(errors)
         return None
     tree = _config(case.get("config"), device.data.get("platform"),

@@ -70,6 +70,7 @@ class Waiver:
     device_at: tuple[Location, ...] = ()
     used: int = 0
     failed: str | None = None  # why `where` could not be evaluated (a regex timeout)
+    applies: bool = True  # False: malformed, kept only to check what it names
 
     def covers(self, finding: Finding, context: Callable[[str], Context | None]) -> bool:
         if not fnmatch.fnmatchcase(finding.rule, self.rule):
@@ -93,48 +94,53 @@ def load_waivers(snapshot: Snapshot) -> tuple[list[Waiver], list[Diagnostic]]:
     if document is None:
         return [], problems
     problems, bad = validate_document(document, _WAIVERS_FILE)
-    # A malformed entry is reported and left out; the others are still read and checked,
-    # so one run names every problem (not the semantic ones only once the shape is fixed).
+    # A malformed entry is reported and not applied, yet what it names is still checked, as
+    # are the other entries, so one run names every problem (not the semantic ones only once
+    # the shape is fixed).
     broken = {path[1] for path in bad if len(path) > 1 and path[0] == "waivers"}
     entries = document.data.get("waivers") if isinstance(document.data, dict) else None
     if not isinstance(entries, list) or any(len(path) < 2 for path in bad):
         return [], problems
     waivers: list[Waiver] = []
     for index, entry in enumerate(entries):
-        if index in broken:
-            continue
-        waiver = _waiver(document, index, entry, problems)
+        waiver = _waiver(document, index, entry, problems, shaped=index not in broken)
         if waiver is not None:
             waivers.append(waiver)
     return waivers, problems
 
 
-def _waiver(document: Document, index: int, entry: dict[str, Any],
-            problems: list[Diagnostic]) -> Waiver | None:
+def _waiver(document: Document, index: int, entry: Any, problems: list[Diagnostic], *,
+            shaped: bool) -> Waiver | None:
+    """The waiver of one entry; one that is malformed (not `shaped`, or found so here) is
+    kept only to check the rule, devices and date it names, not applied."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("rule"), str):
+        return None  # it names nothing to check
     at = document.location(("waivers", index))
-    if not entry.get("devices") and not entry.get("where"):
+    applies = shaped
+    if shaped and not entry.get("devices") and not entry.get("where"):
         problems.append(Diagnostic(at, "W101", Severity.ERROR,
                                    "a waiver names its devices: give `devices:` or `where:`"))
-        return None
+        applies = False
     expires = None
-    if entry.get("expires") is not None:
+    if isinstance(entry.get("expires"), str):
         try:
             expires = date.fromisoformat(entry["expires"])
         except ValueError:
             problems.append(Diagnostic(document.location(("waivers", index, "expires")), "W101",
                                        Severity.ERROR, f"expires: '{entry['expires']}' is not a "
                                        "date; write YYYY-MM-DD"))
-            return None
+            applies = False
     where = None
-    if entry.get("where"):
+    if applies and entry.get("where"):
         where = _condition(entry["where"], document.location(("waivers", index, "where")),
                            problems)
-        if where is None:
-            return None
-    devices = tuple(entry.get("devices") or ())
-    device_at = tuple(document.location(("waivers", index, "devices", i))
-                      for i in range(len(devices)))
-    return Waiver(entry["rule"], devices, where, entry["reason"], expires, at, device_at)
+        applies = where is not None
+    listed = entry.get("devices")
+    listed = listed if isinstance(listed, list) else []
+    named = [(i, d) for i, d in enumerate(listed) if isinstance(d, str)]
+    return Waiver(entry["rule"], tuple(d for _, d in named), where, entry.get("reason") or "",
+                  expires, at, tuple(document.location(("waivers", index, "devices", i))
+                                     for i, _ in named), applies=applies)
 
 
 def _condition(text: str, at: Location, problems: list[Diagnostic]) -> Test | None:
@@ -158,7 +164,7 @@ def apply_waivers(findings: list[Finding], waivers: list[Waiver], *, rules: list
     `context(device)` gives the evaluation context for waivers with a `where:` condition;
     `devices`, the inventory's device names (None: not checked).
     """
-    active = [w for w in waivers if w.expires is None or w.expires >= today]
+    active = [w for w in waivers if w.applies and (w.expires is None or w.expires >= today)]
     result = []
     for finding in findings:
         waiver = next((w for w in active if w.covers(finding, context)), None)
@@ -218,6 +224,8 @@ def _notes(waiver: Waiver, rules: list[str], devices: Collection[str] | None,
                                 f"on {waiver.failed}; the finding was not waived"))
     static = _static_notes(waiver, rules, devices, today)
     notes += static
+    if not waiver.applies:  # its error says why it suppresses nothing
+        return notes
     expired = waiver.expires is not None and waiver.expires < today
     # Expired, or an unknown name, already says why it suppressed nothing.
     if waiver.used == 0 and not static:

@@ -80,9 +80,9 @@ class State:
     def device(self, name: str) -> ResolvedDevice:
         device = self.inventory.devices.get(name)
         if device is None:
-            from unet.inventory import did_you_mean
+            from unet.inventory import unknown_device
 
-            raise NotFound(f"no device named '{name}'{did_you_mean(name, self.inventory.devices)}")
+            raise NotFound(unknown_device(self.inventory, name).message)
         return device
 
     def cached(self, kind: str, name: str, make: Callable[[], Any]) -> Any:
