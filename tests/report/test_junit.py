@@ -97,3 +97,17 @@ def test_control_characters_do_not_break_the_xml() -> None:
                                                Location("d.yaml", 1, 1))])
     failure = junit(report).find(".//failure")
     assert failure is not None and failure.get("message") == "error: bell\\x07 esc\\x1b"
+
+
+def test_a_finding_waiting_for_a_deploy_is_skipped_unless_pending_fails() -> None:
+    """The run exits 0 on it, so a dashboard must not show the testcase red."""
+    import dataclasses
+
+    pending = dataclasses.replace(LEAF01_NTP, pending="the intended configuration fixes it")
+    report = Report("check", findings=[pending], evaluated={"leaf01": ["NTP001"]})
+    [skipped] = case(junit(report), "leaf01", "NTP001")
+    assert skipped.tag == "skipped"
+    assert skipped.get("message") == "pending deploy: the intended configuration fixes it"
+    report.pending_fails = True  # --fail-on-pending
+    root = junit(report)
+    assert root.get("failures") == "1" and root.get("skipped") == "0"

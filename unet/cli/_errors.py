@@ -82,11 +82,18 @@ def _is_input_error(exc: Exception) -> bool:
 
 
 def _input_error(exc: Exception) -> int:
-    for diagnostic in getattr(exc, "diagnostics", ()):
-        print(diagnostic, file=sys.stdout)
     from unet.core import printable
 
-    print(printable(f"error: {getattr(exc, 'message', exc)}"), file=sys.stderr)
+    message = str(getattr(exc, "message", exc))
+    diagnostics = getattr(exc, "diagnostics", ())
+    if diagnostics and all(d.message in message for d in diagnostics):
+        # The summary would only repeat them: each once, where errors go, at its place.
+        for diagnostic in diagnostics:
+            print(diagnostic, file=sys.stderr)
+        return EXIT_USAGE
+    for diagnostic in diagnostics:
+        print(diagnostic, file=sys.stdout)
+    print(printable(f"error: {message}"), file=sys.stderr)
     return EXIT_USAGE
 
 

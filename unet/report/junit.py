@@ -1,7 +1,7 @@
 """JUnit XML for CI test dashboards: one testsuite per device, one testcase per rule checked.
 
 A testcase fails once per finding not waived, is skipped when all its findings are
-waived or when the rule could not be evaluated on the device (P310: its intended
+waived or wait for a deploy (unless `--fail-on-pending`), or when the rule could not be evaluated on the device (P310: its intended
 configuration cannot be rendered), and passes (empty) otherwise, so dashboards show
 pass rates. Diagnostics go into
 a `unet` testsuite. `classname` + `name` are unique: GitLab drops duplicates.
@@ -60,7 +60,8 @@ def _device_suite(device: str, cases: dict[str, list[Finding]], report: Report) 
         name = f"{rule_id}: {rule.title}" if rule and rule.title else rule_id
         where = findings[0].location if findings else rule.location if rule else None
         case = _testcase(suite, device, name, where)
-        _outcome(case, findings, report.not_evaluated.get(device, {}).get(rule_id))
+        _outcome(case, findings, report.not_evaluated.get(device, {}).get(rule_id),
+                 report.pending_fails)
     return suite
 
 
@@ -74,18 +75,23 @@ def _testcase(suite: ET.Element, classname: str, name: str,
     return case
 
 
-def _outcome(case: ET.Element, findings: list[Finding], not_evaluated: str | None) -> None:
+def _outcome(case: ET.Element, findings: list[Finding], not_evaluated: str | None,
+             pending_fails: bool = False) -> None:
     if not_evaluated is not None and not findings:
         ET.SubElement(case, "skipped", message=f"not evaluated: {not_evaluated}")
         return
-    failing = [f for f in findings if f.waived is None]
+    # A finding the intended configuration already fixes waits for a deploy: the run does
+    # not fail on it (unless --fail-on-pending), so neither does its testcase.
+    failing = [f for f in findings
+               if f.waived is None and (f.pending is None or pending_fails)]
     for finding in failing:
         failure = ET.SubElement(case, "failure", type=finding.rule,
                                 message=f"{finding.severity.label}: {finding.message}")
         failure.text = finding_line(finding)
     if findings and not failing:
-        reasons = dict.fromkeys(f.waived or "" for f in findings)
-        ET.SubElement(case, "skipped", message="waived: " + "; ".join(reasons))
+        reasons = dict.fromkeys(f"waived: {f.waived}" if f.waived is not None else
+                                f"pending deploy: {f.pending}" for f in findings)
+        ET.SubElement(case, "skipped", message="; ".join(reasons))
 
 
 def _diagnostics_suite(diagnostics: Iterable[Diagnostic]) -> ET.Element:
