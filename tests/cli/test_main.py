@@ -122,3 +122,19 @@ def test_color_always_colours_and_shows_a_code_frame(make_repo, capsys) -> None:
 def test_quiet_drops_the_summary(make_repo, capsys) -> None:
     code, out, err = run(["--repo", str(make_repo()), "-q", "validate"], capsys)
     assert (code, out, err) == (0, "", "")
+
+
+def test_a_closed_pipe_exits_141_quietly(make_repo) -> None:
+    """`unet devices list | head -1`: not 1, which would say something was found."""
+    import os
+
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line is written
+    try:
+        result = subprocess.run([sys.executable, "-m", "unet", "--repo", str(make_repo()),
+                                 "devices", "list"], stdout=write, stderr=subprocess.PIPE,
+                                check=False)
+    finally:
+        os.close(write)
+    assert result.returncode == 141
+    assert result.stderr == b""

@@ -52,6 +52,14 @@ class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})
 
+    def invoke(self, ctx: click.Context) -> Any:
+        from unet.cli._errors import ClosedPipe
+
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # click would end it with exit code 1, "findings"
+            raise ClosedPipe from None
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy:
             module_name, attr = self.lazy[cmd_name].split(":")

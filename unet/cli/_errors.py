@@ -20,7 +20,9 @@ __all__ = [
     "EXIT_INTERNAL",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
+    "EXIT_PIPE",
     "EXIT_USAGE",
+    "ClosedPipe",
     "check_exit_code",
     "run",
 ]
@@ -30,6 +32,7 @@ EXIT_FINDINGS = 1  # findings at or above --fail-on, or differences with --exit-
 EXIT_USAGE = 2  # the user can fix it: bad input, bad options, not in a repository
 EXIT_INTERNAL = 3  # a bug in unet
 EXIT_INTERRUPTED = 130
+EXIT_PIPE = 141  # the reader of the output went away: what a shell shows for SIGPIPE
 
 ISSUES_URL = "https://github.com/unet-project/unet/issues"
 
@@ -49,12 +52,21 @@ def run(invoke: Callable[[], object]) -> int:
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
+    except (BrokenPipeError, ClosedPipe):  # not 1: that would say the run found something
         _silence_stdout()
-        return EXIT_FINDINGS
+        return EXIT_PIPE
     except Exception as exc:
         return _input_error(exc) if _is_input_error(exc) else _report_bug()
+    try:
+        sys.stdout.flush()  # what is still buffered, while a closed pipe can be told apart
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_PIPE
     return result if isinstance(result, int) else EXIT_OK
+
+
+class ClosedPipe(Exception):
+    """The reader of standard output went away while a command wrote to it."""
 
 
 def check_exit_code(report: Report, *, fail_on: str, exit_zero: bool = False,

@@ -1,9 +1,9 @@
 """JUnit XML for CI test dashboards: one testsuite per device, one testcase per rule checked.
 
 A testcase fails once per finding not waived, is skipped when all its findings are
-waived or wait for a deploy (unless `--fail-on-pending`), or when the rule could not be evaluated on the device (P310: its intended
-configuration cannot be rendered), and passes (empty) otherwise, so dashboards show
-pass rates. Diagnostics go into
+waived or wait for a deploy (unless `--fail-on-pending`), or when the rule could not be
+evaluated on the device (P310: its intended configuration cannot be rendered), and passes
+(empty) otherwise, so dashboards show pass rates. Diagnostics go into
 a `unet` testsuite. `classname` + `name` are unique: GitLab drops duplicates.
 """
 
