@@ -58,3 +58,11 @@ def test_markdown_is_a_pr_comment():
     assert text.startswith("## unet diff: intended vs running")
     assert "| r2 | ❌ non-compliant | `base.j2` missing |" in text
     assert "```diff\n+ ntp server 10.0.0.1\n" in text
+
+
+def test_a_device_that_cannot_render_counts_as_not_compliant():
+    """"0/0 devices compliant (n/a)" read as if nothing had been compared."""
+    snap = MemorySnapshot({**FILES, "templates/base.j2": "hostname {{ name }}\n{{ nope.x }}\n"})
+    inventory = load_inventory(snap)
+    run = compare_devices(snap, inventory, devices=[inventory.devices["r2"]])
+    assert compliance.summary(run) == "0/1 devices compliant (0%), 1 with errors"

@@ -83,6 +83,15 @@ def _only_error(result):  # type: ignore[no-untyped-def]
      "recursion too deep"),
     ("{{ 'banana' | netmask }}\n", "T105", (1, 0), "netmask: 'banana' is not an IP address"),
     ("{{ 1 / 0 }}\n", "T109", (1, 0), "ZeroDivisionError"),
+    # Arguments a filter does not take: at the filter, with how it is written (Python
+    # counted the value: "netmask() takes 1 positional argument but 2 were given").
+    ("x\n{{ '10.0.0.1/24' | netmask(24) }}\n", "T105", (2, 20),
+     "filter 'netmask' takes no arguments: write `|netmask`"),
+    ("{{ name | center(widht=3) }}\n", "T105", (1, 11),
+     "filter 'center' is written `|center(width=80)`: got an unexpected keyword argument "
+     "'widht'"),
+    ("{{ name | interface_short('ios', 4) }}\n", "T105", (1, 11),
+     "`|interface_short(platform=None)`: too many positional arguments"),
 ])
 def test_template_errors_become_diagnostics(template: str, code: str, where: tuple[int, int],
                                             message: str) -> None:

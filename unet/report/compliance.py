@@ -70,7 +70,8 @@ def summary(run: ComplianceRun | RevisionRun) -> str:
         affected = len(run.affected)
         return f"{affected} of {len(run.devices)} devices affected ({run.base} → {run.head})"
     r = run.rollup()
-    compared = r.compliant + r.non_compliant
+    # A device whose intended configuration cannot be rendered is not compliant either.
+    compared = r.compliant + r.non_compliant + r.errors
     text = f"{r.compliant}/{compared} devices compliant ({_pct(r.compliant, compared)})"
     extras = [f"{r.non_compliant} differ" if r.non_compliant else "",
               f"{r.errors} with errors" if r.errors else "",

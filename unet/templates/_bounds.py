@@ -18,6 +18,7 @@ template and every output chunk: past it, rendering stops (T111).
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import re
 import sys
@@ -39,6 +40,8 @@ from jinja2.filters import (
 )
 from jinja2.sandbox import safe_range
 from jinja2.utils import Namespace, generate_lorem_ipsum
+
+from unet.templates._filters import FilterUsage
 
 __all__ = [
     "MAX_INT_BITS",
@@ -473,9 +476,39 @@ def bound_filter(name: str, function: Callable[..., Any], *,
             if size > limit:
                 raise RenderLimit("T112", f"{name} of {_count(size)} characters or items "
                                           f"(at most {limit:,})")
-        return check_result(function(*args, **kwargs), name)
+        try:
+            result = function(*args, **kwargs)
+        except TypeError:
+            usage = _misused(name, function, args, kwargs, skip + 1)
+            if usage is None:  # the arguments fit: the filter's own failure
+                raise
+            raise FilterUsage(name, usage) from None
+        return check_result(result, name)
 
     bounded.__doc__ = function.__doc__
     if pass_arg is not None:
         bounded.jinja_pass_arg = pass_arg  # type: ignore[attr-defined]
     return bounded
+
+
+def _misused(name: str, function: Callable[..., Any], args: tuple[Any, ...],
+             kwargs: dict[str, Any], implicit: int) -> str | None:
+    """How filter `name` is written, when `args` do not fit it (Python's own words count
+    the value and the context among the arguments: "takes 1 positional argument but 2 were
+    given" for `|netmask(24)`); None when they fit."""
+    try:
+        signature = inspect.signature(function)
+        signature.bind(*args, **kwargs)
+    except TypeError as exc:
+        why = str(exc)
+    except ValueError:  # no signature to compare with
+        return None
+    else:
+        return None
+    parameters = [p for p in list(signature.parameters.values())[implicit:]
+                  if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    if not parameters:
+        return f"filter '{name}' takes no arguments: write `|{name}`"
+    written = ", ".join(p.name if p.default is inspect.Parameter.empty else
+                        f"{p.name}={p.default!r}" for p in parameters)
+    return f"filter '{name}' is written `|{name}({written})`: {why}"

@@ -23,6 +23,14 @@ class FilterError(ValueError):
     """A filter got a value it cannot work with."""
 
 
+class FilterUsage(FilterError):
+    """A filter was given arguments it does not take."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
 def _interface(value: Any, name: str) -> IPInterface:
     """An address with its prefix (`10.0.0.1/24`); a bare address is a host (/32, /128)."""
     if isinstance(value, ipaddress.IPv4Interface | ipaddress.IPv6Interface):

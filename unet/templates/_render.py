@@ -36,7 +36,7 @@ from unet.templates._env import (
     template_frame,
     undefined_reference,
 )
-from unet.templates._filters import FilterError
+from unet.templates._filters import FilterError, FilterUsage
 from unet.templates._headers import Header, parse_header
 from unet.templates._select import Applied, Selected, select_templates
 
@@ -154,6 +154,8 @@ class TemplateSet:
         location = _location(exc, TEMPLATE_DIR + name)
         if isinstance(exc, ControlCharacter):
             return self._printed_control(exc, location, device, context, where)
+        if isinstance(exc, FilterUsage):
+            return self._misused_filter(exc, location, device)
         unknown = _UNKNOWN_NAME.search(str(getattr(exc, "message", None) or exc))
         if unknown is not None and isinstance(exc, TemplateError):
             return self._unknown_name(unknown.group(1), unknown.group(2), location, device)
@@ -164,6 +166,14 @@ class TemplateSet:
         else:
             code, message = _describe(exc, self)
         return Diagnostic(location, code, Severity.ERROR, f"device {device}: {message}")
+
+    def _misused_filter(self, exc: FilterUsage, location: Location,
+                        device: str) -> Diagnostic:
+        """Arguments a filter does not take: at the filter's name, with how it is written."""
+        line = self.loader.source_line(location.path, location.line)  # type: ignore[union-attr]
+        at = re.search(r"\|\s*(" + re.escape(exc.name) + r")\b", line)
+        return Diagnostic(Location(location.path, location.line, at.start(1) + 1 if at else 0),
+                          CODES["filter"], Severity.ERROR, f"device {device}: {exc}")
 
     def _unknown_name(self, kind: str, name: str, location: Location,
                       device: str) -> Diagnostic:
