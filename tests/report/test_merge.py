@@ -70,3 +70,22 @@ def test_merged_shards_keep_the_rules_each_could_not_evaluate() -> None:
     two = Report("check", evaluated={"r2": ["A"]}, not_evaluated={"r2": {"A": why}})
     merged = merge_reports([two, one])
     assert merged.not_evaluated == {"r1": {"A": why}, "r2": {"A": why}}
+
+
+def test_the_same_shard_twice_or_a_missing_one_is_refused(make_repo, tmp_path) -> None:
+    """Either used to merge: findings counted twice, or waivers used only in the missing
+    shard reported as unused ("remove it")."""
+    root = make_repo({**FILES, "waivers.yaml": WAIVERS})
+    files = []
+    for k in (1, 2):
+        files.append(tmp_path / f"shard-{k}.json")
+        files[-1].write_text(unet(root, "check", "--shard", f"{k}/2", "--format", "json")[1])
+    runner = CliRunner()
+    twice = runner.invoke(cli, ["--repo", str(root), "report", "merge", str(files[0]),
+                                str(files[0])])
+    assert twice.exit_code == 2 and "(the same shard given twice?)" in twice.stderr
+    alone = runner.invoke(cli, ["--repo", str(root), "report", "merge", str(files[1])])
+    assert alone.exit_code == 2
+    assert "error: shard 1/2 is missing; give all 2 reports" in alone.stderr
+    assert "W103" not in alone.stdout
+    assert json.loads(files[0].read_text())["coverage"]["shard"] == [1, 2]

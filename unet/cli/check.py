@@ -113,7 +113,7 @@ def check(app: App, targets: tuple[str, ...], where: str | None, changed_since: 
     for note in outcome.notes:
         app.log(f"warning: {note}")
     app.log(_cache_line(outcome.stats), level=1)
-    report = outcome_report(outcome, show_existing=show_existing)
+    report = outcome_report(outcome, show_existing=show_existing, shard=shard)
     report.pending_fails = fail_on_pending
     emit_report(app, report, fmt, reports, source=source_text(snapshot))
     return check_exit_code(report, fail_on=fail_on, exit_zero=exit_zero,

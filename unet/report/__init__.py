@@ -46,8 +46,9 @@ def render(report: Report, fmt: str, stream: IO[str], *, styled: bool = False,
     module.render(report, stream, styled=styled, source=source)
 
 
-def outcome_report(outcome: CheckOutcome, *, show_existing: bool = False) -> Report:
+def outcome_report(outcome: CheckOutcome, *, show_existing: bool = False,
+                   shard: tuple[int, int] | None = None) -> Report:
     """The Report of a check answered through the index."""
     from unet.report._from_check import outcome_report as build
 
-    return build(outcome, show_existing=show_existing)
+    return build(outcome, show_existing=show_existing, shard=shard)

@@ -12,9 +12,11 @@ if TYPE_CHECKING:
 __all__ = ["outcome_report"]
 
 
-def outcome_report(outcome: CheckOutcome, *, show_existing: bool = False) -> Report:
+def outcome_report(outcome: CheckOutcome, *, show_existing: bool = False,
+                   shard: tuple[int, int] | None = None) -> Report:
     """The Report of a check answered through the index (fresh or stored); against a
-    baseline, the findings that existed there only with `show_existing`."""
+    baseline, the findings that existed there only with `show_existing`; `shard` (K, N)
+    is recorded for `unet report merge`."""
     findings = list(outcome.findings)
     baseline = None
     if outcome.baseline is not None:
@@ -44,6 +46,8 @@ def outcome_report(outcome: CheckOutcome, *, show_existing: bool = False) -> Rep
 
         report.coverage["unused_waivers"] = [diagnostic_to_dict(d)
                                              for d in outcome.unused_waivers]
+    if shard is not None:
+        report.coverage["shard"] = list(shard)
     return report
 
 

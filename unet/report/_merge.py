@@ -36,6 +36,7 @@ def merge_reports(reports: Sequence[Report]) -> Report:
         set(rules) - {rule.id for rule in r.rules}) for r in tried)) if tried else set()
     matched_devices = sum(r.coverage.get("devices", 0) for r in reports)
     baseline = _merged_baseline(reports)
+    _check_shards(reports)
     return Report(
         command=reports[0].command,
         diagnostics=sorted(diagnostics.values(), key=lambda d: d.sort_key),
@@ -54,6 +55,32 @@ def merge_reports(reports: Sequence[Report]) -> Report:
         },
         baseline=baseline,
     )
+
+
+def _check_shards(reports: Sequence[Report]) -> None:
+    """Each device once, and every shard of one partition, so the merge is the whole run:
+    the same shard twice counted its findings twice, and a missing one made every waiver
+    used only there look unused (W103 "remove it")."""
+    seen: dict[str, int] = {}
+    for number, report in enumerate(reports, 1):
+        for device in report.evaluated:
+            first = seen.setdefault(device, number)
+            if first != number:
+                raise ValueError(f"device '{device}' is in report {first} and report {number} "
+                                 "(the same shard given twice?)")
+    shards = [tuple(s) for r in reports if isinstance(s := r.coverage.get("shard"), list)]
+    if len(shards) < len(reports) or any(len(s) != 2 for s in shards):
+        return  # not every report says which shard it is: nothing to compare
+    counts = {s[1] for s in shards}
+    if len(counts) > 1:
+        raise ValueError(f"the reports come from different partitions (--shard K/N with N = "
+                         f"{', '.join(map(str, sorted(counts)))})")
+    [count] = counts
+    parts = [s[0] for s in shards]
+    missing = sorted(set(range(1, count + 1)) - set(parts))
+    if missing:
+        raise ValueError(f"shard {', '.join(f'{k}/{count}' for k in missing)} is missing; "
+                         f"give all {count} reports")
 
 
 def _merged_baseline(reports: Sequence[Report]) -> Baseline | None:

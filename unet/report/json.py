@@ -20,8 +20,9 @@ Reports of commands that evaluate policies (check) add, between `diagnostics` an
 - `not_evaluated`: {device: {rule id: why}}, the rules of `evaluated` that have no
   verdict on the device (P310: its intended configuration cannot be rendered).
 - `coverage`: devices, rules, checks, unmatched_devices[], unmatched_rules[]; a shard
-  (`--shard K/N`) adds unused_waivers[] (diagnostics: the W103 of waivers that suppressed
-  nothing in it), from which `unet report merge` reports those unused in every shard.
+  (`--shard K/N`) adds shard [K, N] and unused_waivers[] (diagnostics: the W103 of waivers
+  that suppressed nothing in it), from which `unet report merge` reports those unused in
+  every shard; the merge refuses a shard given twice or missing.
 - `summary.findings`: {errors, warnings, infos} neither waived, pending nor existing;
   `summary.waived`, `summary.pending`.
 - `baseline` (`check --new-since REF`): ref, commit (the merge base compared with), new,
