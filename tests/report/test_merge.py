@@ -89,3 +89,10 @@ def test_the_same_shard_twice_or_a_missing_one_is_refused(make_repo, tmp_path) -
     assert "error: shard 1/2 is missing; give all 2 reports" in alone.stderr
     assert "W103" not in alone.stdout
     assert json.loads(files[0].read_text())["coverage"]["shard"] == [1, 2]
+
+
+def test_a_missing_report_file_is_named_as_missing(make_repo, tmp_path) -> None:
+    result = CliRunner().invoke(cli, ["--repo", str(make_repo(FILES)), "report", "merge",
+                                      str(tmp_path / "nosuch.json")])
+    assert result.exit_code == 2
+    assert result.stderr.endswith("nosuch.json: cannot read it: No such file or directory\n")

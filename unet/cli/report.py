@@ -42,8 +42,14 @@ def merge(app: App, files: tuple[str, ...], fmt: str, reports: list[tuple[str, s
     loaded = []
     for name in files:
         try:
-            loaded.append(from_json(json.loads(Path(name).read_text(encoding="utf-8"))))
-        except (OSError, ValueError) as exc:
+            text = Path(name).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UnetError(f"{name}: cannot read it: {exc.strerror or exc}") from None
+        except ValueError:
+            raise UnetError(f"{name}: not a unet JSON report (not UTF-8 text)") from None
+        try:
+            loaded.append(from_json(json.loads(text)))
+        except ValueError as exc:
             raise UnetError(f"{name}: not a unet JSON report ({exc})") from None
     try:
         merged = merge_reports(loaded)
