@@ -89,3 +89,15 @@ def test_show_a_device_whose_file_has_errors_says_so(make_repo) -> None:
     assert result.exit_code == 2
     assert "device 'r2' was not loaded: devices/hq/r2.yaml has errors" in result.stderr
     assert "devices/hq/r2.yaml:" in result.stdout + result.stderr  # the error itself
+
+
+def test_list_filter_values_no_device_could_have_are_refused(make_repo) -> None:
+    """An empty table with exit 0 hid the typo."""
+    root = make_repo()
+    result = invoke(root, "list", "--platform", "IOS")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "error: --platform IOS: no platform of that name (did you mean 'ios'?)" \
+        in result.stderr
+    result = invoke(root, "list", "--group", "iso")
+    assert result.exit_code == 2 and "(did you mean 'ios'?)" in result.stderr
+    assert invoke(root, "list", "--platform", "junos").exit_code == 0  # known, if unused

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from unet.core import UnetError
+from unet.inventory._models import DIALECT_NAMES
+from unet.inventory._schema import did_you_mean
 from unet.inventory._types import Inventory, ResolvedDevice
 
 __all__ = ["select_devices"]
@@ -27,6 +30,7 @@ def select_devices(
         "names": set(names), "role": set(role), "platform": set(platform),
         "location": set(location), "group": set(group),
     }
+    _refuse_unknown(inventory, wanted)
 
     def keep(device: ResolvedDevice) -> bool:
         return (
@@ -38,3 +42,22 @@ def select_devices(
         )
 
     return [inventory.devices[n] for n in sorted(inventory.devices) if keep(inventory.devices[n])]
+
+
+def _refuse_unknown(inventory: Inventory, wanted: dict[str, set[str]]) -> None:
+    """A value no device could have (`--role edg`) is a typo, not an empty answer."""
+    used = {key: {d.data.get(key) for d in inventory.devices.values()}
+            for key in ("role", "platform")}
+    known = {
+        "role": {*inventory.settings.get("roles", ()), *used["role"]},
+        "platform": {*DIALECT_NAMES, *used["platform"]},
+        "location": set(inventory.locations),
+        "group": set(inventory.groups),
+    }
+    for key, choices in known.items():
+        names = sorted(str(c) for c in choices if c is not None)
+        for value in sorted(wanted[key] - choices):
+            same = [n for n in names if n.lower() == value.lower()]  # names are case-sensitive
+            hint = f" (did you mean '{same[0]}'?)" if same else did_you_mean(value, names)
+            raise UnetError(f"--{key} {value}: no {key} of that name{hint}; known: "
+                            f"{', '.join(names)}")
