@@ -90,6 +90,19 @@ def test_code_frame_caret_stays_under_its_column_after_escapes() -> None:
     assert frame.splitlines() == [" 1 | a\\x1bbc", "   |       ^"]  # under the c
 
 
+def test_code_frame_of_a_long_line_is_a_window_around_the_column() -> None:
+    """A 5,000-character policy line printed whole in every diagnostic."""
+    finding = Finding("R1", Severity.ERROR, "leaf01", "x", Location("p", 1, 3001), (), "fp")
+    frame = code_frame(finding, {"p": "(" * 3000 + "X" + ")" * 2000 + "\n"}.get)
+    shown, caret = frame.splitlines()
+    assert len(shown) < 140 and shown.startswith(" 1 | …(") and shown.endswith(")…")
+    assert shown[caret.index("^")] == "X"
+    start = code_frame(Finding("R1", Severity.ERROR, "l", "x", Location("p", 1, 2), (), "f"),
+                       {"p": "aB" + "c" * 500}.get).splitlines()
+    assert start[0].startswith(" 1 | aBc") and start[0].endswith("c…")
+    assert start[0][start[1].index("^")] == "B"
+
+
 def test_github_annotations_carry_no_control_characters() -> None:
     report = check_report()
     report.findings = [HOSTILE]

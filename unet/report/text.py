@@ -79,6 +79,9 @@ def finding_line(finding: Finding, *, styled: bool = False) -> str:
             f"{_BOLD}{printable(finding.device)}{_RESET}: {printable(finding.message)}")
 
 
+FRAME_WIDTH = 120  # characters of a long line shown around the column
+
+
 def code_frame(item: Item, source: SourceLookup, *, styled: bool = False) -> str:
     """The offending line with a caret under the column, as compilers show it."""
     loc = item.location
@@ -91,9 +94,16 @@ def code_frame(item: Item, source: SourceLookup, *, styled: bool = False) -> str
     number = str(loc.line)
     gutter = " " * len(number)
     line = lines[loc.line - 1].expandtabs(1)
+    col = max(loc.col - 1, 0)
+    if len(line) > FRAME_WIDTH:  # a window around the column, not kilobytes of one line
+        start = max(min(col - FRAME_WIDTH // 2, len(line) - FRAME_WIDTH), 0)
+        end = start + FRAME_WIDTH
+        shown = line[start:end]
+        line = ("…" if start else "") + shown + ("…" if end < len(line) else "")
+        col = col - start + (1 if start else 0)
     # Under the character the column names, however wide what precedes it is shown.
-    before = line[:max(loc.col - 1, 0)]
-    caret = " " * (len(printable(before)) + max(loc.col - 1 - len(before), 0)) + "^"
+    before = line[:col]
+    caret = " " * (len(printable(before)) + max(col - len(before), 0)) + "^"
     if styled:
         caret = _COLOURS[item.severity] + caret + _RESET
     return f" {number} | {printable(line)}\n {gutter} | {caret}\n"
