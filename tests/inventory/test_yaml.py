@@ -93,8 +93,21 @@ def test_deep_nesting_is_refused() -> None:
 
 
 def test_syntax_error_points_at_the_problem() -> None:
-    _, problems = load("name: r1\ninterfaces:\n  Gi1: {mtu: 1500\n")
-    assert problems[0].startswith("f.yaml:4:1: U101 error: invalid YAML")
+    _, problems = load("name: r1\ninterfaces:\n  Gi1: {mtu: 1500,\n    x: 1\n  Gi2: 3\n")
+    assert problems[0].startswith("f.yaml:5:6: U101 error: invalid YAML")
+
+
+@pytest.mark.parametrize(("text", "where", "what"), [
+    ("name: r1\ninterfaces:\n  Gi1: {mtu: 1500\n", "3:8", "the { mapping"),
+    ("name: r1\nmodel: [x\n\n# end\n", "2:8", "the [ list"),
+    ("name: r1\ndescription: 'core\n", "2:14", "the quoted string"),
+])
+def test_an_unclosed_bracket_or_quote_is_reported_where_it_opens(text: str, where: str,
+                                                                 what: str) -> None:
+    """Not past the end of the file, where there is nothing to edit."""
+    _, problems = load(text)
+    assert problems == [f"f.yaml:{where}: U101 error: invalid YAML: {what} that starts here "
+                        f"is never closed" + problems[0].split("never closed")[1]]
 
 
 def test_tab_indentation_explained() -> None:

@@ -138,7 +138,7 @@ def parse_yaml(data: bytes, path: str) -> tuple[Document | None, list[Diagnostic
     try:
         node = _Composer(text.removeprefix("\ufeff")).get_single_node()
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_diagnostic(path, exc)]
+        return None, [_syntax_diagnostic(path, exc, text)]
     except yaml.YAMLError as exc:
         return None, [_diag(path, 1, 1, "U101", f"invalid YAML: {exc}")]
     if node is None:
@@ -332,10 +332,23 @@ def _to_float(text: str) -> float:
     return float(text)
 
 
-def _syntax_diagnostic(path: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
+_OPENED = {"a flow sequence": "the [ list", "a flow mapping": "the { mapping",
+           "a quoted scalar": "the quoted string"}
+
+
+def _syntax_diagnostic(path: str, exc: yaml.MarkedYAMLError, text: str = "") -> Diagnostic:
+    problem = exc.problem or "invalid YAML"
+    at_end = exc.problem_mark is not None and not text[exc.problem_mark.index:].strip()
+    if exc.context and exc.context_mark and exc.context_mark != exc.problem_mark and (
+            at_end or "end of stream" in problem):
+        # An unclosed `[`, `{` or quote: where it opens, not past the end of the file.
+        mark = exc.context_mark
+        what = exc.context.removeprefix("while parsing ").removeprefix("while scanning ")
+        what = _OPENED.get(what, what)
+        return _diag(path, mark.line + 1, mark.column + 1, "U101",
+                     f"invalid YAML: {what} that starts here is never closed ({problem})")
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    problem = exc.problem or "invalid YAML"
     for needle, friendly in _FRIENDLY:
         if needle in problem:
             problem = f"{problem}: {friendly}"
