@@ -342,10 +342,10 @@ def _syntax_diagnostic(path: str, exc: yaml.MarkedYAMLError, text: str = "") -> 
     if exc.context and exc.context_mark and exc.context_mark != exc.problem_mark and (
             at_end or "end of stream" in problem):
         # An unclosed `[`, `{` or quote: where it opens, not past the end of the file.
-        mark = exc.context_mark
+        opened = exc.context_mark
         what = exc.context.removeprefix("while parsing ").removeprefix("while scanning ")
         what = _OPENED.get(what, what)
-        return _diag(path, mark.line + 1, mark.column + 1, "U101",
+        return _diag(path, opened.line + 1, opened.column + 1, "U101",
                      f"invalid YAML: {what} that starts here is never closed ({problem})")
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
