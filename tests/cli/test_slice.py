@@ -39,3 +39,15 @@ def test_invalid_expression_exits_2_with_position():
     # Once, at its column, where errors go (a summary used to repeat it on another line).
     assert result.stderr.startswith("<--match>:1:15: C200 error: missing ),")
     assert len(result.stderr.splitlines()) == 1 and result.stdout == ""
+
+
+def test_a_devices_stored_config_is_read_with_the_devices_platform(make_repo, tmp_path):
+    """The repository knows whose config it is: no "platform unclear; assuming ios"."""
+    root = make_repo({"devices/hq/r3.yaml": "name: r3\nlocation: hq\nplatform: eos\n",
+                      "configs/r3.cfg": "hostname r3\n"})
+    result = run(str(root / "configs" / "r3.cfg"), "-m", "hostname .*")
+    assert result.exit_code == 0 and result.stdout == "hostname r3\n"
+    assert "C104" not in result.stderr
+    loose = tmp_path / "loose.cfg"  # no device's: still guessed, and said so
+    loose.write_text("hostname r3\n")
+    assert "C104" in run(str(loose), "-m", "hostname .*").stderr

@@ -86,12 +86,33 @@ def _detect(app: App, path: str, text: str, detect: object) -> str:
     from unet.core import Diagnostic, Location, Severity
 
     found = detect(text)  # type: ignore[operator]
+    if not found.certain and (known := _repository_platform(path)) is not None:
+        return known
     if not found.certain:
         scores = ", ".join(f"{k}={v}" for k, v in sorted(found.scores.items()) if v)
         message = (f"platform unclear ({scores or 'no signature matched'}); assuming "
                    f"{found.name}; pass --platform to be sure")
         warn(app, [Diagnostic(Location(path, 1, 1), "C104", Severity.WARNING, message)])
     return str(found.name)
+
+
+def _repository_platform(path: str) -> str | None:
+    """The platform of the device whose stored running configuration `path` is."""
+    from pathlib import Path
+
+    from unet.cli._app import find_repo_root
+    from unet.core import UnetError
+    from unet.inventory import platform_of_config
+
+    if path == "-":
+        return None
+    root = find_repo_root(Path(path).parent)
+    if root is None:
+        return None
+    try:
+        return platform_of_config(root, Path(path))
+    except UnetError:  # a repository that cannot be read says nothing about this file
+        return None
 
 
 def warn(app: App, diagnostics: list[Diagnostic]) -> None:

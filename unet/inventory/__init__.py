@@ -26,6 +26,7 @@ from unet.inventory._models import (
     INTERFACE_FIELDS,
     MODELS,
 )
+from unet.inventory._owner import platform_of_config
 from unet.inventory._resolve import BUILTIN, resolve_document
 from unet.inventory._running import (
     CONFIG_DIR,
@@ -75,6 +76,7 @@ __all__ = [
     "load_inventory",
     "parse_data_file",
     "parse_yaml",
+    "platform_of_config",
     "read_document",
     "resolve_document",
     "running_config_dir",
