@@ -60,8 +60,12 @@ def test_a_repository_without_commits_says_so(tmp_path: Path):
 
 
 def test_unknown_revision_and_missing_file(repo: Path):
-    with pytest.raises(RevisionError, match="unknown revision 'nope'"):
+    with pytest.raises(RevisionError) as caught:
         GitSnapshot(repo, "nope")
+    # git's own "fatal: Needed a single revision" says nothing to the reader
+    assert str(caught.value) == "unknown revision 'nope': no commit, branch or tag of that name"
+    with pytest.raises(RevisionError, match=r"is the history that long\? a shallow clone"):
+        GitSnapshot(repo, "HEAD~500")
     from unet.source import SnapshotReadError
 
     with pytest.raises(SnapshotReadError, match="no such file"):

@@ -99,8 +99,15 @@ def _commit(repo: Any, rev: str) -> str:
         if not _has_commits(repo):
             raise RevisionError(f"unknown revision {rev!r}: the repository has no commits "
                                 "yet; commit first (git add -A && git commit)") from None
-        detail = git_message(exc.stderr or "")
-        raise RevisionError(f"unknown revision {rev!r}: {detail or 'not a commit'}") from None
+        detail = git_message(exc.stderr or "").removeprefix("fatal: ")
+        if not detail or detail == "Needed a single revision":  # all --verify says
+            detail = "no commit, branch or tag of that name"
+            if "~" in rev or "^" in rev:
+                detail += " (is the history that long? a shallow clone, as CI makes, needs " \
+                          "more of it: `git fetch --unshallow`, or `fetch-depth: 0`)"
+            elif "/" in rev:
+                detail += " (not fetched? `git fetch` the remote branch first)"
+        raise RevisionError(f"unknown revision {rev!r}: {detail}") from None
 
 
 def _has_commits(repo: Any) -> bool:
