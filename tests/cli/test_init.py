@@ -48,3 +48,11 @@ def test_init_never_writes_through_a_dangling_symlink(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     assert not elsewhere.exists() and (target / "defaults.yaml").is_symlink()
     assert "created" in result.stdout and "defaults.yaml" not in result.stdout
+
+
+def test_init_inside_a_repository_warns_that_the_new_one_is_separate(make_repo) -> None:
+    root = make_repo()
+    result = CliRunner().invoke(cli, ["init", str(root / "lab" / "net")])
+    assert result.exit_code == 0
+    assert f"inside the unet repository at {root.resolve()}" in result.stderr
+    assert (root / "lab" / "net" / "unet.yaml").exists()

@@ -26,6 +26,7 @@ def init(app: App, target: str, name: str | None, no_git: bool) -> int:
     """
     from pathlib import Path
 
+    from unet.cli._app import find_repo_root
     from unet.core import UnetError
     from unet.inventory import scaffold
     from unet.source import init_repository, is_git_repository
@@ -34,6 +35,10 @@ def init(app: App, target: str, name: str | None, no_git: bool) -> int:
 
     if (path / "unet.yaml").exists():
         raise UnetError(f"{path / 'unet.yaml'} already exists; this is already a unet repository")
+    outer = find_repo_root(path.resolve().parent)
+    if outer is not None:  # its commands would no longer see the new one's files, nor it theirs
+        app.log(f"warning: {path} is inside the unet repository at {outer}; the new "
+                "repository is separate from it (run unet in it, or pick a path outside)")
     try:
         created = scaffold(path, name=name)
     except OSError as exc:
