@@ -169,3 +169,16 @@ def test_validate_reports_where_running_configs_points(tmp_path) -> None:
     (tmp_path / "unet.yaml").write_text("name: t\nrunning_configs: ../x/{name}\n")
     result = CliRunner().invoke(cli, ["--repo", str(tmp_path), "validate", "--no-cache"])
     assert result.exit_code == 2 and "unet.yaml:2:18: C310 error" in result.stdout
+
+
+def test_policy_test_fixtures_are_validated_too(make_repo) -> None:
+    """`unet validate` said "no problems" while `unet policy test` failed on a fixture."""
+    root = make_repo({
+        "policies/a.unet": 'RULE core-only WHEN true THEN ASSERT node.role == "core"\n',
+        "policies/tests/t.yaml": "tests:\n  - name: one\n    device: {name: t1, groups: [iso]}\n"
+                                 "    expect: {core-onyl: pass}\n"})
+    result = validate(root)
+    assert result.exit_code == 2
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("policies/tests/t.yaml:3:33: U302 error: unknown group 'iso'")
+    assert lines[1].startswith("policies/tests/t.yaml:4:14: P401 error: no rule 'core-onyl'")

@@ -81,7 +81,7 @@ def _validate(index: Index | None, snapshot: Snapshot,
     from unet.index._documents import IndexedDocuments
     from unet.index._gate import Renders, collapse, template_problems
     from unet.inventory import load_inventory
-    from unet.policy import lint_waivers, policy_rule_ids, waiver_device_names
+    from unet.policy import lint_policy_tests, lint_waivers, policy_rule_ids, waiver_device_names
 
     documents = IndexedDocuments(index)
     documents.prefetch(snapshot)
@@ -105,8 +105,10 @@ def _validate(index: Index | None, snapshot: Snapshot,
             for name, problems in fresh.items()])
     problems = [p for found in (stored, fresh) for ps in found.values() for p in ps]
     problems += renders.templates.diagnostics  # header problems, once per template
-    problems += lint_waivers(snapshot, rules=policy_rule_ids(snapshot),
+    rule_ids = policy_rule_ids(snapshot)
+    problems += lint_waivers(snapshot, rules=rule_ids,
                              devices=waiver_device_names(inventory, snapshot), today=today)
+    problems += lint_policy_tests(snapshot, inventory, rule_ids)  # fixtures, unknown rules
     problems += dependencies.running.diagnostics  # where running_configs points (C310, C300)
     unique = {(d.location, d.code, d.message): d
               for d in [*inventory.diagnostics, *problems]}

@@ -27,7 +27,13 @@ from unet.policy._load import (
     policy_rule_ids,
 )
 from unet.policy._parser import parse_condition, parse_policy
-from unet.policy._testing import TESTS_DIR, CaseResult, PolicyTestRun, run_policy_tests
+from unet.policy._testing import (
+    TESTS_DIR,
+    CaseResult,
+    PolicyTestRun,
+    lint_policy_tests,
+    run_policy_tests,
+)
 from unet.policy._values import PolicyEvaluationError
 from unet.policy._version import Version
 from unet.policy._waivers import (
@@ -66,6 +72,7 @@ __all__ = [
     "derived_source",
     "evaluate",
     "link_index",
+    "lint_policy_tests",
     "lint_waivers",
     "load_policies",
     "load_waivers",

@@ -41,7 +41,7 @@ from unet.policy._load import PolicySet
 from unet.source import Snapshot
 from unet.templates import TEMPLATE_DIR, select_templates
 
-__all__ = ["TESTS_DIR", "CaseResult", "PolicyTestRun", "run_policy_tests"]
+__all__ = ["TESTS_DIR", "CaseResult", "PolicyTestRun", "lint_policy_tests", "run_policy_tests"]
 
 TESTS_DIR = "policies/tests/"
 Expectation = Literal["pass", "fail", "skip"]
@@ -82,9 +82,21 @@ class PolicyTestRun:
 
 def run_policy_tests(snapshot: Snapshot, inventory: Inventory,
                      policies: PolicySet) -> PolicyTestRun:
+    return _tests(snapshot, inventory, [r.id for r in policies.rules], policies)
+
+
+def lint_policy_tests(snapshot: Snapshot, inventory: Inventory,
+                      rule_ids: list[str] | None) -> list[Diagnostic]:
+    """What `unet policy test` reports before it runs a case: the files' shape, unknown
+    rules (when `rule_ids` are known), duplicate names, fixtures' errors (`unet validate`)."""
+    return _tests(snapshot, inventory, rule_ids, None).diagnostics
+
+
+def _tests(snapshot: Snapshot, inventory: Inventory, rule_ids: list[str] | None,
+           policies: PolicySet | None) -> PolicyTestRun:
+    """Every case checked, and run when `policies` are given."""
     run = PolicyTestRun()
     tested: set[str] = set()
-    rule_ids = [r.id for r in policies.rules]
     templates = frozenset(p.removeprefix(TEMPLATE_DIR) for p in snapshot.files(TEMPLATE_DIR))
     names: dict[str, Location] = {}
     for path in snapshot.files(TESTS_DIR):
@@ -111,22 +123,24 @@ def run_policy_tests(snapshot: Snapshot, inventory: Inventory,
             if result is not None:
                 run.cases.append(result)
                 tested.update(case["expect"])
-    run.untested = [rule for rule in rule_ids if rule not in tested]
+    run.untested = [rule for rule in rule_ids or () if rule not in tested]
     run.diagnostics.sort(key=lambda d: d.sort_key)
     return run
 
 
-def _case_problems(document: Document, index: int, case: dict[str, Any], rule_ids: list[str],
+def _case_problems(document: Document, index: int, case: dict[str, Any],
+                   rule_ids: list[str] | None,
                    names: dict[str, Location]) -> list[Diagnostic]:
     """A rule the policies do not define (P401); a name another case has (P402)."""
     problems = []
     expect = case.get("expect")
-    for rule in expect if isinstance(expect, dict) else ():
-        if isinstance(rule, str) and rule not in rule_ids:
+    known = rule_ids if rule_ids is not None else []
+    for rule in expect if isinstance(expect, dict) and rule_ids is not None else ():
+        if isinstance(rule, str) and rule not in known:
             at = document.location(("tests", index, "expect", rule), key=True)
             problems.append(Diagnostic(
                 at, "P401", Severity.ERROR,
-                f"no rule '{rule}' in the policies{did_you_mean(rule, rule_ids)}"))
+                f"no rule '{rule}' in the policies{did_you_mean(rule, known)}"))
     if not isinstance(case.get("name"), str):
         return problems
     at = document.location(("tests", index, "name"))
@@ -140,7 +154,7 @@ def _case_problems(document: Document, index: int, case: dict[str, Any], rule_id
 
 
 def _run_case(document: Document, index: int, case: dict[str, Any], inventory: Inventory,
-              policies: PolicySet, templates: frozenset[str],
+              policies: PolicySet | None, templates: frozenset[str],
               problems: list[Diagnostic], *, shaped: bool = True) -> CaseResult | None:
     """The case's result; None when its fixture has errors (reported, the case not run: a
     fixture whose group is misspelt would test a device nobody meant) or the case itself
@@ -158,7 +172,7 @@ def _run_case(document: Document, index: int, case: dict[str, Any], inventory: I
     device = resolve_document(inventory, fixture)
     errors = [*device_problems(inventory, Entity(device.name, fixture), device),
               *select_templates(device, templates)[1]]
-    if errors or not shaped:
+    if errors or not shaped or policies is None:
         problems.extend(errors)
         return None
     tree = _config(case.get("config"), device.data.get("platform"),
