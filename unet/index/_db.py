@@ -39,7 +39,7 @@ __all__ = ["SCHEMA_VERSION", "Index", "IndexDamaged", "index_path", "open_index"
 
 # 4: file diagnostics from unet's own schemas; 5: rules not evaluated; 6: device names
 # checked; 7: line separators and C1 controls refused in rendered values (T116)
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 BUSY_TIMEOUT_MS = 60_000
 DIGEST_BYTES = 16
 KEEP_BROKEN = 1  # damaged databases kept aside for a bug report
