@@ -43,7 +43,15 @@ def test_template_errors_exit_2_and_the_rest_renders(tmp_path: Path):
     result = run(repo, "hq-acc-01")
     assert result.exit_code == 2
     assert "T103 error: device hq-acc-01: undefined: vars.stp_mood" in result.stderr
+    assert "(named at groups/campus-access.yaml:" in result.stderr  # as validate says it
     assert "hostname hq-acc-01" in result.stdout
+    # In files, a part of a config is never written as if it were one.
+    out = tmp_path / "out"
+    written = run(repo, "hq-acc-01", "ber1-rtr-01", "--output", str(out))
+    assert written.exit_code == 2 and written.stdout.split() == [str(out / "ber1-rtr-01.cfg")]
+    assert f"render: {out / 'hq-acc-01.cfg'} not written: hq-acc-01's templates have errors" \
+        in written.stderr
+    assert not (out / "hq-acc-01.cfg").exists()
 
 
 def test_a_data_error_is_reported_and_exits_2_though_the_rest_renders(tmp_path) -> None:

@@ -232,7 +232,8 @@ def test_messages_and_diagnostics_keep_their_sense(planted: Client) -> None:
     assert by_rule["junos-lines"].endswith(MASK)
     intended = planted.json("/api/v1/devices/r-bad/intended")
     assert [d["message"] for d in intended["diagnostics"]] == [
-        f"device r-bad: netmask: '{MASK}' is not an IP address or prefix"]
+        f"device r-bad: netmask: '{MASK}' is not an IP address or prefix "
+        "(named at devices/hq/r-bad.yaml:4:13)"]
 
 
 def test_a_secret_with_json_syntax_cannot_break_a_response(

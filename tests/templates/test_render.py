@@ -138,7 +138,7 @@ def test_a_printed_value_with_a_control_character_is_t116_where_printed_and_wher
     problem = _only_error(result)
     # the `{{` that prints it, and the YAML value to fix
     assert problem.code == "T116" and problem.location == Location("templates/d.j2", 3, 14)
-    assert problem.related == (Location("devices/r1.yaml", 7, 22),)
+    assert problem.related[0] == Location("devices/r1.yaml", 7, 22)  # then what chose d.j2
     assert (f"the value printed here (node.interfaces.Gi1.description, set at "
             f"devices/r1.yaml:7:22) has {named}") in problem.message
     assert "description" not in result.text  # nothing of that template is kept

@@ -41,7 +41,8 @@ def render(app: App, devices: tuple[str, ...], where: str | None, template: str 
 
     The device's templates (from its groups and device file, then policy APPLY) are
     rendered with its resolved data (after policy SET) and joined in order. Errors in
-    templates and data files are reported on stderr at their line; the rest still renders.
+    templates and data files are reported on stderr at their line; the rest still renders
+    (with --output, a device with errors gets no file).
 
     Exit codes: 0 rendered; 2 a template or data error (or a bad option).
     """
@@ -93,7 +94,7 @@ def _write(app: App, results: Sequence[RenderResult], output: str | None,
         from pathlib import Path
 
         from unet.cli._output import write_file
-        from unet.core import UnetError
+        from unet.core import UnetError, has_errors
 
         folder = Path(output)
         _refuse_stored(folder, repo)
@@ -101,6 +102,11 @@ def _write(app: App, results: Sequence[RenderResult], output: str | None,
             path = folder / f"{result.device}.cfg"
             if path.parent != folder or path.name != f"{result.device}.cfg":  # never outside
                 raise UnetError(f"device name {result.device!r} is not a file name")
+            if has_errors(result.diagnostics):  # a part of a config is never written as one
+                earlier = " (the file there is from an earlier run)" if path.exists() else ""
+                app.log(f"render: {path} not written: {result.device}'s templates have "
+                        f"errors{earlier}")
+                continue
             write_file(path, result.text)
             click.echo(str(path))
         return

@@ -100,16 +100,10 @@ def _first_error(diagnostics: Iterable[Diagnostic]) -> Diagnostic | None:
 
 
 def template_problems(result: RenderResult, device: ResolvedDevice) -> list[Diagnostic]:
-    """The device's template diagnostics, each naming the device line that chose it."""
+    """The device's template diagnostics (each names the device line that chose it), and
+    those of templates it names that do not exist."""
     prefix = f"device {device.name}: "
-    found: list[Diagnostic] = []
-    for item in result.templates:
-        for problem in item.diagnostics:
-            if problem.message.startswith(prefix) and item.source.path:
-                problem = Diagnostic(problem.location, problem.code, problem.severity,
-                                     f"{problem.message} (named at {item.source})",
-                                     (*problem.related, item.source))
-            found.append(problem)
+    found = [problem for item in result.templates for problem in item.diagnostics]
     chosen = {d for item in result.templates for d in item.diagnostics}
     for problem in result.diagnostics:  # a template the device names that does not exist
         if problem not in chosen:

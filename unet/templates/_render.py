@@ -414,6 +414,10 @@ def _render_one(templates: TemplateSet, item: Selected, context: Mapping[str, An
                 device: ResolvedDevice) -> RenderedTemplate:
     header = templates.header(item.name)
     text, problems = templates.render(item.name, context, device.name, device.where)
+    if item.source.path:  # the device line that chose the template, for every command
+        problems = [Diagnostic(p.location, p.code, p.severity,
+                               f"{p.message} (named at {item.source})",
+                               (*p.related, item.source)) for p in problems]
     return RenderedTemplate(item.name, templates.feature(item.name), text,
                             (*header.diagnostics, *problems), item.source)
 
