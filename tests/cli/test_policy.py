@@ -48,14 +48,20 @@ TESTS = """tests:
 def test_policy_test_passes_and_lists_untested_rules(make_repo) -> None:
     root = make_repo({"policies/a.unet": 'RULE core-only WHEN true THEN ASSERT node.role == "core"\n'
                                          "RULE other WHEN true THEN ASSERT true\n",
+                      "policies/b.rules": 'WHEN node.role == "core" THEN ASSERT true\n',
                       "policies/tests/t.yaml": TESTS})
     result = invoke(root, "test")
     assert result.exit_code == 0
-    assert result.stdout.splitlines() == [
+    lines = result.stdout.splitlines()
+    assert lines[:4] == [
         "PASS policies/tests/t.yaml:2:5: core passes",
         "PASS policies/tests/t.yaml:5:5: access fails",
-        "rules without tests: other",
+        "rules without tests (2):",
+        "  other     policies/a.unet:2:1",
     ]
+    # a rule without a name: where it is, since its id is nowhere in the file
+    assert lines[4].startswith("  b-") and lines[4].endswith(
+        "  policies/b.rules:1:1  (no RULE name: this id is made from its text)")
 
 
 def test_policy_test_failure_says_why(make_repo) -> None:

@@ -74,6 +74,9 @@ class PolicyTestRun:
     cases: list[CaseResult] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     untested: list[str] = field(default_factory=list)
+    # Where each untested rule is, and whether it has a RULE name (else its id is made
+    # from its text, which a reader would not find by searching).
+    untested_at: dict[str, tuple[Location, bool]] = field(default_factory=dict)
 
     @property
     def failed(self) -> int:
@@ -124,6 +127,9 @@ def _tests(snapshot: Snapshot, inventory: Inventory, rule_ids: list[str] | None,
                 run.cases.append(result)
                 tested.update(case["expect"])
     run.untested = [rule for rule in rule_ids or () if rule not in tested]
+    for compiled in policies.rules if policies is not None else ():
+        if compiled.id in run.untested:
+            run.untested_at[compiled.id] = (compiled.rule.at, compiled.rule.named)
     run.diagnostics.sort(key=lambda d: d.sort_key)
     return run
 

@@ -32,4 +32,10 @@ def render_policy_tests(run: PolicyTestRun, fmt: str, stream: IO[str]) -> None:
         for failure in case.failures:
             stream.write(printable(f"     {failure}") + "\n")
     if run.untested:
-        stream.write(printable(f"rules without tests: {', '.join(run.untested)}") + "\n")
+        stream.write(f"rules without tests ({len(run.untested)}):\n")
+        width = max(len(rule) for rule in run.untested)
+        for rule in run.untested:
+            at, named = run.untested_at.get(rule, (None, True))
+            where = f"  {at}" if at is not None else ""
+            hint = "" if named else "  (no RULE name: this id is made from its text)"
+            stream.write(printable(f"  {rule:<{width}}{where}{hint}") + "\n")
