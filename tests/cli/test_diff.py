@@ -85,6 +85,17 @@ def test_config_convert(tmp_path):
     assert result.stdout == "system {\n    host-name r1;\n}\n"
 
 
+def test_config_convert_refuses_another_platforms_config(tmp_path):
+    """An IOS file read as JunOS gave a warning for every line, then printed nonsense."""
+    path = tmp_path / "r1.cfg"
+    path.write_text("hostname r1\n!\ninterface GigabitEthernet0/1\n ip address 10.0.0.1 "
+                    "255.255.255.0\n!\nline vty 0 4\n transport input ssh\n")
+    result = CliRunner().invoke(cli, ["config", "convert", str(path), "--to", "set"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (f"error: {path}: not a JunOS configuration (it is ios); `unet "
+                             "config convert` converts JunOS between its brace and `set` forms\n")
+
+
 def test_utf16_file_from_windows_is_compared(tmp_path, pair):
     exported = tmp_path / "exported.cfg"
     exported.write_bytes(RUNNING.encode("utf-16"))  # with a byte-order mark

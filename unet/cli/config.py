@@ -134,10 +134,19 @@ def config() -> None:
 @pass_app
 def convert(app: App, file: str, form: str) -> int:
     """Convert a JunOS configuration between brace and `set` forms (stdout)."""
-    from unet.config import emit
+    from unet.config import detect_dialect, emit
     from unet.core import UnetError
 
-    tree = load_config(app, file, "junos")
+    text = read_config_text(file)
+    # Another platform's config read as JunOS is a warning on every line, then nonsense.
+    other = _repository_platform(file)
+    if other is None:
+        found = detect_dialect(text)
+        other = found.name if found.certain and not found.scores.get("junos") else None
+    if other is not None and other != "junos":
+        raise UnetError(f"{file}: not a JunOS configuration (it is {other}); `unet config "
+                        "convert` converts JunOS between its brace and `set` forms")
+    tree = load_config(app, file, "junos", text=text)
     if not tree.children:
         raise UnetError(f"{file}: no JunOS configuration found")
     sys.stdout.write(emit(tree, form=form))
