@@ -167,3 +167,20 @@ def test_lines_no_template_claims_are_not_pending_deploy(tmp_path: Path):
     features = json.loads(run(repo, "hq-acc-02", "--format", "json").stdout)["devices"][0]
     pending = {f["feature"]: f["pending"] for f in features["features"]}
     assert pending["ios/base.j2"] and not pending["(unclaimed)"]
+
+
+def test_a_device_against_a_saved_file_in_place_of_its_stored_config(tmp_path: Path):
+    """`unet diff hq-acc-02 saved.cfg` took the device name for a missing file."""
+    saved = tmp_path / "saved.cfg"
+    saved.write_text((EXAMPLES / "configs" / "hq-acc-02.cfg").read_text()
+                     + "ntp server 10.0.0.2\n")  # what the stored one lacks
+    result = run(EXAMPLES, "hq-acc-02", str(saved))
+    assert result.exit_code == 0, result.output
+    assert "1/1 devices compliant (100%)" in result.stdout
+    assert run(EXAMPLES, str(saved), "hq-acc-02").exit_code == 0  # either order
+    saved.write_text((EXAMPLES / "configs" / "hq-acc-02.cfg").read_text())
+    result = run(EXAMPLES, str(saved), "hq-acc-02", "--remediation")
+    assert result.exit_code == 1
+    assert f"hq-acc-02  non-compliant  ({saved})" in result.stdout
+    assert "ntp server 10.0.0.2" in result.stdout
+    assert run(EXAMPLES, "hq-acc-2", str(saved)).exit_code == 2

@@ -51,6 +51,7 @@ def diff(app: App, targets: tuple[str, ...], rev: str | None, where: str | None,
     unet diff [DEVICE...]        intended (rendered) vs running (configs/<device>.*)
     unet diff --rev REF [DEV...] intended at REF vs the working tree (REF1..REF2: two revisions)
     unet diff A B                two config files (an argument is a file or a path with /)
+    unet diff DEVICE FILE        intended vs FILE in place of the stored running config
 
     A feature that differs on a device whose running-config findings the intended
     config already fixes is marked pending deploy.
@@ -61,6 +62,14 @@ def diff(app: App, targets: tuple[str, ...], rev: str | None, where: str | None,
     if exit_zero and exit_code:
         raise click.UsageError("--exit-zero and --exit-code contradict each other")
     exit_code = not exit_zero
+    device = _device_argument(targets) if len(targets) == 2 and not rev else None
+    if device is not None:  # `unet diff r1 saved.cfg`: r1 against a file, not configs/
+        if rollback or predict or platform or fmt == "unified" or where:
+            raise click.UsageError("--platform, --rollback, --predict, --where and --format "
+                                   "unified compare two files; a device brings its platform")
+        saved = next(t for t in targets if t != device)
+        return _repository(app, (device,), None, None, (remediation, allow_protected), fmt,
+                           reports, exit_code, running_file=_read(saved))
     if len(targets) == 2 and not rev and _are_files(targets):
         _forbid_repo_options(reports, where, fmt)
         return _files(app, *targets, platform, remediation, rollback, predict, fmt, exit_code,
@@ -78,6 +87,25 @@ def _are_files(targets: tuple[str, ...]) -> bool:
     return any(os.path.isfile(t) or "/" in t or os.sep in t for t in targets)
 
 
+def _device_argument(targets: tuple[str, ...]) -> str | None:
+    """Of two arguments, the one that is no file and no path (a device name) when the
+    other is an existing file."""
+    named = [t for t in targets if not os.path.exists(t) and "/" not in t and os.sep not in t]
+    files = [t for t in targets if os.path.isfile(t)]
+    return named[0] if len(named) == 1 and len(files) == 1 else None
+
+
+def _read(path: str) -> tuple[str, bytes]:
+    from pathlib import Path
+
+    from unet.core import UnetError
+
+    try:
+        return path, Path(path).read_bytes()
+    except OSError as exc:
+        raise UnetError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+
+
 def _forbid_repo_options(reports: list[tuple[str, str]], where: str | None, fmt: str) -> None:
     if reports or where or fmt not in ("text", "unified", "json"):
         raise click.UsageError("--report, --where and --format markdown/junit work on devices, "
@@ -86,7 +114,7 @@ def _forbid_repo_options(reports: list[tuple[str, str]], where: str | None, fmt:
 
 def _repository(app: App, names: tuple[str, ...], rev: str | None, where: str | None,
                 remediation: tuple[bool, bool], fmt: str, reports: list[tuple[str, str]],
-                exit_code: bool) -> int:
+                exit_code: bool, running_file: tuple[str, bytes] | None = None) -> int:
     from unet.cli._repo import data_errors, load_repository
     from unet.core import Severity
     from unet.report import compliance
@@ -96,8 +124,9 @@ def _repository(app: App, names: tuple[str, ...], rev: str | None, where: str | 
     if rev is not None:
         run = _revisions(app, repo, rev, names, remediation)
     else:
-        run = _running(app, repo, names, where, remediation)
-        pending = _pending(repo, run)
+        run = _running(app, repo, names, where, remediation, running_file)
+        # A deploy fixes findings on the stored running config, not on another file.
+        pending = _pending(repo, run) if running_file is None else None
     if rev is None or ".." not in rev:  # the working tree is compared
         known = set(run.diagnostics)  # what a data file meant is missing from the comparison
         run.diagnostics += [d for d in data_errors(repo) if d not in known]
@@ -109,7 +138,8 @@ def _repository(app: App, names: tuple[str, ...], rev: str | None, where: str | 
 
 
 def _running(app: App, repo: Any, names: tuple[str, ...], where: str | None,
-             remediation: tuple[bool, bool]) -> Any:
+             remediation: tuple[bool, bool],
+             running_file: tuple[str, bytes] | None = None) -> Any:
     from unet.cli.render import policy_outcomes, progress
     from unet.policy import select
     from unet.templates import compare_devices
@@ -119,7 +149,7 @@ def _running(app: App, repo: Any, names: tuple[str, ...], where: str | None,
     with progress(app, len(chosen), "comparing") as advance:
         return compare_devices(repo.snapshot, repo.inventory, devices=chosen, outcomes=outcomes,
                                remediation=remediation[0], allow_protected=remediation[1],
-                               progress=lambda _: advance())
+                               progress=lambda _: advance(), running_file=running_file)
 
 
 def _pending(repo: Any, run: Any) -> dict[str, list[str]]:

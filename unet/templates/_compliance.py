@@ -310,14 +310,15 @@ def compare_device(device: ResolvedDevice, snapshot: Snapshot, templates: Templa
                    running: RunningConfigs, *, normalizers: Sequence[Normalizer] = (),
                    outcome: tuple[Mapping[str, Any], Sequence[Applied]] | None = None,
                    remediation: bool = False, options: RemediationOptions | None = None,
-                   ) -> DeviceCompliance:
+                   running_file: tuple[str, bytes] | None = None) -> DeviceCompliance:
     """Render, normalise and diff one device, feature by feature (with `unclaimed:`
-    report or remove, the lines no template claims are a feature of their own)."""
+    report or remove, the lines no template claims are a feature of their own);
+    `running_file` (its name, its bytes) stands for the stored running configuration."""
     options = options or RemediationOptions(enabled=remediation)
     changed: set[str] = set()
     intended = render_intended(device, snapshot, templates, normalizers=normalizers,
                                outcome=outcome, changed=changed)
-    path = running.path(device.name)
+    path = running_file[0] if running_file is not None else running.path(device.name)
     base = DeviceCompliance(device.name, intended.platform, path,
                             diagnostics=tuple(intended.diagnostics))
     if not intended.templates and not intended.diagnostics:
@@ -327,7 +328,7 @@ def compare_device(device: ResolvedDevice, snapshot: Snapshot, templates: Templa
     if intended.tree is None:
         return base  # no platform: the inventory reports it
     tree, problems = _running_tree(snapshot, path, intended.platform, normalizers, device.name,
-                                   changed)
+                                   changed, running_file[1] if running_file else None)
     if tree is None:
         return replace(base, diagnostics=(*base.diagnostics, *problems))
     plans = _Plans(options, intended.platform, detect_profile(tree), changed)
@@ -377,15 +378,16 @@ def _no_running(device: ResolvedDevice, base: DeviceCompliance) -> DeviceComplia
 
 def _running_tree(snapshot: Snapshot, path: str, platform: str | None,
                   normalizers: Sequence[Normalizer], device: str, changed: set[str],
-                  ) -> tuple[ConfigTree | None, list[Diagnostic]]:
-    """The running config, normalised and parsed; or None and why not."""
+                  data: bytes | None = None) -> tuple[ConfigTree | None, list[Diagnostic]]:
+    """The running config (`data`, else read at `path`), normalised and parsed; or None
+    and why not."""
     def error(code: str, message: str, line: int = 0,
               col: int = 0) -> tuple[None, list[Diagnostic]]:
         return None, [Diagnostic(Location(path, line, col), code, Severity.ERROR,
                                  f"device {device}: {message}")]
 
     try:
-        data = snapshot.read(path)
+        data = snapshot.read(path) if data is None else data
     except SnapshotReadError as exc:
         return error(exc.code or "C301", f"cannot read the running config: {exc.reason}")
     if len(data) > MAX_CONFIG_BYTES:
@@ -420,8 +422,10 @@ def compare_devices(snapshot: Snapshot, inventory: Inventory, *,
                     devices: Iterable[ResolvedDevice] | None = None,
                     outcomes: Outcomes | None = None, remediation: bool = False,
                     allow_protected: bool = False,
-                    progress: Callable[[str], None] | None = None) -> ComplianceRun:
-    """Compare every device (or `devices`); `progress(name)` is called after each."""
+                    progress: Callable[[str], None] | None = None,
+                    running_file: tuple[str, bytes] | None = None) -> ComplianceRun:
+    """Compare every device (or `devices`); `progress(name)` is called after each;
+    `running_file` (name, bytes) stands for the stored running config of the one device."""
     templates = load_templates(snapshot)
     running = RunningConfigs(snapshot)
     normalizers = compile_normalizers(inventory.settings)
@@ -434,7 +438,7 @@ def compare_devices(snapshot: Snapshot, inventory: Inventory, *,
     for device in chosen:
         outcome = outcomes.get(device.name) if outcomes is not None else None
         result = compare_device(device, snapshot, templates, running, normalizers=normalizers,
-                                outcome=outcome, options=options)
+                                outcome=outcome, options=options, running_file=running_file)
         run.devices.append(result)
         for problem in result.diagnostics:
             if problem not in seen:
