@@ -81,6 +81,9 @@ def _only_error(result):  # type: ignore[no-untyped-def]
      "blocked by the template sandbox: access to attribute '__class__'"),
     ("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}\n{{ f(1) }}\n", "T107", (1, 0),
      "recursion too deep"),
+    # a loop variable is not in the context: the keys of what it was looked up in are
+    ("{% for n, i in node.interfaces.items() %}{{ i.descripton }}{% endfor %}\n", "T103",
+     (1, 45), "undefined: i.descripton (did you mean 'description'?)"),
     ("{{ 'banana' | netmask }}\n", "T105", (1, 0), "netmask: 'banana' is not an IP address"),
     ("{{ 1 / 0 }}\n", "T109", (1, 0), "ZeroDivisionError"),
     # Arguments a filter does not take: at the filter, with how it is written (Python

@@ -31,7 +31,9 @@ from jinja2 import (
     pass_context,
 )
 from jinja2.compiler import CodeGenerator, Frame
+from jinja2.exceptions import UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import missing
 
 from unet.config import DEVICE_CONTROL
 from unet.core import printable
@@ -278,6 +280,28 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
         return checked
 
 
+class LookupFailed(UndefinedError):
+    """A misspelt name or key, with the object it was looked up in (`i.descripton` in a
+    loop: the interface's keys are the suggestions, not the template's variables)."""
+
+    def __init__(self, message: str | None, within: Any) -> None:
+        super().__init__(message)
+        self.within = within
+
+
+class _Undefined(StrictUndefined):
+    __slots__ = ()
+
+    def __init__(self, hint: str | None = None, obj: Any = missing, name: str | None = None,
+                 exc: type[UndefinedError] = UndefinedError) -> None:
+        def failed(message: str | None) -> UndefinedError:
+            return LookupFailed(message, obj if obj is not missing else None)
+
+        # The sandbox's own (SecurityError for `__class__`) is kept.
+        super().__init__(hint, obj, name,
+                         failed if exc is UndefinedError else exc)  # type: ignore[arg-type]
+
+
 def _platform_filter(function: Callable[..., str]) -> Callable[..., str]:
     """Default the platform of an interface filter to the device's own."""
     @pass_context
@@ -291,7 +315,7 @@ def _platform_filter(function: Callable[..., str]) -> Callable[..., str]:
 def make_environment(snapshot: Snapshot) -> TemplateEnvironment:
     env = TemplateEnvironment(
         loader=SnapshotLoader(snapshot),
-        undefined=StrictUndefined,
+        undefined=_Undefined,
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -160,7 +160,8 @@ class TemplateSet:
         if unknown is not None and isinstance(exc, TemplateError):
             return self._unknown_name(unknown.group(1), unknown.group(2), location, device)
         if isinstance(exc, UndefinedError):
-            message, col = _undefined(str(exc), self, location, context)
+            message, col = _undefined(str(exc), self, location, context,
+                                      getattr(exc, "within", None))
             location = Location(location.path, location.line, col)
             code = CODES["undefined"]
         else:
@@ -354,7 +355,7 @@ def _describe(exc: BaseException, templates: TemplateSet) -> tuple[str, str]:
 
 
 def _undefined(message: str, templates: TemplateSet, where: Location,
-               context: Mapping[str, Any]) -> tuple[str, int]:
+               context: Mapping[str, Any], within: Any = None) -> tuple[str, int]:
     """"undefined: node.vars.ntp_servrs (did you mean …)" and the 1-based column, when the
     template line shows which reference failed; else Jinja's own words."""
     line = templates.loader.source_line(where.path, where.line)  # type: ignore[union-attr]
@@ -365,7 +366,9 @@ def _undefined(message: str, templates: TemplateSet, where: Location,
         return f"undefined: {message}", 0
     reference, col = found
     parent, _, last = reference.rpartition(".")
-    choices = lookup(context, parent) if parent else context
+    # What the name was looked up in, when known: a loop variable is not in the context.
+    choices = within if isinstance(within, Mapping) else (
+        lookup(context, parent) if parent else context)
     hint = did_you_mean(last, choices) if isinstance(choices, Mapping) and last else ""
     return f"undefined: {reference}{hint}", col + 1
 
