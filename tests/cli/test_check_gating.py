@@ -173,8 +173,9 @@ BROKEN = {
                "T102 error: devices dc1-leaf-01, dc1-leaf-02 (named at groups/dc-leaf.yaml:4:13)"
                ": template syntax error"),
     "missing": ("groups/dc-leaf.yaml", "templates: [eos/base.j2]", "templates: [eos/bsae.j2]",
-                "groups/dc-leaf.yaml:4:13: T101 error: device dc1-leaf-01: template "
-                "'eos/bsae.j2' not found under templates/ (did you mean 'eos/base.j2'?)"),
+                "groups/dc-leaf.yaml:4:13: T101 error: devices dc1-leaf-01, dc1-leaf-02: "
+                "template 'eos/bsae.j2' not found under templates/ (did you mean "
+                "'eos/base.j2'?)\n"),
 }
 
 
@@ -186,6 +187,7 @@ def test_a_broken_template_fails_validate_and_check(net: Path, kind: str) -> Non
         result = unet(net, *command)
         assert result.exit_code == 2, (command, result.stdout)
         assert expected in result.stdout, (command, result.stdout)
+        assert result.stdout.count(expected.split(": ")[0]) == 1  # once, not per device
 
 
 def test_a_rule_on_intended_is_not_evaluated_when_templates_fail(net: Path) -> None:

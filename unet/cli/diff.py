@@ -117,6 +117,7 @@ def _repository(app: App, names: tuple[str, ...], rev: str | None, where: str | 
                 exit_code: bool, running_file: tuple[str, bytes] | None = None) -> int:
     from unet.cli._repo import data_errors, load_repository
     from unet.core import Severity
+    from unet.index import collapse
     from unet.report import compliance
 
     repo = load_repository(app)
@@ -130,6 +131,7 @@ def _repository(app: App, names: tuple[str, ...], rev: str | None, where: str | 
     if rev is None or ".." not in rev:  # the working tree is compared
         known = set(run.diagnostics)  # what a data file meant is missing from the comparison
         run.diagnostics += [d for d in data_errors(repo) if d not in known]
+    run.diagnostics = collapse(run.diagnostics)  # one for a problem many devices share
     _emit(app, run, fmt, reports, pending)  # the report carries the diagnostics, as check's
     app.log(f"diff: {compliance.summary(run)}")
     if any(d.severity is Severity.ERROR for d in run.diagnostics):

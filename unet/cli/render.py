@@ -155,10 +155,12 @@ def _show(app: App, result: RenderResult) -> None:
 
 
 def report_diagnostics(app: App, diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
-    """Each distinct diagnostic once on stderr; returns the errors among them."""
+    """Each distinct diagnostic once on stderr (one for a problem many devices share);
+    returns the errors among them."""
     from unet.core import Severity
+    from unet.index import collapse
 
-    unique = sorted(set(diagnostics), key=lambda d: d.sort_key)
+    unique = collapse(sorted(set(diagnostics), key=lambda d: d.sort_key))
     for problem in unique:
         print(problem, file=sys.stderr)
     return [d for d in unique if d.severity is Severity.ERROR]

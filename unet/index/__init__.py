@@ -10,6 +10,7 @@ from __future__ import annotations
 from unet.index._admin import clear_index, index_stats
 from unet.index._baseline import against_baseline
 from unet.index._check import indexed_check, indexed_inventory, pending_deploys, pending_rules
+from unet.index._collapse import collapse
 from unet.index._db import SCHEMA_VERSION, Index, index_path, open_index
 from unet.index._deps import Dependencies, affected_devices, shard_of
 from unet.index._intended import intended_configs
@@ -29,6 +30,7 @@ __all__ = [
     "affected_devices",
     "against_baseline",
     "clear_index",
+    "collapse",
     "index_path",
     "index_stats",
     "indexed_check",

@@ -11,11 +11,11 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from unet.core import Diagnostic, Finding, Location, Severity
+from unet.core import Diagnostic, Finding, Severity
+from unet.index._collapse import NOT_EVALUATED, collapse, not_evaluated
 from unet.inventory import Inventory, ResolvedDevice, RunningConfigs
 from unet.policy import CompiledRule, ConfigView, Context, evaluate
 
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 __all__ = ["NOT_EVALUATED", "PENDING", "Gate", "Renders", "collapse", "not_evaluated",
            "reads", "template_problems"]
 
-NOT_EVALUATED = "P310"
 PENDING = "the intended configuration already satisfies this rule; it is waiting for a deploy"
 # How many devices a template problem shared by many devices names before "and N more".
 _NAMED = 3
@@ -111,77 +110,6 @@ def template_problems(result: RenderResult, device: ResolvedDevice) -> list[Diag
                 prefix + problem.message
             found.append(dataclasses.replace(problem, message=message))
     return found
-
-
-_SKIPPED = re.compile(r"rule '(?P<rule>[^']*)' not evaluated on (?P<device>\S+): its intended "
-                      r"configuration cannot be rendered \((?P<why>[^()]*)\)")
-_SHARED = re.compile(r"device (?P<device>\S+): (?P<text>.*) \(named at (?P<at>[^()]*)\)",
-                     re.DOTALL)
-
-
-def collapse(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
-    """One diagnostic per template problem that many devices share (a syntax error in a
-    template every device renders), naming the first few devices and how many more."""
-    groups: dict[tuple[Location, str, str], list[tuple[Diagnostic, str, str]]] = {}
-    out: list[Diagnostic] = []
-    for diagnostic in diagnostics:
-        found = _SHARED.fullmatch(diagnostic.message) if diagnostic.code.startswith("T") \
-            else None
-        if found is None:
-            out.append(diagnostic)
-            continue
-        key = (diagnostic.location, diagnostic.code, found["text"])
-        groups.setdefault(key, []).append((diagnostic, found["device"], found["at"]))
-    out = _collapse_skipped(out)
-    for (_, _, text), members in groups.items():
-        first = members[0][0]
-        if len(members) == 1:
-            out.append(first)
-            continue
-        places = list(dict.fromkeys(at for _, _, at in members))
-        shown = members[:_NAMED]
-        if len(places) == 1:  # one group names it for all of them: say where once
-            named = ", ".join(name for _, name, _ in shown)
-        else:
-            named = ", ".join(f"{name} (named at {at})" for _, name, at in shown)
-        more = f" and {len(members) - _NAMED} more" if len(members) > _NAMED else ""
-        where = f" (named at {places[0]})" if len(places) == 1 else ""
-        related = tuple(dict.fromkeys(loc for d, _, _ in members for loc in d.related))
-        out.append(Diagnostic(first.location, first.code, first.severity,
-                              f"devices {named}{more}{where}: {text}", related[:_NAMED + 1]))
-    return sorted(out, key=lambda d: d.sort_key)
-
-
-def not_evaluated(problems: Iterable[Diagnostic]) -> dict[str, str]:
-    """rule id -> why, for the rules one device's P310s (before `collapse`) say were not
-    evaluated on it: the reports show those as skipped, not passed."""
-    found = (_SKIPPED.fullmatch(d.message) for d in problems if d.code == NOT_EVALUATED)
-    return {m["rule"]: f"its intended configuration cannot be rendered ({m['why']})"
-            for m in found if m is not None}
-
-
-def _collapse_skipped(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """One P310 per rule and reason, naming the first few devices."""
-    groups: dict[tuple[Location, str, str], list[str]] = {}
-    out: list[Diagnostic] = []
-    for diagnostic in diagnostics:
-        found = _SKIPPED.fullmatch(diagnostic.message) if diagnostic.code == NOT_EVALUATED \
-            else None
-        if found is None:
-            out.append(diagnostic)
-        else:
-            key = (diagnostic.location, found["rule"], found["why"])
-            groups.setdefault(key, []).append(found["device"])
-    for (location, rule, why), devices in groups.items():
-        if len(devices) == 1:
-            text = f"on {devices[0]}: its intended configuration cannot be rendered"
-        else:
-            more = f" and {len(devices) - _NAMED} more" if len(devices) > _NAMED else ""
-            text = (f"on {len(devices)} devices ({', '.join(devices[:_NAMED])}{more}): their "
-                    "intended configurations cannot be rendered")
-        out.append(Diagnostic(location, NOT_EVALUATED, Severity.WARNING,
-                              f"rule '{rule}' not evaluated {text} ({why})"))
-    return out
 
 
 class Gate:

@@ -1,0 +1,91 @@
+"""One diagnostic for a problem many devices share: a template error every device that
+renders the template reports, or a rule not evaluated on many devices (P310)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from unet.core import Diagnostic, Location, Severity
+
+__all__ = ["NOT_EVALUATED", "collapse", "not_evaluated"]
+
+NOT_EVALUATED = "P310"
+_NAMED = 3  # devices named in a collapsed diagnostic; the rest are counted
+
+_SKIPPED = re.compile(r"rule '(?P<rule>[^']*)' not evaluated on (?P<device>\S+): its intended "
+                      r"configuration cannot be rendered \((?P<why>[^()]*)\)")
+_SHARED = re.compile(r"device (?P<device>\S+): (?P<text>.*) \(named at (?P<at>[^()]*)\)",
+                     re.DOTALL)
+_OF_DEVICE = re.compile(r"device (?P<device>\S+): (?P<text>.*)", re.DOTALL)
+
+
+def collapse(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """One diagnostic per template problem that many devices share (a syntax error in a
+    template every device renders), naming the first few devices and how many more."""
+    groups: dict[tuple[Location, str, str], list[tuple[Diagnostic, str, str]]] = {}
+    out: list[Diagnostic] = []
+    for diagnostic in diagnostics:
+        found = (_SHARED.fullmatch(diagnostic.message) or _OF_DEVICE.fullmatch(
+            diagnostic.message)) if diagnostic.code.startswith("T") else None
+        if found is None:
+            out.append(diagnostic)
+            continue
+        at = found["at"] if "at" in found.groupdict() else ""
+        key = (diagnostic.location, diagnostic.code, found["text"])
+        groups.setdefault(key, []).append((diagnostic, found["device"], at))
+    out = _collapse_skipped(out)
+    # Said once already without a device (a missing template, at the group's line): the
+    # devices' copies add nothing.
+    plain = {(d.location, d.code, d.message) for d in out}
+    for (location, code, text), members in groups.items():
+        first = members[0][0]
+        if (location, code, text) in plain:
+            continue
+        if len(members) == 1:
+            out.append(first)
+            continue
+        places = list(dict.fromkeys(at for _, _, at in members))
+        shown = members[:_NAMED]
+        if len(places) == 1:  # one group names it for all of them: say where once
+            named = ", ".join(name for _, name, _ in shown)
+        else:
+            named = ", ".join(f"{name} (named at {at})" for _, name, at in shown)
+        more = f" and {len(members) - _NAMED} more" if len(members) > _NAMED else ""
+        where = f" (named at {places[0]})" if len(places) == 1 and places[0] else ""
+        related = tuple(dict.fromkeys(loc for d, _, _ in members for loc in d.related))
+        out.append(Diagnostic(first.location, first.code, first.severity,
+                              f"devices {named}{more}{where}: {text}", related[:_NAMED + 1]))
+    return sorted(out, key=lambda d: d.sort_key)
+
+
+def not_evaluated(problems: Iterable[Diagnostic]) -> dict[str, str]:
+    """rule id -> why, for the rules one device's P310s (before `collapse`) say were not
+    evaluated on it: the reports show those as skipped, not passed."""
+    found = (_SKIPPED.fullmatch(d.message) for d in problems if d.code == NOT_EVALUATED)
+    return {m["rule"]: f"its intended configuration cannot be rendered ({m['why']})"
+            for m in found if m is not None}
+
+
+def _collapse_skipped(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One P310 per rule and reason, naming the first few devices."""
+    groups: dict[tuple[Location, str, str], list[str]] = {}
+    out: list[Diagnostic] = []
+    for diagnostic in diagnostics:
+        found = _SKIPPED.fullmatch(diagnostic.message) if diagnostic.code == NOT_EVALUATED \
+            else None
+        if found is None:
+            out.append(diagnostic)
+        else:
+            key = (diagnostic.location, found["rule"], found["why"])
+            groups.setdefault(key, []).append(found["device"])
+    for (location, rule, why), devices in groups.items():
+        if len(devices) == 1:
+            text = f"on {devices[0]}: its intended configuration cannot be rendered"
+        else:
+            more = f" and {len(devices) - _NAMED} more" if len(devices) > _NAMED else ""
+            text = (f"on {len(devices)} devices ({', '.join(devices[:_NAMED])}{more}): their "
+                    "intended configurations cannot be rendered")
+        out.append(Diagnostic(location, NOT_EVALUATED, Severity.WARNING,
+                              f"rule '{rule}' not evaluated {text} ({why})"))
+    return out
