@@ -276,6 +276,8 @@ def test_a_connection_dropped_mid_apply_is_reported_as_partial(dlab: Lab, net: P
     assert outcome.result == "partial" and outcome.code == "D222"
     assert "may be partially configured" in outcome.reason
     assert "after 2 of 6 lines" in outcome.reason
+    # what failed first (the line in flight), not the exit from configuration mode after
+    assert "while sending `" in outcome.reason and "leaving configuration" not in outcome.reason
     assert (net / f"configs/{victim}.cfg").read_text() == stored  # never a partial store
     dlab.start_sshd(victim)
     # The truth: the first lines are on the router; the next deploy's pre-flight sees
@@ -289,6 +291,46 @@ def test_a_connection_dropped_mid_apply_is_reported_as_partial(dlab: Lab, net: P
     finished = unet(dlab, net, "deploy", "--yes", victim)
     assert finished.exit_code == 0, finished.stdout
     assert unet(dlab, net, "diff", "--exit-code", victim).exit_code == 0
+
+
+def test_ctrl_c_mid_apply_stops_rolls_back_and_starts_no_other_router(dlab: Lab,
+                                                                      net: Path) -> None:
+    """Ctrl-C used to let every router finish (and later ones start), then say only
+    "Aborted."."""
+    import os
+    import signal
+
+    first, second = "lab-r1", "lab-r2"
+    for name in (first, second):
+        device(net, name, lambda d: d["vars"]["static_routes"].extend(
+            [{"prefix": f"10.{210 + i}.0.0/16", "nexthop": "blackhole"} for i in range(8)]))
+    before = {name: running(dlab, name) for name in (first, second)}
+    stored = {name: (net / f"configs/{name}.cfg").read_text() for name in (first, second)}
+
+    pressed: list[str] = []
+
+    def ctrl_c_after_three_lines(name: str, what: str) -> None:
+        if name == first and what == "sent 3" and not pressed:  # the rollback sends too
+            pressed.append(what)
+            os.kill(os.getpid(), signal.SIGINT)  # what a Ctrl-C in the terminal sends
+
+    result = _in_process(dlab, net, first, second, on_event=ctrl_c_after_three_lines,
+                         batch_size=1, jobs=1)
+    assert result.interrupted
+    stopped, untouched = result.devices
+    assert stopped.code == "D231" and stopped.result == "failed", stopped
+    # after the line in flight when the signal was handled: not all of them
+    import re
+
+    done = re.search(r"interrupted \(Ctrl-C\) after (\d) of 8 lines", stopped.reason)
+    assert done is not None and 3 <= int(done[1]) < 8, stopped.reason
+    assert "rolled back" in stopped.reason and "the device is as before" in stopped.reason
+    assert untouched.result == "not attempted" and untouched.code == "D230"
+    assert "interrupted (Ctrl-C)" in untouched.reason
+    assert {name: running(dlab, name) for name in (first, second)} == before
+    assert {name: (net / f"configs/{name}.cfg").read_text()
+            for name in (first, second)} == stored
+    assert any(e["event"] == "interrupted" for e in records(net))
 
 
 def test_a_failing_canary_stops_the_run_before_any_other_router(dlab: Lab, net: Path) -> None:

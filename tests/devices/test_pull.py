@@ -140,3 +140,34 @@ def test_keys_instead_of_a_password(lab: Lab, net: Path, pull_lab: PullLab,
     device_file.write_text(yaml.safe_dump(data, sort_keys=False))
     [with_key] = pull_lab(net, router).results
     assert with_key.status == "changed", with_key.reason
+
+
+def test_ctrl_c_starts_no_other_router_and_keeps_what_was_pulled(lab: Lab, net: Path,
+                                                                  pull_lab: PullLab) -> None:
+    """Ctrl-C used to wait for every router, then print nothing."""
+    import os
+    import signal
+    import threading
+
+    first, *others = [r.name for r in lab.routers]
+    assert others
+    pressed: list[str] = []
+    heard = threading.Event()
+
+    def ctrl_c_after_the_first(name: str, what: str) -> None:
+        if not name:  # the run says it was interrupted
+            heard.set()
+        elif name == first and what == "done" and not pressed:
+            pressed.append(name)
+            os.kill(os.getpid(), signal.SIGINT)  # what a Ctrl-C in the terminal sends
+            heard.wait(10)  # before this worker takes the next router
+
+    result = pull_lab(net, on_event=ctrl_c_after_the_first, jobs=1)
+    assert result.interrupted
+    outcome = {r.device: r for r in result.results}
+    assert outcome[first].status == "changed"
+    assert (net / f"configs/{first}.cfg").exists()
+    for name in others:
+        assert (outcome[name].status, outcome[name].code) == ("failed", "D231")
+        assert "interrupted (Ctrl-C) before this device" in outcome[name].reason
+        assert not (net / f"configs/{name}.cfg").exists()

@@ -73,7 +73,10 @@ class DeviceProgress:
                 return None
 
             def log(device: str, what: str) -> None:
-                app.log(f"{command}: {device}: {what}", level=1)
+                if not device:  # the run's own news (Ctrl-C): always said
+                    app.log(f"{command}: {what}")
+                else:
+                    app.log(f"{command}: {device}: {what}", level=1)
 
             return log
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -88,7 +91,7 @@ class DeviceProgress:
             if what in ("done", "failed"):
                 self.bar.advance(task)
             else:
-                self.bar.update(task, description=f"{device}: {what}")
+                self.bar.update(task, description=f"{device}: {what}" if device else what)
 
         return show
 

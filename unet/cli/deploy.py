@@ -106,6 +106,12 @@ def deploy(app: App, names: tuple[str, ...], where: str | None, features: tuple[
         app.log(f"error: {result.commit_error}")
     app.log(f"deploy: {_summary(result, time.perf_counter() - start)}; record: {result.record}",
             level=0)
+    if result.interrupted:
+        from unet.cli._errors import EXIT_INTERRUPTED
+
+        app.log("deploy: interrupted (Ctrl-C): no device was started after it, and a "
+                "device being changed was rolled back (see each result)")
+        return EXIT_INTERRUPTED
     if any(d.input_error for d in result.failed):
         return 2
     return 1 if result.failed or result.commit_error else 0

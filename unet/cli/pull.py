@@ -79,6 +79,11 @@ def pull(app: App, names: tuple[str, ...], where: str | None, jobs: int, commit:
     if result.commit_error:
         app.log(f"error: {result.commit_error}")
     app.log(f"pull: {pull_summary(result, time.perf_counter() - start)}", level=0)
+    if result.interrupted:
+        from unet.cli._errors import EXIT_INTERRUPTED
+
+        app.log("pull: interrupted (Ctrl-C): the devices not yet started were not pulled")
+        return EXIT_INTERRUPTED
     return _exit_code(result)
 
 

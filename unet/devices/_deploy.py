@@ -16,16 +16,21 @@ Per device, on one SSH session (the transport of `unet pull`):
 A dropped connection leaves the device as it is: the result says it may be partially
 configured, and the next pull or deploy (whose pre-flight sees the difference) shows it.
 Devices run in batches (a canary batch first); the run stops after a failed batch.
+
+Ctrl-C stops the run: no device is started after it, a device being configured stops
+after the line in flight and is rolled back (and verified as before), and every result
+is recorded and reported as usual (D231).
 """
 
 from __future__ import annotations
 
 import math
 import secrets as _secrets
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,6 +70,11 @@ RESULTS = ("verified", "no changes", "skipped", "refused", "failed", "partial",
 OK_RESULTS = frozenset({"verified", "no changes", "skipped", "planned"})
 DEPLOY_INPUT_CODES = frozenset({"D101", "D102", "D103", "D200"})
 Events = Callable[[str, str], None]  # (device, what is happening now)
+INTERRUPTED = "D231"
+
+
+class _Interrupted(Exception):
+    """Ctrl-C, seen between two lines of a change."""
 
 
 @record
@@ -104,6 +114,7 @@ class DeployResult:
     record: str | None = None  # the deployment record's repository path
     commit: str | None = None
     commit_error: str | None = None
+    interrupted: bool = False  # Ctrl-C stopped the run (each device's result says how)
 
     @property
     def failed(self) -> list[DeviceDeployment]:
@@ -165,6 +176,7 @@ class _Run:
     record: Record
     on_event: Events | None
     name: str  # per-run name for checkpoints and sessions
+    stop: threading.Event = field(default_factory=threading.Event)  # set by Ctrl-C
 
     def event(self, device: str, what: str) -> None:
         if self.on_event is not None:
@@ -205,18 +217,34 @@ def deploy(root: Path, context: PlanContext, plans: Sequence[DevicePlan], *,
             continue
         workers = max(1, min(options.jobs, len(batch)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="unet-deploy") as pool:
-            done = list(pool.map(lambda n: _deploy_device(run, by_name[n]), batch))
+            done = _wait(run, [pool.submit(_deploy_device, run, by_name[n]) for n in batch])
         for item in done:
             outcomes[item.device] = item
             record.write("result", device=item.device, **_result_fields(item))
         failed = [d.device for d in done if not d.ok]
-        if failed:
+        if run.stop.is_set():
+            result.interrupted = True
+            stopped = "interrupted (Ctrl-C): the run stopped before this device"
+            record.write("interrupted")
+        elif failed:
             first = "the canary" if options.canary and number == 0 else "a batch"
             stopped = f"{first} failed ({', '.join(failed)}): the run stopped before this device"
     result.devices = [outcomes[p.device] for p in plans]
     record.write("summary", **{k: v for k, v in Counter(d.result for d in result.devices).items()})
     record.close()
     return result
+
+
+def _wait(run: _Run, futures: Sequence[Future[DeviceDeployment]]) -> list[DeviceDeployment]:
+    """Every device's result; on Ctrl-C, the devices are told to stop (and roll back), and
+    their results are still waited for: a device is never left in the middle of a change
+    by unet."""
+    try:
+        return [future.result() for future in futures]
+    except KeyboardInterrupt:
+        run.stop.set()
+        run.event("", "interrupted: stopping after the lines in flight, then rolling back")
+        return [future.result() for future in futures]
 
 
 def _record_plan(record: Record, plan: DevicePlan, event: str = "plan") -> None:
@@ -249,6 +277,10 @@ def _without_session(plan: DevicePlan) -> DeviceDeployment | None:
 
 
 def _deploy_device(run: _Run, plan: DevicePlan) -> DeviceDeployment:
+    if run.stop.is_set():
+        return DeviceDeployment(plan.device, "not attempted",
+                                "interrupted (Ctrl-C) before this device: nothing was sent",
+                                INTERRUPTED)
     start = time.perf_counter()
     outcome: _Device | None = None
     try:
@@ -346,6 +378,9 @@ class _Device:
             self._replan(before)
             if not self.plan.lines:
                 return self._finish(session, before, 0)
+        if self.run.stop.is_set():
+            return DeviceDeployment(name, "not attempted", "interrupted (Ctrl-C) before the "
+                                    "change: nothing was sent", INTERRUPTED)
         net = self.platform.safety_net
         problem = self._exec(session, net.prepare, "prepare")
         if problem is not None:  # no safety net, no change
@@ -357,10 +392,17 @@ class _Device:
         responses: list[ConfigResponse] = []
         self.run.event(name, f"sending {len(lines)} lines")
         try:
-            session.configure(lines, enter=self._enter(), on_response=self._collect(responses))
+            session.configure(lines, enter=self._enter(),
+                              on_response=self._collect(responses, interruptible=True))
         except DeviceError as exc:
             self._record_apply(responses)
             return self._dropped(exc, lines, responses)
+        except _Interrupted:
+            self.sent += len(responses)
+            self._record_apply(responses)
+            return self._undo(session, before, len(responses), DeviceDeployment(
+                name, "failed", f"interrupted (Ctrl-C) after {len(responses)} of "
+                f"{_lines(len(lines))}", INTERRUPTED))
         self.sent += len(responses)
         self._record_apply(responses)
         refused = next((r for r in responses if r.error), None)
@@ -474,10 +516,14 @@ class _Device:
                 return command, error
         return None
 
-    def _collect(self, into: list[ConfigResponse]) -> Callable[[ConfigResponse], None]:
+    def _collect(self, into: list[ConfigResponse], *,
+                 interruptible: bool = False) -> Callable[[ConfigResponse], None]:
+        """Keeps each response; a change (not a rollback) stops here after Ctrl-C."""
         def on_response(response: ConfigResponse) -> None:
             into.append(response)
             self.run.event(self.plan.device, f"sent {len(into)}")
+            if interruptible and self.run.stop.is_set() and not response.error:
+                raise _Interrupted
 
         return on_response
 

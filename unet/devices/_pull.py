@@ -9,10 +9,11 @@ half-way leaves its stored configuration and facts exactly as they were.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,6 +56,7 @@ class PullResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     commit: str | None = None
     commit_error: str | None = None
+    interrupted: bool = False  # Ctrl-C: the devices not yet started were not pulled
 
     @property
     def failed(self) -> list[DeviceResult]:
@@ -78,6 +80,7 @@ class _Run:
     scrub: bool
     names: frozenset[str]
     on_event: Events | None
+    stop: threading.Event = field(default_factory=threading.Event)  # set by Ctrl-C
 
 
 def pull(root: Path, snapshot: Snapshot, inventory: Inventory,
@@ -93,11 +96,27 @@ def pull(root: Path, snapshot: Snapshot, inventory: Inventory,
         return result  # running_configs is unusable: nothing would be written where it's read
     workers = max(1, min(jobs, len(devices)))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="unet-pull") as pool:
-        result.results = list(pool.map(lambda d: _pull_device(run, d), devices))
+        futures = [pool.submit(_pull_device, run, d) for d in devices]
+        result.results = _wait(run, futures)
+    result.interrupted = run.stop.is_set()
     return result
 
 
+def _wait(run: _Run, futures: Sequence[Future[DeviceResult]]) -> list[DeviceResult]:
+    """Every device's result; on Ctrl-C, devices not yet started are not, and those being
+    pulled finish (each file is written whole, or not at all)."""
+    try:
+        return [future.result() for future in futures]
+    except KeyboardInterrupt:
+        run.stop.set()
+        _event(run, "", "interrupted: finishing the devices being pulled, starting no other")
+        return [future.result() for future in futures]
+
+
 def _pull_device(run: _Run, device: ResolvedDevice) -> DeviceResult:
+    if run.stop.is_set():
+        return DeviceResult(device.name, "failed", "interrupted (Ctrl-C) before this device: "
+                            "not pulled", 0.0, "D231")
     start = time.perf_counter()
     try:
         written, reason, notes = _collect_and_store(run, device)

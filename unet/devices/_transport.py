@@ -99,6 +99,7 @@ class NetmikoSession:
         with self._boundary("entering configuration mode"):
             self._conn.config_mode(config_command=enter or platform.enter_config,
                                    pattern=platform.config_prompt)
+        failing = False
         try:
             for line in lines:
                 with self._boundary(f"sending `{line}`"):
@@ -111,10 +112,17 @@ class NetmikoSession:
                     on_response(responses[-1])
                 if error and stop_on_error:
                     break
+        except BaseException:
+            failing = True
+            raise
         finally:
-            with self._boundary("leaving configuration mode"):
-                self._conn.exit_config_mode(exit_config=platform.exit_config,
-                                            pattern=platform.prompt)
+            try:
+                with self._boundary("leaving configuration mode"):
+                    self._conn.exit_config_mode(exit_config=platform.exit_config,
+                                                pattern=platform.prompt)
+            except DeviceError:
+                if not failing:  # else what went wrong first (a dropped line) is the news
+                    raise
         return responses
 
     def close(self) -> None:
