@@ -248,6 +248,11 @@ def test_a_router_changed_behind_unets_back_is_refused(dlab: Lab, net: Path) -> 
     assert "log syslog errors" in running(dlab, "lab-r3")
     assert "PL-SNEAKY" not in running(dlab, "lab-r3")
     assert any(e["event"] == "replan" for e in records(net))
+    # What was sent is shown, not only the plan shown before the change was seen.
+    shown = forced.stdout.split("lab-r3: re-planned (it changed since the plan above; "
+                                "--force); what it was sent instead:\n", 1)
+    assert len(shown) == 2, forced.stdout
+    assert "  no ip prefix-list PL-SNEAKY seq 5 permit 192.0.2.0/24" in shown[1]
 
 
 def _in_process(lab: Lab, root: Path, *names: str, on_event: Any = None,

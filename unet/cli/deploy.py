@@ -32,7 +32,8 @@ _STYLES = {"verified": "green", "no changes": "green", "skipped": "dim", "planne
                    "--yes is not given).")
 @click.option("--yes", "-y", is_flag=True, help="Deploy without asking.")
 @click.option("--force", is_flag=True,
-              help="Deploy even to devices whose configuration changed since it was pulled.")
+              help="Deploy even to devices whose configuration changed since it was pulled "
+                   "(the plan is made again from what they run; it is shown with the results).")
 @click.option("--allow-protected", is_flag=True,
               help="Include commands that remove protected lines, as `unet diff` does.")
 @click.option("--commit", "commit", is_flag=True,
@@ -102,6 +103,7 @@ def deploy(app: App, names: tuple[str, ...], where: str | None, features: tuple[
     if commit:
         _commit(repo.root, result)
     render(result, sys.stdout, styled=app.styled())
+    _show_replanned(result, sys.stdout)
     if result.commit_error:
         app.log(f"error: {result.commit_error}")
     app.log(f"deploy: {_summary(result, time.perf_counter() - start)}; record: {result.record}",
@@ -189,6 +191,19 @@ def render(result: DeployResult, stream: IO[str], *, styled: bool = False) -> No
 
     write_table(("DEVICE", "RESULT", "SENT", "SECONDS", "REASON"), rows, stream, styled=styled,
                 styles=_STYLES, right=("SENT", "SECONDS"))
+
+
+def _show_replanned(result: DeployResult, stream: IO[str]) -> None:
+    """With --force, what a changed device was sent in place of the plan shown first."""
+    from unet.core import printable, text_lines
+
+    for item in result.devices:
+        if item.replanned is None:
+            continue
+        stream.write(f"{item.device}: re-planned (it changed since the plan above; --force); "
+                     "what it was sent instead:\n")
+        for line in text_lines(item.replanned):
+            stream.write(f"  {printable(line)}\n")
 
 
 def _summary(result: DeployResult, seconds: float) -> str:

@@ -98,6 +98,8 @@ class DeviceDeployment:
     line: str | None = None  # the line the device refused, or was being sent
     error: str | None = None  # the device's own words about it
     written: tuple[str, ...] = ()
+    # --force on a device that changed: the plan made again, as sent (secrets masked)
+    replanned: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -289,6 +291,8 @@ def _deploy_device(run: _Run, plan: DevicePlan) -> DeviceDeployment:
     except DeviceError as exc:  # before anything was sent (after, each step says so)
         item = DeviceDeployment(plan.device, "failed", exc.reason, exc.code,
                                 outcome.sent if outcome is not None else 0)
+    if outcome is not None and outcome.replanned is not None:
+        item.replanned = outcome.replanned
     item.seconds = time.perf_counter() - start
     run.event(plan.device, "failed" if not item.ok else "done")
     return item
@@ -346,6 +350,7 @@ class _Device:
         self.target: Target = target_for(self.device, run.platforms)
         self.platform = self.target.platform
         self.sent = 0
+        self.replanned: str | None = None
         self.names = {"name": run.name, **_timer(run.options.confirm_timeout)}
         self.spare: _Opening  # the verification's session, opened while the change is made
 
@@ -455,6 +460,9 @@ class _Device:
         trees, features = scope_trees(compared, self.plan.scope)
         self.plan = replace(self.plan, base=stored, trees=trees, features=features)
         _record_plan(self.run.record, self.plan, event="replan")
+        self.replanned = masked(self.plan.text, self.platform.name)
+        self.run.event(self.plan.device, f"re-planned: {len(self.plan.commands)} commands "
+                       "(the device changed since the plan shown)")
 
     def _open(self) -> Session:
         secret = lookup_password(self.target.device, self.target.groups)
