@@ -77,6 +77,9 @@ def test_a_wrong_password(lab: Lab, net: Path, pull_lab: PullLab,
     assert (failed.status, failed.code) == ("failed", "D112")
     assert failed.reason.startswith(f"authentication failed for {lab.routers[0].address}:22")
     assert "not-the-password" not in failed.reason
+    # which credentials were tried, and where they came from
+    assert failed.reason.endswith(f"tried user {lab.username!r} (from connection.username) "
+                                  "and the password from UNET_DEVICE_PASSWORD")
     assert_untouched(net, victim)
 
 

@@ -132,8 +132,8 @@ def test_keys_instead_of_a_password(lab: Lab, net: Path, pull_lab: PullLab,
     router = lab.routers[0].name
     [without] = pull_lab(net, router).results
     assert (without.status, without.code) == ("failed", "D112")
-    assert without.reason.endswith("no password is set for it (`unet auth set-password` or "
-                                   "UNET_DEVICE_PASSWORD)")
+    assert without.reason.endswith("and no password (none is set: `unet auth set-password` "
+                                   "or UNET_DEVICE_PASSWORD), so keys and the SSH agent only")
     device_file = net / f"devices/{router}.yaml"
     data = yaml.safe_load(device_file.read_text())
     data["connection"] = {"key_file": lab.key_file}

@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import Any
 
 from unet.core import record, text_lines
-from unet.devices._credentials import lookup_password
 from unet.devices._deploy_plan import (
     DevicePlan,
     PlanContext,
@@ -46,6 +45,7 @@ from unet.devices._deploy_plan import (
 )
 from unet.devices._deploy_record import Record, masked
 from unet.devices._errors import DeviceError
+from unet.devices._login import open_session
 from unet.devices._platforms import PLATFORMS, Platform
 from unet.devices._pull import _check_config
 from unet.devices._store import clean_config, read_text, write_atomic
@@ -465,15 +465,8 @@ class _Device:
                        "(the device changed since the plan shown)")
 
     def _open(self) -> Session:
-        secret = lookup_password(self.target.device, self.target.groups)
         self.run.event(self.plan.device, "connecting")
-        try:
-            return self.run.transport.open(self.target, secret.value)
-        except DeviceError as exc:
-            if exc.code == "D112" and secret.value is None:
-                raise DeviceError("D112", exc.reason + "; no password is set for it "
-                                  "(`unet auth set-password` or UNET_DEVICE_PASSWORD)") from None
-            raise
+        return open_session(self.run.transport, self.target)
 
     def _running(self, session: Session, stage: str) -> str:
         """The running configuration, cleaned but not masked (rollback needs the values)."""

@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from unet.core import Diagnostic, record, text_lines
-from unet.devices._credentials import lookup_password
 from unet.devices._errors import INPUT_CODES, DeviceError
 from unet.devices._facts import facts_from
+from unet.devices._login import open_session
 from unet.devices._platforms import PLATFORMS, Platform
 from unet.devices._store import clean_config, read_text, same_facts, state_text, write_atomic
 from unet.devices._target import Target, target_for
@@ -168,15 +168,8 @@ def _check_name(name: str) -> None:
 def _collect(run: _Run, target: Target) -> tuple[dict[str, str], str, list[str]]:
     """Every output the platform row asks for; a DeviceError for anything unusable."""
     platform = target.platform
-    secret = lookup_password(target.device, target.groups)
     _event(run, target.device, "connecting")
-    try:
-        session = run.transport.open(target, secret.value)
-    except DeviceError as exc:
-        if exc.code == "D112" and secret.value is None:
-            raise DeviceError("D112", exc.reason + "; no password is set for it "
-                              "(`unet auth set-password` or UNET_DEVICE_PASSWORD)") from None
-        raise
+    session = open_session(run.transport, target)
     try:
         outputs, notes = _facts_outputs(run, session, target)
         config = _send(run, session, target, platform.running_config)

@@ -36,6 +36,7 @@ class Target:
     key_file: str | None = None
     strict_host_keys: bool = False
     groups: tuple[str, ...] = ()  # applied groups, for credential lookup
+    username_from: str = ""  # where the username was set, for messages
 
     @property
     def where(self) -> str:
@@ -59,7 +60,10 @@ def target_for(device: ResolvedDevice, platforms: Mapping[str, Platform] = PLATF
     host = settings.get("host") or data.get("management_ip")
     if not host:
         raise DeviceError("D101", "no address: set management_ip or connection.host")
-    username = settings.get("username") or os.environ.get(ENV_USERNAME) or _login_name()
+    username, username_from = (
+        (settings["username"], "connection.username") if settings.get("username") else
+        (os.environ[ENV_USERNAME], ENV_USERNAME) if os.environ.get(ENV_USERNAME) else
+        (_login_name(), "your login name"))
     return Target(
         device=device.name, platform=platform, host=str(host),
         port=int(settings.get("port") or DEFAULT_PORT), username=username,
@@ -69,7 +73,7 @@ def target_for(device: ResolvedDevice, platforms: Mapping[str, Platform] = PLATF
         jump_host=settings.get("jump_host"),
         key_file=_existing(settings.get("key_file"), "connection.key_file"),
         strict_host_keys=bool(settings.get("strict_host_keys")),
-        groups=device.applied_groups)
+        groups=device.applied_groups, username_from=username_from)
 
 
 def _existing(value: Any, what: str) -> str | None:
