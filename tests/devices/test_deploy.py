@@ -48,6 +48,8 @@ def test_each_platform_has_its_own_safety_net(platform: str, kind: str,
     ("junos", "syntax error, expecting <command>."),
     ("frr", "% Unknown command: neighbour 192.0.2.9 remote-as 1"),
     ("frr", "% Command incomplete: router bgp"),
+    ("frr", "% Refusing to remove a non-existent route"),
+    ("frr", "BGP is already running; AS is 65002"),
 ])
 def test_a_refusal_is_recognised_in_each_platforms_words(platform: str, answer: str) -> None:
     assert rejection(PLATFORMS[platform], f"{answer}\n") == answer

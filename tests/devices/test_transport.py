@@ -55,6 +55,15 @@ def test_sections_are_entered_and_every_line_is_answered(lab: Lab, session) -> N
         lab.vtysh(router, "configure terminal", "interface eth0", "description lab LAN")
 
 
+def test_frr_refusals_without_the_usual_words_are_refusals(lab: Lab, session) -> None:
+    """Each was taken for a line the router accepted; the deploy went on."""
+    responses = session.configure(["no ip route 10.99.0.0/16 blackhole", "router bgp 65099"],
+                                  stop_on_error=False)
+    assert [r.error for r in responses] == [
+        "% Refusing to remove a non-existent route",
+        f"BGP is already running; AS is {lab.routers[-1].asn}"]
+
+
 def test_refusals_are_recognised_only_where_devices_print_them() -> None:
     frr = PLATFORMS["frr"]
     assert rejection(frr, "% Command incomplete: router bgp\n") == "% Command incomplete: router bgp"

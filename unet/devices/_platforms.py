@@ -211,9 +211,11 @@ PLATFORMS: dict[str, Platform] = {
         identity=r"^FRRouting \S+",
         prompt=r"[\w.\-/:]+#\s*$", config_prompt=r"\(config[^)]*\)#\s*$",
         enter_config="configure terminal", exit_config="end",
-        error_patterns=(r"% ?Unknown command", r"% ?Command incomplete", r"% ?Ambiguous command",
-                        r"% ?Invalid", r"% ?Malformed", r"% ?There is no", r"% ?Can't find",
-                        r"% ?Specify remote-as", r"% ?Create the peer-group"),
+        # vtysh answers a configuration line it takes with nothing: a line starting `%` is
+        # a refusal (`% Refusing to remove a non-existent route`), warnings aside; a few
+        # daemons answer without the `%`.
+        error_patterns=(r"% ?(?!Warning\b)\S", r"BGP is already running",
+                        r"There is no ", r"Can't find "),
         safety_net=SafetyNet(
             "computed-rollback", "vtysh applies each line at once and has no commit: on "
             "failure unet sends the computed rollback of exactly what it sent"),
