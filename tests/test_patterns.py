@@ -37,6 +37,25 @@ def test_compile_time_bombs_and_bad_syntax_are_refused_at_their_offset(pattern: 
     assert info.value.message
 
 
+# A `[` in a comment (or in verbose mode) hid the repeat counts after it from the check;
+# compiling then took gigabytes.
+@pytest.mark.parametrize("pattern", [
+    "(?#[)(?:(?:a{1000}){1000}){10}(?#])",
+    "(?x)#[\n(?:(?:a{1000}){1000}){10}#]\n",
+    "(?x:#[\n(?:(?:a{1000}){1000}){10})",
+    "#[\n(?:(?:a{1000}){1000}){10}#]\n(?x)",  # a late (?x) applies to all of it
+])
+def test_comments_and_verbose_mode_hide_nothing_from_the_check(pattern: str) -> None:
+    with pytest.raises(PatternError, match="repeat count"):
+        compile_pattern(pattern)
+
+
+def test_comments_and_inline_flags_still_work() -> None:
+    assert compile_pattern("(?#a note)ab{2}").search("xabb")
+    assert compile_pattern("(?x) a b  # spaced\n c").search("abc")
+    assert compile_pattern("(?i:AB)c").search("abc") and compile_pattern("[#](?i)x").search("#X")
+
+
 @pytest.mark.parametrize("pattern", HANGING)
 def test_every_match_method_is_bounded_in_time(pattern: str) -> None:
     compiled = compile_pattern(pattern, timeout=0.05)

@@ -159,7 +159,11 @@ def compile_pattern(text: str, *, flags: int = 0, timeout: float = DEFAULT_TIMEO
     if len(text) > MAX_LENGTH:
         raise PatternError(f"pattern too large: {len(text)} characters (at most {MAX_LENGTH})",
                            MAX_LENGTH)
-    unclosed = _scan(text, verbose=bool(flags & regex.VERBOSE))
+    verbose = bool(flags & regex.VERBOSE)
+    unclosed = _scan(text, verbose=verbose)
+    if not verbose and "(?" in text:
+        # `(?x)` late in the pattern still applies to all of it: read it that way too
+        _scan(text, verbose=True)
     try:
         compiled = regex.compile(text, flags | regex.VERSION0)
     except regex.error as exc:
@@ -191,7 +195,8 @@ def _scan(text: str, *, verbose: bool) -> int | None:
     Tracks, per open group, the largest repeat weight inside it; a `{m,n}` after an
     atom multiplies that atom's weight by max(m, n).
     """
-    stack: list[tuple[int, int]] = []  # (offset of "(", largest weight inside)
+    # (offset of "(", largest weight inside, verbose outside the group)
+    stack: list[tuple[int, int, bool]] = []
     inner = 1  # largest weight in the current group so far
     last = 1  # weight of the atom just before the current position
     i, n = 0, len(text)
@@ -210,15 +215,28 @@ def _scan(text: str, *, verbose: bool) -> int | None:
             end = text.find("\n", i)
             i = n if end < 0 else end + 1
             continue
+        if text.startswith("(?#", i):  # a comment, to its first `)`: nothing in it counts
+            end = text.find(")", i)
+            if end < 0:
+                return i
+            i = end + 1
+            continue
+        flags = _INLINE_FLAGS.match(text, i) if c == "(" else None
+        if flags is not None and flags.group(3) == ")":  # `(?x)`: from here on
+            verbose = _verbose(verbose, flags)
+            i = flags.end()
+            continue
         if c == "(":
             if len(stack) >= MAX_DEPTH:
                 raise PatternError(
                     f"pattern too large: groups nested more than {MAX_DEPTH} deep", i)
-            stack.append((i, inner))
-            inner, i = 1, i + 1
+            stack.append((i, inner, verbose))
+            if flags is not None:  # `(?x:...)`: within the group only
+                verbose = _verbose(verbose, flags)
+            inner, i = 1, i + 1 if flags is None else flags.end()
             continue
         if c == ")" and stack:
-            _, outer = stack.pop()
+            _, outer, verbose = stack.pop()
             last, inner = inner, max(outer, inner)
             i += 1
             continue
@@ -237,6 +255,16 @@ def _scan(text: str, *, verbose: bool) -> int | None:
         last = 1
         i += 1
     return stack[-1][0] if stack else None
+
+
+# `(?x)`, `(?-x)`, `(?ix:` ...: inline flags; only x (verbose) changes how the rest reads.
+_INLINE_FLAGS = _re.compile(r"\(\?([a-zA-Z]*)(?:-([a-zA-Z]*))?([:)])")
+
+
+def _verbose(now: bool, flags: _re.Match[str]) -> bool:
+    if "x" in (flags.group(2) or ""):
+        return False
+    return now or "x" in flags.group(1)
 
 
 def _count(digits: str | None) -> int:
