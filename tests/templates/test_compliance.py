@@ -83,6 +83,19 @@ def test_normalize_removes_lines_left_blank_and_respects_platforms():
     assert normalize(text, rules, "eos")[0] == "username a secret 9 $9$abc\n!\n"
 
 
+def test_a_normaliser_that_multiplies_the_config_stops_with_an_error():
+    """`.` → 200 characters, twice, on 20,000 lines used to reach gigabytes, then exit 3."""
+    rules = compile_normalizers({"normalizers": [{"pattern": ".", "replace": "a" * 200}] * 2})
+    text = "".join(f"banner{i:04}\n" for i in range(20_000))
+    normalized, problems = normalize(text, rules, "ios")
+    assert normalized == text  # neither was applied
+    assert [p.code for p in problems] == ["U205", "U205"]
+    assert "the normalised configuration would be over" in problems[0].message
+    # An ordinary rewrite with group references is unchanged.
+    rules = compile_normalizers({"normalizers": [{"pattern": r"(\d+)", "replace": r"<\1>"}]})
+    assert normalize("vlan 10\nvlan 20\n", rules, "ios")[0] == "vlan <10>\nvlan <20>\n"
+
+
 def test_bad_input_is_reported_per_device_and_others_still_compared():
     result = run({
         "templates/base.j2": BASE.replace("vars.ntp", "vars.ntpx"),  # undefined on every device

@@ -113,13 +113,21 @@ def normalize(text: str, normalizers: Iterable[Normalizer], platform: str | None
     with `keep_lines`). Each line a normaliser rewrote (stripped) is added to `changed`:
     its text is unet's, not the device's, so remediation never sends it."""
     problems: list[Diagnostic] = []
+    # A normaliser tidies a config; one that multiplies it (`.` → 200 characters) stops.
+    budget = 2 * len(text) + _GROWTH
     for rule in normalizers:
         if rule.platforms is not None and platform not in rule.platforms:
             continue
         try:
             if not rule.pattern.search(text):  # the common case: one scan, no line loop
                 continue
-            text = _lines(text, rule, changed, keep_lines)
+            text = _lines(text, rule, changed, keep_lines, budget)
+        except _TooLarge:
+            problems.append(Diagnostic(Location(SETTINGS_FILE), "U205", Severity.ERROR,
+                                       f"normalizers[{rule.index}].replace: the normalised "
+                                       f"configuration would be over {budget:,} characters "
+                                       "(twice the configuration: does the pattern match "
+                                       "almost every character?); it was not applied"))
         except (regex.error, IndexError) as exc:  # a bad group reference in `replace`
             problems.append(Diagnostic(Location(SETTINGS_FILE), "U205", Severity.ERROR,
                                        f"normalizers[{rule.index}].replace: {exc}"))
@@ -129,12 +137,31 @@ def normalize(text: str, normalizers: Iterable[Normalizer], platform: str | None
     return text, problems
 
 
+_GROWTH = 1024 * 1024  # characters a normaliser may add beyond doubling a small config
+
+
+class _TooLarge(Exception):
+    """A normaliser's output went past its budget."""
+
+
 def _lines(text: str, rule: Normalizer, changed: set[str] | None = None,
-           keep_lines: bool = False) -> str:
+           keep_lines: bool = False, budget: int = MAX_CONFIG_BYTES) -> str:
     out = []
+    produced = 0
+
+    def expand(match: regex.Match[str]) -> str:
+        # Counted as it is made: one line of `.` → 200 characters is gigabytes at once.
+        nonlocal produced
+        piece = match.expand(rule.replace)
+        produced += len(piece)
+        if produced > budget:
+            raise _TooLarge
+        return piece
+
     for line in text.split("\n"):  # lines as the parser counts them
         bare = line.rstrip("\r")
-        new = rule.pattern.sub(rule.replace, bare)
+        produced += len(bare) + 1
+        new = rule.pattern.sub(expand, bare)
         if changed is not None and new != bare and new.strip():
             changed.add(new.strip())
         if new.strip() or not line.strip() or keep_lines:
