@@ -168,3 +168,21 @@ def test_a_sha256_repository_has_its_own_ids_and_the_index_keeps_them(tmp_path: 
     assert GitSnapshot(root, "HEAD").read("devices/r1.yaml") == b"name: r1\n"
     indexed_check(root, worktree_snapshot(root), CheckOptions())
     assert indexed_check(root, worktree_snapshot(root), CheckOptions()).stats["warm"] == 1
+
+
+def test_a_file_over_the_read_limit_is_refused_not_loaded(repo: Path):
+    """A 400 MB policy file (tiny in git) was read whole: gigabytes, then exit 3."""
+    from unet.source import SnapshotReadError, worktree_snapshot
+    from unet.source._snapshot import MAX_READ_BYTES
+
+    big = repo / "policies" / "big.unet"
+    big.parent.mkdir()
+    with big.open("wb") as out:
+        out.truncate(MAX_READ_BYTES + 1)  # sparse: no disk used
+    git(repo.parent, "add", "-A")
+    git(repo.parent, "commit", "-qm", "big")
+    for snapshot in (worktree_snapshot(repo), GitSnapshot(repo, "HEAD")):
+        with pytest.raises(SnapshotReadError, match=r"is 32\.0 MiB, over the 32 MiB unet "
+                                                    r"reads of any file"):
+            snapshot.read("policies/big.unet")
+        assert snapshot.read("devices/r1.yaml")  # the next read is unaffected

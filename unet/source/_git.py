@@ -21,12 +21,14 @@ from typing import Any
 
 from unet.core import UnetError
 from unet.source._snapshot import (
+    MAX_READ_BYTES,
     Lookup,
     SnapshotReadError,
     WorktreeSnapshot,
     blob_id,
     check_target,
     follow_links,
+    too_large,
     unreadable_id,
 )
 
@@ -159,8 +161,13 @@ class _Objects:
             if len(header) != 3 or header[1] != b"blob":
                 raise SnapshotReadError(path, f"git has no blob {oid}")
             size = int(header[2])
+            if size > MAX_READ_BYTES:
+                self.close()  # its content is still in the pipe: a new process for the next
+                raise too_large(path, size)
             data = process.stdout.read(size)
             process.stdout.read(1)  # the newline after the content
+        except SnapshotReadError:
+            raise
         except (OSError, ValueError):
             self.close()
             raise SnapshotReadError(path, f"git could not read blob {oid}") from None

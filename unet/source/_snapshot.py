@@ -207,8 +207,17 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLO
     getattr(os, "O_BINARY", 0)
 
 
+MAX_READ_BYTES = 32 * 1024 * 1024  # no file unet reads may be larger (configs' own limit)
+
+
+def too_large(path: str, size: int) -> SnapshotReadError:
+    return SnapshotReadError(path, f"is {size / 2**20:.1f} MiB, over the "
+                             f"{MAX_READ_BYTES // 2**20} MiB unet reads of any file")
+
+
 def read_regular(full: str, path: str) -> bytes:
-    """The bytes of a regular file, never through a symlink, never a FIFO or a device."""
+    """The bytes of a regular file, never through a symlink, never a FIFO or a device, never
+    more than MAX_READ_BYTES (a 400 MB file in a pull request is refused, not loaded)."""
     try:
         fd = os.open(full, _OPEN_FLAGS)
     except IsADirectoryError:
@@ -223,9 +232,15 @@ def read_regular(full: str, path: str) -> bytes:
             raise SnapshotReadError(path, "is a directory, not a file")
         if not stat.S_ISREG(mode):
             raise SnapshotReadError(path, "is not a regular file")
-        chunks = []
+        size = os.fstat(fd).st_size
+        if size > MAX_READ_BYTES:
+            raise too_large(path, size)
+        chunks, read = [], 0
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
+            read += len(chunk)
+            if read > MAX_READ_BYTES:  # it grew while being read
+                raise too_large(path, read)
         return b"".join(chunks)
     except OSError as exc:
         if isinstance(exc, SnapshotReadError):
