@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from unet.core import Diagnostic, Location, Severity
-from unet.index._gate import collapse, reads
+from unet.index import collapse
+from unet.index._gate import reads
 from unet.policy import Compiler, parse_policy
 
 TEMPLATE = Location("templates/ios/base.j2", 3, 5)
@@ -41,3 +42,12 @@ def test_one_diagnostic_for_a_problem_many_devices_share() -> None:
         "undefined: vars.x"]
     alone = shared("r1", "devices/r1.yaml:9:14")
     assert collapse([alone]) == [alone]
+
+
+def test_a_rule_skipped_after_its_budget_stopped_it_is_said_once() -> None:
+    at = Location("policies/p.unet", 1, 1)
+    skipped = [Diagnostic(at, "P305", Severity.ERROR, f"rule 'cube' not evaluated on d{i}: "
+                          "it was stopped by its budget on 3 other devices") for i in range(9)]
+    (one,) = collapse(skipped)
+    assert one.message == ("rule 'cube' not evaluated on 9 devices (d0, d1, d2 and 6 more): "
+                           "it was stopped by its budget on 3 other devices")

@@ -163,3 +163,42 @@ def test_searches_in_long_text_count_against_the_budget() -> None:
                 "SATISFIES join(split(\"x y z w v u t s r q p o\"), node.vars.s) IS NULL\n")
     assert [(d.code, d.message.split(":")[0]) for d in run.diagnostics] == [
         ("P305", "rule 'c' could not be evaluated on r1")]
+
+
+SLOW = "," * 250  # `(.*,){12}\d\d\d` backtracks on it for a long time, under the 1 s timeout
+
+
+def test_time_in_regular_expressions_counts_against_the_rules_budget(monkeypatch) -> None:
+    """Each match was under its timeout and cost a step per 256 characters: 40 such lines
+    took 25 s with no error; 100,000 would take hours."""
+    import unet.policy._compile as compiled
+    import unet.policy._evaluate as evaluated
+
+    monkeypatch.setattr(evaluated, "MAX_RULE_SECONDS", 0.3)  # the budget of a small test
+    monkeypatch.setattr(compiled, "MAX_RULE_SECONDS", 0.3)
+    config = "hostname r1\n" + "".join(f"{SLOW}q{i}\n" for i in range(200))
+    run = check('RULE slow WHEN node.name == "r1" THEN ASSERT ALL l IN running.lines(".*") '
+                r"SATISFIES l NOT MATCHES /(.*,){12}\d\d\d/" "\n",
+                {"configs/r1.cfg": config})
+    assert [(d.code, d.message.split(":")[0]) for d in run.diagnostics] == [
+        ("P305", "rule 'slow' could not be evaluated on r1")]
+    assert "it took longer than 0.3 s" in run.diagnostics[0].message
+
+
+def test_a_rule_stopped_on_three_devices_is_not_evaluated_on_the_others(monkeypatch) -> None:
+    """A rule too costly for its budget on every device of 2,000 would run for hours."""
+    import unet.policy._compile as compiled
+
+    monkeypatch.setattr(compiled, "MAX_STEPS", 20_000)  # the budget of a small test
+    big = "[" + ", ".join(str(i) for i in range(100)) + "]"
+    files = {f"devices/d{i}.yaml": f"name: d{i}\nplatform: ios\nvars: {{big: {big}}}\n"
+             for i in range(6)}
+    run = check("RULE cube WHEN node.vars.big IS NOT NULL THEN ASSERT ALL a IN node.vars.big "
+                "SATISFIES ALL b IN node.vars.big SATISFIES ALL c IN node.vars.big SATISFIES "
+                "a != -1\n", files)
+    messages = [d.message for d in run.diagnostics if d.code == "P305"]
+    assert sum("could not be evaluated on d" in m and "more than 20,000 steps" in m
+               for m in messages) == 3
+    # the other three devices the rule applies to (not r1 and r2, whose WHEN is false)
+    assert sorted(m.split(":")[0] for m in messages if "stopped by its budget on 3 other "
+                  "devices" in m) == [f"rule 'cube' not evaluated on d{i}" for i in (3, 4, 5)]

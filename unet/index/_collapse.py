@@ -67,18 +67,39 @@ def not_evaluated(problems: Iterable[Diagnostic]) -> dict[str, str]:
             for m in found if m is not None}
 
 
+_STOPPED_ELSEWHERE = re.compile(r"rule '(?P<rule>[^']*)' not evaluated on (?P<device>\S+): "
+                               r"(?P<why>it was stopped by its budget on \d+ other devices)")
+
+
 def _collapse_skipped(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """One P310 per rule and reason, naming the first few devices."""
+    """One P310 per rule and reason, naming the first few devices; one P305 per rule for
+    the devices it was not evaluated on after its budget stopped it on others."""
     groups: dict[tuple[Location, str, str], list[str]] = {}
+    stopped: dict[tuple[Location, str, str], list[Diagnostic]] = {}
     out: list[Diagnostic] = []
     for diagnostic in diagnostics:
         found = _SKIPPED.fullmatch(diagnostic.message) if diagnostic.code == NOT_EVALUATED \
             else None
-        if found is None:
+        elsewhere = _STOPPED_ELSEWHERE.fullmatch(diagnostic.message) \
+            if diagnostic.code == "P305" else None
+        if elsewhere is not None:
+            key = (diagnostic.location, elsewhere["rule"], elsewhere["why"])
+            stopped.setdefault(key, []).append(diagnostic)
+        elif found is None:
             out.append(diagnostic)
         else:
             key = (diagnostic.location, found["rule"], found["why"])
             groups.setdefault(key, []).append(found["device"])
+    for (_, rule, why), members in stopped.items():
+        if len(members) == 1:
+            out.append(members[0])
+            continue
+        names = [_STOPPED_ELSEWHERE.fullmatch(d.message)["device"]  # type: ignore[index]
+                 for d in members]
+        more = f" and {len(names) - _NAMED} more" if len(names) > _NAMED else ""
+        out.append(Diagnostic(members[0].location, "P305", members[0].severity,
+                              f"rule '{rule}' not evaluated on {len(names)} devices "
+                              f"({', '.join(names[:_NAMED])}{more}): {why}"))
     for (location, rule, why), devices in groups.items():
         if len(devices) == 1:
             text = f"on {devices[0]}: its intended configuration cannot be rendered"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -56,6 +57,10 @@ __all__ = ["CompiledRule", "Compiler", "Failure"]
 # 500 interfaces against 4,000 lines each, or 2,000 searches of a 15,000-line level; not
 # for cubes of lists.
 MAX_STEPS = 2_000_000
+# Seconds one rule may take on one device (P305): steps do not count the time a regular
+# expression takes, which can be most of it.
+MAX_RULE_SECONDS = 5.0
+_CLOCK_EVERY = 0xFFF  # the clock is read every 4,096 steps in a quantifier's loop
 # A string function's result costs a step per this many characters (and a list, one per
 # 16 elements): building a megabyte string is a millisecond, a thousand elements' worth.
 TEXT_PER_STEP = 1000
@@ -364,13 +369,15 @@ class Compiler:
             if steps := _size_steps((a, b)[text_side], SEARCH_PER_STEP):
                 _spend(ctx, steps)
             try:
-                if negate:
-                    return a is not None and b is not None and not test(a, b)
-                return test(a, b)
+                found = (a is not None and b is not None and not test(a, b)) if negate \
+                    else test(a, b)
             except PolicyEvaluationError as exc:
                 if exc.at is None:
                     exc.at = culprit.at
                 raise
+            if time.monotonic() > ctx.deadline:  # a slow pattern on short text costs no step
+                _spend(ctx, 0)
+            return found
 
         return search
 
@@ -493,7 +500,7 @@ class Compiler:
                 lookup.candidates(collection, base, ctx)
             for element in elements:
                 steps = ctx.steps = ctx.steps + 1  # _spend(ctx, 1), inline: once per element
-                if steps > MAX_STEPS:
+                if steps > MAX_STEPS or not steps & _CLOCK_EVERY:
                     _spend(ctx, 0)
                 scope[variable] = element
                 step = len(touched)
@@ -1016,6 +1023,10 @@ def _spend(ctx: Context, steps: int) -> None:
         raise EvaluationBudgetExceeded(
             f"it took more than {MAX_STEPS:,} steps (quantifiers over large collections or "
             "configuration searches, nested)")
+    if time.monotonic() > ctx.deadline:
+        raise EvaluationBudgetExceeded(
+            f"it took longer than {MAX_RULE_SECONDS:g} s (slow regular expressions, or "
+            "quantifiers over large collections, nested)")
 
 
 def _lookup(value: Any, key: Any) -> Any:

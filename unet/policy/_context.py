@@ -26,8 +26,9 @@ class Context:
     """One device under evaluation: its data (changed by SET), configs and blame trail."""
 
     __slots__ = ("_configs", "_derived", "_links", "applied", "choices", "config_source", "data",
-                 "derived_source", "device", "each", "fleet_source", "layers", "link_source",
-                 "members", "reason", "scope", "set_origins", "steps", "touched", "witness")
+                 "deadline", "derived_source", "device", "each", "fleet_source", "layers",
+                 "link_source", "members", "reason", "scope", "set_origins", "steps", "touched",
+                 "witness")
 
     def __init__(self, device: ResolvedDevice, *, configs: ConfigSource,
                  links: LinkSource, derived: DerivedSource | None = None,
@@ -51,6 +52,7 @@ class Context:
         self._derived: Any = False  # not looked up yet
         self.choices = choices  # allowed roles and lifecycles (unet.yaml), for SET
         self.steps = 0  # quantifier steps of the rule being evaluated (the budget)
+        self.deadline = float("inf")  # time.monotonic() the rule must end by (the budget)
         self.fleet_source = fleet
         self.layers = layers  # node.inherited.<layer>: (data, document) sources
         # Set by an ASSERT on ALL/NONE: (touched, reason, witness) of each failing element.

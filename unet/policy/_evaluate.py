@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from unet.core import Diagnostic, Finding, Location, Severity, record
 from unet.inventory import Inventory, ResolvedDevice
 from unet.patterns import PatternTimeout
-from unet.policy._compile import CompiledRule
+from unet.policy._compile import MAX_RULE_SECONDS, CompiledRule
 from unet.policy._context import ConfigSource, Context, DerivedSource
 from unet.policy._layers import Layers
 from unet.policy._setcheck import CHOICES
@@ -135,6 +136,13 @@ def evaluate(rules: list[CompiledRule], devices: Iterable[ResolvedDevice], inven
         matched = result.evaluated.setdefault(device.name, [])
         problems = result.device_diagnostics.setdefault(device.name, [])
         for rule in rules:
+            if _stops(rule) >= MAX_STOPS:
+                if _applies(rule, ctx):
+                    problems.append(Diagnostic(
+                        rule.rule.at, STOPPED, Severity.ERROR,
+                        f"rule '{rule.id}' not evaluated on {device.name}: it was stopped by "
+                        f"its budget on {MAX_STOPS} other devices", (device.source,)))
+                continue
             # Each device on its own: what a rule does on one never depends on the others.
             mark = len(result.findings)
             try:
@@ -143,6 +151,8 @@ def evaluate(rules: list[CompiledRule], devices: Iterable[ResolvedDevice], inven
                 del result.findings[mark:]  # a rule stopped half-way says nothing
                 ctx.scope.clear()
                 code = exc.code if isinstance(exc, PolicyEvaluationError) else "P301"
+                if code in (STOPPED, "P301"):
+                    _stopped(rule)
                 at = getattr(exc, "at", None) or rule.rule.at
                 problems.append(Diagnostic(
                     at, code, Severity.ERROR,
@@ -153,9 +163,41 @@ def evaluate(rules: list[CompiledRule], devices: Iterable[ResolvedDevice], inven
     return result
 
 
+# A rule its budget stopped (P305) or whose pattern timed out (P301) on this many devices is
+# not evaluated on the others: on 2,000 devices it would take hours, and say nothing new.
+MAX_STOPS = 3
+STOPPED = "P305"
+_STOPS: dict[int, tuple[CompiledRule, int]] = {}  # id(rule) -> (the rule, times stopped)
+
+
+def _stops(rule: CompiledRule) -> int:
+    found = _STOPS.get(id(rule))
+    return found[1] if found is not None and found[0] is rule else 0
+
+
+def _stopped(rule: CompiledRule) -> None:
+    if len(_STOPS) > 10_000:  # rules of policies loaded long ago (a server's reloads)
+        _STOPS.clear()
+    _STOPS[id(rule)] = (rule, _stops(rule) + 1)
+
+
+def _applies(rule: CompiledRule, ctx: Context) -> bool:
+    """Whether the rule's WHEN holds on the device (within the budget; past it, it may)."""
+    ctx.touched.clear()
+    ctx.steps = 0
+    ctx.deadline = time.monotonic() + MAX_RULE_SECONDS
+    try:
+        return bool(rule.when(ctx))
+    except (PolicyEvaluationError, PatternTimeout):
+        return True
+    finally:
+        ctx.scope.clear()
+
+
 def _run(rule: CompiledRule, ctx: Context, matched: list[str], findings: list[Finding]) -> None:
     ctx.touched.clear()
     ctx.steps = 0
+    ctx.deadline = time.monotonic() + MAX_RULE_SECONDS
     if not rule.when(ctx):
         return
     matched.append(rule.id)
