@@ -88,3 +88,14 @@ def test_a_malformed_entry_still_has_what_it_names_checked() -> None:
     assert ("W104", 2) in codes and ("W102", 2) in codes
     assert not any(d.code == "W103" for d in result.diagnostics)  # its error says why
     assert all(f.waived is None for f in result.result.findings)
+
+
+def test_a_where_condition_sees_the_fleet_as_a_rule_does() -> None:
+    """`fleet` was an empty list in a waiver's `where:`, so `ALL d IN fleet SATISFIES false`
+    held, and the waiver applied to every finding."""
+    result = run("waivers:\n  - rule: mgmt\n    where: 'ALL d IN fleet SATISFIES false'\n"
+                 "    reason: never\n")
+    assert all(f.waived is None for f in result.result.findings)
+    result = run("waivers:\n  - rule: mgmt\n    where: 'ANY d IN fleet SATISFIES d.name == \"r1\"'\n"
+                 "    reason: always\n")
+    assert result.result.findings and all(f.waived == "always" for f in result.result.findings)

@@ -38,7 +38,7 @@ from unet.policy import (
     PolicySet,
     apply_waivers,
     config_source,
-    derived_source,
+    context_for,
     evaluate,
     load_policies,
     load_waivers,
@@ -260,8 +260,7 @@ def _waive(snapshot: Snapshot, inventory: Inventory, policies: PolicySet, source
         device = inventory.devices.get(name)
         if device is None:
             return None
-        return Context(device, configs=source, links=lambda n: links.get(n, []),
-                       derived=derived_source(inventory))
+        return context_for(device, inventory, configs=source, links=links)
 
     waived, notes = apply_waivers(findings, waivers, rules=[r.id for r in policies.rules],
                                   context=context, today=options.today or date.today(),

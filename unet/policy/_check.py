@@ -12,7 +12,7 @@ from unet.patterns import PatternTimeout
 from unet.policy._compile import Compiler
 from unet.policy._configs import ConfigView
 from unet.policy._context import ConfigSource, Context
-from unet.policy._evaluate import CheckResult, LazyLinks, derived_source, evaluate
+from unet.policy._evaluate import CheckResult, LazyLinks, context_for, evaluate
 from unet.policy._load import PolicySet, load_policies
 from unet.policy._parser import parse_condition
 from unet.policy._values import PolicyEvaluationError
@@ -64,8 +64,7 @@ def select(inventory: Inventory, *, names: Sequence[str] = (), where: str | None
     source = configs or (lambda ctx, which: None)
     try:
         return [d for d in chosen
-                if test(Context(d, configs=source, links=lambda n: links.get(n, []),
-                                derived=derived_source(inventory)))]
+                if test(context_for(d, inventory, configs=source, links=links))]
     except (PolicyEvaluationError, PatternTimeout) as exc:
         raise UnetError(f"--where could not be evaluated: {exc}", [Diagnostic(
             Location("<--where>", 1, 1), "P302", Severity.ERROR, str(exc))]) from None
@@ -99,8 +98,7 @@ def run_check(snapshot: Snapshot, inventory: Inventory, *, names: Sequence[str] 
         device = inventory.devices.get(name)
         if device is None:
             return None
-        return Context(device, configs=source, links=lambda n: links.get(n, []),
-                       derived=derived_source(inventory))
+        return context_for(device, inventory, configs=source, links=links)
 
     findings, notes = apply_waivers(run.result.findings, waivers,
                                     rules=[r.id for r in run.policies.rules], context=context,

@@ -16,8 +16,8 @@ from unet.policy._layers import Layers
 from unet.policy._setcheck import CHOICES
 from unet.policy._values import PolicyEvaluationError
 
-__all__ = ["CheckResult", "DeviceOutcome", "LazyLinks", "derived_source", "evaluate",
-           "link_index"]
+__all__ = ["CheckResult", "DeviceOutcome", "LazyLinks", "context_for", "derived_source",
+           "evaluate", "link_index"]
 
 
 @record
@@ -116,6 +116,17 @@ def derived_source(inventory: Inventory) -> DerivedSource | None:
     return state.get if state is not None else None
 
 
+def context_for(device: ResolvedDevice, inventory: Inventory, *, configs: ConfigSource,
+                links: LazyLinks | dict[str, list[tuple[dict[str, Any], Location]]],
+                choices: dict[str, list[str]] | None = None,
+                layers: Layers | None = None) -> Context:
+    """What a condition on `device` reads: its data and configs, links, state, the fleet and
+    the inheritance layers, as in a rule (a waiver's `where:`, `--where` too)."""
+    return Context(device, configs=configs, links=lambda name: links.get(name, []),
+                   derived=derived_source(inventory), choices=choices,
+                   fleet=_fleet_of(inventory), layers=layers or Layers(inventory))
+
+
 def evaluate(rules: list[CompiledRule], devices: Iterable[ResolvedDevice], inventory: Inventory,
              *, configs: ConfigSource,
              links: LazyLinks | dict[str, list[tuple[dict[str, Any], Location]]] | None = None,
@@ -128,11 +139,10 @@ def evaluate(rules: list[CompiledRule], devices: Iterable[ResolvedDevice], inven
     result = CheckResult(rules=[r.id for r in rules])
     choices = {key: list(inventory.settings.get(setting) or [])
                for key, setting in CHOICES.items() if setting in inventory.settings}
-    fleet, layers = _fleet_of(inventory), Layers(inventory)
+    layers = Layers(inventory)
     for device in devices:
-        ctx = Context(device, configs=configs, links=lambda name: links.get(name, []),
-                      derived=derived_source(inventory), choices=choices, fleet=fleet,
-                      layers=layers)
+        ctx = context_for(device, inventory, configs=configs, links=links, choices=choices,
+                          layers=layers)
         matched = result.evaluated.setdefault(device.name, [])
         problems = result.device_diagnostics.setdefault(device.name, [])
         for rule in rules:
