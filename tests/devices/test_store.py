@@ -90,3 +90,11 @@ def test_facts_unchanged_apart_from_time_and_uptime() -> None:
     assert same_facts(text, later)
     assert not same_facts(text, {**later, "os_version": "17.12"})
     assert not same_facts(None, facts) and not same_facts("[broken", facts)
+
+
+def test_a_file_that_cannot_be_written_is_named_with_its_folder(tmp_path: Path) -> None:
+    (tmp_path / "configs" / "r1.cfg").mkdir(parents=True)  # a folder where the file goes
+    with pytest.raises(DeviceError) as raised:
+        write_atomic(tmp_path / "configs" / "r1.cfg", "hostname r1\n")
+    assert raised.value.code == "D130"
+    assert raised.value.reason.startswith("cannot write configs/r1.cfg: ")

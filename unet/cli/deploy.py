@@ -176,7 +176,8 @@ def _commit(root: object, result: DeployResult) -> None:
     names = [d.device for d in done]
     subject = (f"unet deploy: {names[0]}" if len(names) == 1
                else f"unet deploy: {len(names)} devices")
-    body = "\n".join(f"- {d.device}: {d.result}, {d.sent} lines" for d in done)
+    body = "\n".join(f"- {d.device}: {d.result}, {d.sent} line{'' if d.sent == 1 else 's'}"
+                      for d in done)
     try:
         result.commit = commit_files(Path(str(root)), paths, f"{subject}\n\n{body}\n")
     except RevisionError as exc:

@@ -56,7 +56,8 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         write_replacing(path, text, durable=True)
     except OSError as exc:
-        raise DeviceError("D130", f"cannot write {path.name}: {exc.strerror or exc}") from None
+        raise DeviceError("D130", f"cannot write {path.parent.name}/{path.name}: "
+                                  f"{exc.strerror or exc}") from None
 
 
 def state_text(facts: dict[str, Any]) -> str:
