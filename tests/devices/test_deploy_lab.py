@@ -396,7 +396,7 @@ def test_a_change_the_router_keeps_in_another_form_fails_verification_and_is_und
     result = unet(dlab, net, "deploy", "--yes", "lab-r3")
     assert result.exit_code == 1
     assert "D221 verification failed: 1 command(s) still to do after the deploy " \
-           "(e.g. 'log syslog debugging')" in result.stdout
+           "(e.g. 'log syslog debugging'); the device shows 'log syslog' instead" in result.stdout
     assert "rolled back with the computed rollback (1 line), verified" in result.stdout
     assert running(dlab, "lab-r3") == before
     kinds = [e["event"] for e in records(net) if e.get("device") == "lab-r3"]

@@ -331,6 +331,21 @@ class _Opening:
             self._session.close()
 
 
+def _shown_instead(command: str, running: str) -> str | None:
+    """The line of `running` that looks most like `command` (the same leading words, at
+    least two): how the device stored what it was sent (`log syslog` for `log syslog
+    debugging`), if it did."""
+    words = command.split()
+    lines = [line.strip() for line in running.splitlines()]
+    for size in range(len(words) - 1, 1, -1):
+        prefix = " ".join(words[:size])
+        found = next((line for line in lines if line == prefix or line.startswith(prefix + " ")),
+                     None)
+        if found is not None:
+            return found
+    return None
+
+
 def _lines(count: int) -> str:
     return f"{count} line" if count == 1 else f"{count} lines"
 
@@ -436,9 +451,11 @@ class _Device:
         self.run.record.write("verify", device=name, remaining=remaining, ok=not remaining)
         if remaining:
             shown = "; ".join(remaining[:3])
+            instead = _shown_instead(remaining[0], masked(after, self.platform.name))
+            seen = f"; the device shows {instead!r} instead" if instead else ""
             return self._undo(session, before, len(responses), DeviceDeployment(
                 name, "failed", f"verification failed: {len(remaining)} command(s) still to "
-                f"do after the deploy (e.g. {shown!r})", "D221"))
+                f"do after the deploy (e.g. {shown!r}){seen}", "D221"))
         return self._finish(session, after, len(lines))
 
     def _finish(self, session: Session, after: str, lines: int) -> DeviceDeployment:
