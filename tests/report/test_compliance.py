@@ -66,3 +66,14 @@ def test_a_device_that_cannot_render_counts_as_not_compliant():
     inventory = load_inventory(snap)
     run = compare_devices(snap, inventory, devices=[inventory.devices["r2"]])
     assert compliance.summary(run) == "0/1 devices compliant (0%), 1 with errors"
+
+
+def test_json_diagnostics_have_the_keys_of_every_other_report():
+    snap = MemorySnapshot({**FILES, "templates/base.j2": "hostname {{ name }}\n{{ nope.x }}\n"})
+    inventory = load_inventory(snap)
+    stream = io.StringIO()
+    compliance.render(compare_devices(snap, inventory, devices=[inventory.devices["r2"]]),
+                      "json", stream)
+    [problem] = json.loads(stream.getvalue())["diagnostics"]
+    assert set(problem) == {"path", "line", "col", "code", "severity", "message", "related"}
+    assert {"path": "groups/ios.yaml", "line": 3, "col": 13} in problem["related"]

@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 from unet.config import ConfigDiff, Remediation
 from unet.core import printable, printable_json, text_lines
 from unet.report import diff as config_report
+from unet.report.json import diagnostic_to_dict
 
 if TYPE_CHECKING:
     from unet.core import Diagnostic
@@ -181,12 +182,6 @@ def _text_change(change: DeviceChange, stream: IO[str], styled: bool) -> None:
 # --- json ------------------------------------------------------------------------------------
 
 
-def _diag_json(problem: Diagnostic) -> dict[str, Any]:
-    loc = problem.location
-    return {"path": loc.path, "line": loc.line, "col": loc.col, "code": problem.code,
-            "severity": problem.severity.label, "message": problem.message}
-
-
 def _changes_json(result: ConfigDiff | None) -> dict[str, Any]:
     if result is None:
         return {"summary": {}, "changes": []}
@@ -219,7 +214,7 @@ def running_json(run: ComplianceRun, pending: Pending | None = None) -> dict[str
                                   "percent": round(100 * ok / total, 1) if total else None}
                            for name, (ok, total) in r.features.items()}}
     return {"version": JSON_VERSION, "command": "diff", "mode": "running", "devices": devices,
-            "diagnostics": [_diag_json(p) for p in run.diagnostics], "rollup": rollup}
+            "diagnostics": [diagnostic_to_dict(p) for p in run.diagnostics], "rollup": rollup}
 
 
 def revisions_json(run: RevisionRun) -> dict[str, Any]:
@@ -228,7 +223,7 @@ def revisions_json(run: RevisionRun) -> dict[str, Any]:
                for c in run.devices]
     return {"version": JSON_VERSION, "command": "diff", "mode": "revisions", "base": run.base,
             "head": run.head, "devices": devices,
-            "diagnostics": [_diag_json(p) for p in run.diagnostics],
+            "diagnostics": [diagnostic_to_dict(p) for p in run.diagnostics],
             "rollup": {"devices": len(run.devices), "affected": len(run.affected)}}
 
 
