@@ -86,6 +86,16 @@ def test_tab_completes_device_names_from_the_repository(
     assert _complete(monkeypatch, capsys, line) == ["plain,ber1-rtr-01", "plain,ber1-sw-01"]
 
 
+def test_tab_completes_groups_and_locations_from_the_repository(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    line = f"unet --repo {EXAMPLES} devices list --group dc-"
+    assert _complete(monkeypatch, capsys, line) == [
+        "plain,dc-fabric", "plain,dc-leaf", "plain,dc-spine"]
+    line = f"unet --repo {EXAMPLES} devices list --location dc1-r"
+    assert _complete(monkeypatch, capsys, line) == [
+        "plain,dc1-r01", "plain,dc1-r02", "plain,dc1-room1"]
+
+
 def test_device_completion_finds_the_repository_like_commands_do(
         make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,6 +8,7 @@ names under `devices/` (the file stem is the device name) without reading YAML.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
@@ -16,15 +17,17 @@ from click.shell_completion import CompletionItem, ZshComplete
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["PowerShellComplete", "complete_devices", "device_names"]
+__all__ = ["PowerShellComplete", "complete_devices", "complete_groups", "complete_locations",
+           "device_names"]
 
 _SUFFIXES = (".yaml", ".yml")
 
 
-def device_names(root: Path | str) -> list[str]:
-    """Sorted device names under `root/devices`, from file stems (hidden entries skipped)."""
+def device_names(root: Path | str, folder: str = "devices") -> list[str]:
+    """Sorted device names under `root/devices` (or the names of `folder`'s files: groups,
+    locations), from file stems (hidden entries skipped)."""
     names: set[str] = set()
-    stack = [os.path.join(root, "devices")]
+    stack = [os.path.join(root, folder)]
     while stack:
         try:
             entries = os.scandir(stack.pop())
@@ -74,6 +77,24 @@ def complete_devices(ctx: click.Context, param: click.Parameter,
     matches = [CompletionItem(name) for name in device_names(root)
                if name.startswith(incomplete) and name not in given]
     return matches or [CompletionItem(incomplete, type="file")]
+
+
+Completer = Callable[[click.Context, click.Parameter, str], list[CompletionItem]]
+
+
+def _named(folder: str) -> Completer:
+    """Completion from the file names of `folder` (group and location names, as devices)."""
+    def complete(ctx: click.Context, param: click.Parameter,
+                 incomplete: str) -> list[CompletionItem]:
+        root = _repo_root(ctx)
+        names = device_names(root, folder) if root is not None else []
+        return [CompletionItem(n) for n in names if n.startswith(incomplete)]
+
+    return complete
+
+
+complete_groups = _named("groups")
+complete_locations = _named("locations")
 
 
 class PowerShellComplete(ZshComplete):

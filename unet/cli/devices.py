@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from unet.cli._app import App
-from unet.cli._complete import complete_devices
+from unet.cli._complete import complete_devices, complete_groups, complete_locations
 
 pass_app = click.make_pass_decorator(App)
 
@@ -23,8 +23,10 @@ def devices() -> None:
 @devices.command("list")
 @click.option("--role", **_FILTER, help="Only devices with this role (repeatable).")
 @click.option("--platform", **_FILTER, help="Only this platform (repeatable).")
-@click.option("--location", **_FILTER, help="Only devices at or below this location (repeatable).")
-@click.option("--group", **_FILTER, help="Only members of this group, directly or by parent.")
+@click.option("--location", **_FILTER, shell_complete=complete_locations,
+              help="Only devices at or below this location (repeatable).")
+@click.option("--group", **_FILTER, shell_complete=complete_groups,
+              help="Only members of this group, directly or by parent.")
 @click.option("--where", metavar="CONDITION",
               help="Only devices matching a policy condition, e.g. 'node.vars.asn > 65000'.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "yaml", "csv"]),
