@@ -44,10 +44,20 @@ def test_compile_time_bombs_and_bad_syntax_are_refused_at_their_offset(pattern: 
     "(?x)#[\n(?:(?:a{1000}){1000}){10}#]\n",
     "(?x:#[\n(?:(?:a{1000}){1000}){10})",
     "#[\n(?:(?:a{1000}){1000}){10}#]\n(?x)",  # a late (?x) applies to all of it
+    # verbose mode ignores whitespace inside a count and before it
+    "(?x)a{9 9 9 9 9 9 9 9 9}", "(?x)((a{1000}) {1000}) {1000}", "(?x)(a{1000})\t{1000}",
 ])
 def test_comments_and_verbose_mode_hide_nothing_from_the_check(pattern: str) -> None:
     with pytest.raises(PatternError, match="repeat count"):
         compile_pattern(pattern)
+
+
+def test_a_verbose_pattern_is_checked_as_the_engine_reads_it() -> None:
+    with pytest.raises(PatternError, match="repeat count"):
+        compile_pattern("(?#[)(?:(?:a{1000}){1000}){10}(?#])", flags=regex.VERBOSE)
+    with pytest.raises(PatternError, match="repeat count"):
+        compile_pattern("a {1000} {1000}", flags=regex.VERBOSE)
+    assert compile_pattern("[ ]{3} \\ {2}", flags=regex.VERBOSE).search("   " + "  ")
 
 
 def test_comments_and_inline_flags_still_work() -> None:

@@ -160,10 +160,19 @@ def compile_pattern(text: str, *, flags: int = 0, timeout: float = DEFAULT_TIMEO
         raise PatternError(f"pattern too large: {len(text)} characters (at most {MAX_LENGTH})",
                            MAX_LENGTH)
     verbose = bool(flags & regex.VERBOSE)
-    unclosed = _scan(text, verbose=verbose)
-    if not verbose and "(?" in text:
-        # `(?x)` late in the pattern still applies to all of it: read it that way too
-        _scan(text, verbose=True)
+    unclosed = _scan(text, verbose=False) if not verbose else None
+    if verbose or "(?" in text:
+        # Verbose mode (a flag, or `(?x)` anywhere, late ones apply to all of it) ignores
+        # whitespace even inside `{9 9 9}` and before a quantifier: read the pattern as the
+        # engine does, without it and its comments.
+        bare, offsets = _unverbose(text)
+        try:
+            found = _scan(bare, verbose=False)
+        except PatternError as exc:
+            raise PatternError(exc.message, offsets[min(exc.offset, len(offsets) - 1)]) \
+                from None
+        if verbose:
+            unclosed = offsets[found] if found is not None else None
     try:
         compiled = regex.compile(text, flags | regex.VERSION0)
     except regex.error as exc:
@@ -255,6 +264,44 @@ def _scan(text: str, *, verbose: bool) -> int | None:
         last = 1
         i += 1
     return stack[-1][0] if stack else None
+
+
+def _unverbose(text: str) -> tuple[str, list[int]]:
+    """`text` without the whitespace and `#` comments verbose mode ignores (sets and escapes
+    kept as they are), and each kept character's offset in `text`."""
+    out: list[str] = []
+    offsets: list[int] = []
+    i, n = 0, len(text)
+
+    def keep(start: int, end: int) -> None:
+        out.append(text[start:end])
+        offsets.extend(range(start, end))
+
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            keep(i, min(i + 2, n))
+            i += 2
+        elif text.startswith("(?#", i):  # kept whole: the scan skips it as the engine does
+            end = text.find(")", i)
+            end = n if end < 0 else end + 1
+            keep(i, end)
+            i = end
+        elif c == "[":
+            end = _skip_class(text, i)
+            end = n if end < 0 else end
+            keep(i, end)
+            i = end
+        elif c == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif c.isspace():
+            i += 1
+        else:
+            keep(i, i + 1)
+            i += 1
+    offsets.append(n)
+    return "".join(out), offsets
 
 
 # `(?x)`, `(?-x)`, `(?ix:` ...: inline flags; only x (verbose) changes how the rest reads.
