@@ -65,6 +65,9 @@ HUGE = [
     "{% endif %}{% endmacro %}{{ f(1, 22) }}",
     "{% macro f(x, n) %}{% if n %}{{ f([x, x], n - 1) }}{% else %}{{ x|address }}"
     "{% endif %}{% endmacro %}{{ f(1, 22) }}",
+    # an attribute path every item walks, in Jinja's code (200 parts: a 200-item key each)
+    "{{ ('ab' * 50)|list|sort(attribute='" + ",".join(["0"] * 200) + "') }}",
+    "{{ ('ab' * 50)|list|max(attribute='" + ".".join(["0"] * 200) + "') }}",
 ]
 
 
@@ -96,6 +99,13 @@ def test_filter_chains_stop_at_the_time_budget() -> None:
     the chain, at its line (it used to run all 20 seconds, then stop at the output)."""
     body = "{{ ([0] * 100000)|map('center', 4999999)|map('length')|sum }}"
     text, problems = _render(body, seconds=0.2)
+    assert text == "" and len(problems) == 1 and "T111" in problems[0], problems
+    assert problems[0].startswith("templates/t.j2:2:")
+
+
+def test_items_a_filter_looks_up_check_the_deadline() -> None:
+    body = "{{ ('ab' * 500000)|list|map(attribute='0.0.0.0.0.0.0.0')|list|length }}"
+    text, problems = _render(body, seconds=0.05)
     assert text == "" and len(problems) == 1 and "T111" in problems[0], problems
     assert problems[0].startswith("templates/t.j2:2:")
 
@@ -156,6 +166,9 @@ def test_ordinary_padding_and_joins_still_work() -> None:
 # part again, in C, where no deadline reaches (at 26 levels, 67 million items; at 60, for
 # ever). The value is refused once built, whichever way it was built.
 SHARED = [
+    # a macro's varargs are built by Jinja from the call's arguments, not by the template
+    "{% macro m(n) %}{% if n %}{{ m(n - 1, varargs, varargs) }}{% else %}{{ varargs in {} }}"
+    "{% endif %}{% endmacro %}{{ m(26, 1) }}",
     "{% set a = [1] %}{% set b = [1] %}"
     + "{% set a = [a, a] %}{% set b = [b, b] %}" * 26 + "{{ a == b }}",
     "{% macro f(a, b, n) %}{% if n %}{{ f([a, a], [b, b], n - 1) }}{% else %}{{ a == b }}"
@@ -213,3 +226,16 @@ def test_a_rendering_stops_at_its_memory_bound_and_frees_it(body: str) -> None:
     assert text == "" and len(problems) == 1, problems
     assert "T112" in problems[0] and "512 MiB of memory" in problems[0], problems
     assert _memory() - before < 100 * 2**20
+
+
+def test_numbers_made_text_count_their_digits() -> None:
+    """`([10**100] * 5000000)|join` is 5,000,000 items, and 500 MB of text: it was built
+    (1.4 GB) before any bound saw it."""
+    from unet.templates._bounds import weight
+
+    assert weight([10**100] * 10, text=True) >= 10 * 100
+    assert weight([10**100] * 10) == 10  # as items, each is one
+    assert weight({"a": [1.5, 2]}, text=True) >= 2 * 24
+    text, problems = _render("{{ ([10**100] * 5000000)|join|length }}")
+    assert text == "" and len(problems) == 1 and "T112" in problems[0], problems
+    assert "join would make a value of 5" in problems[0]

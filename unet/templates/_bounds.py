@@ -164,10 +164,11 @@ def _count(size: int) -> str:
     return str(size) if size < 10**12 else f"about 10^{len(str(size)) - 1}"
 
 
-def weight(value: Any, seen: dict[int, int] | None = None) -> int:
+def weight(value: Any, seen: dict[int, int] | None = None, *, text: bool = False) -> int:
     """Characters or items a value holds, nested lists and dict keys counted through, a part
     shared by several counted each time (as text, a comparison or a hash sees it), each
-    object walked once."""
+    object walked once. As `text`, a number counts its digits: a list of one 800-digit
+    number five million times is 5,000,000 items but 4 GB of text."""
     if isinstance(value, str | bytes):
         return len(value)
     if isinstance(value, Namespace):  # its attributes are values like any other
@@ -175,7 +176,7 @@ def weight(value: Any, seen: dict[int, int] | None = None) -> int:
     elif isinstance(value, MappingView):  # `{'a': x}.values()` prints as its items
         value = list(value)  # type: ignore[call-overload]  # views are iterable
     if not isinstance(value, list | tuple | dict | set | frozenset):
-        return 1
+        return _digits(value) if text and isinstance(value, int | float) else 1
     seen = {} if seen is None else seen
     key = id(value)
     if key in seen:
@@ -186,10 +187,27 @@ def weight(value: Any, seen: dict[int, int] | None = None) -> int:
     kinds = set(map(type, items))  # a flat list of text or numbers is summed at C speed
     if kinds <= _STR or kinds <= _BYTES:
         total += sum(map(len, items))
-    elif not kinds <= _NUMBERS:
-        total += sum(weight(v, seen) for v in items if not isinstance(v, int | float))
+    elif kinds <= _NUMBERS:
+        if text:
+            total += len(items) * _widest(items, kinds)
+    else:
+        total += sum(weight(v, seen, text=text) for v in items
+                     if text or not isinstance(v, int | float))
     seen[key] = total
     return total
+
+
+def _digits(number: int | float) -> int:
+    if isinstance(number, float):
+        return 24  # repr of any float
+    return number.bit_length() // 3 + 2  # decimal digits and sign, over-counted
+
+
+def _widest(numbers: Any, kinds: set[type]) -> int:
+    """The characters of the longest number in a flat list of numbers, as text."""
+    if float in kinds:
+        return max(_digits(n) for n in numbers)
+    return max(map(int.bit_length, numbers), default=0) // 3 + 2
 
 
 _STR, _BYTES = frozenset({str}), frozenset({bytes})
@@ -267,9 +285,7 @@ def check_printed(value: Any) -> None:
 
 
 def _text_weight(value: Any) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value.bit_length() // 3 + 2  # decimal digits, over-counted
-    return weight(value)
+    return weight(value, text=True)
 
 
 def check_format(text: Any) -> None:
@@ -278,9 +294,14 @@ def check_format(text: Any) -> None:
 
 
 def check_call(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any] | None = None) -> None:
-    """Before a call from a template: the deadline, and str and bytes methods that pad to
-    a width, replace, join, translate or encode."""
+    """Before a call from a template: the deadline, its arguments (a macro's `varargs` is
+    built from them, and hashing it walks every shared part), and str and bytes methods
+    that pad to a width, replace, join, translate or encode."""
     check_deadline()
+    if args:
+        check_size(weight(args), "the arguments of a call")
+    if kwargs:
+        check_size(weight(kwargs), "the arguments of a call")
     owner = getattr(obj, "__self__", None)
     if not isinstance(owner, str | bytes):
         return
@@ -321,7 +342,7 @@ def _replaced(text: str | bytes, old: Any, new: Any, count: Any) -> int:
 def _joined(separator: str | bytes, items: Any) -> int:
     if not isinstance(items, list | tuple | str):
         return 0
-    return max(len(items) - 1, 0) * len(separator) + sum(weight(i) for i in items)
+    return max(len(items) - 1, 0) * len(separator) + weight(list(items), text=True)
 
 
 class BoundedNamespace(Namespace):
@@ -458,6 +479,18 @@ def bounded_filters() -> dict[str, Callable[..., Any]]:
 
 
 MAX_WRAPPED = 100_000  # characters `wordwrap` takes: it is quadratic on a long word
+# Filters that look items up by `attribute='a.b'` (`sort` also by 'a,b'): every item walks
+# the path, in Jinja's code, where no deadline is checked.
+_ATTRIBUTE_FILTERS = frozenset({"sort", "unique", "groupby", "map", "min", "max", "sum", "join",
+                                "selectattr", "rejectattr", "dictsort"})
+MAX_ATTRIBUTE_PARTS = 32
+
+
+def _check_attribute(name: str, arguments: list[Any]) -> None:
+    for value in arguments:
+        if isinstance(value, str) and value.count(".") + value.count(",") >= MAX_ATTRIBUTE_PARTS:
+            raise RenderLimit("T112", f"{name}: an attribute path of more than "
+                                      f"{MAX_ATTRIBUTE_PARTS} parts")
 
 
 def bound_filter(name: str, function: Callable[..., Any], *,
@@ -471,8 +504,10 @@ def bound_filter(name: str, function: Callable[..., Any], *,
     limit = MAX_WRAPPED if name == "wordwrap" else MAX_SIZE
 
     def bounded(*args: Any, **kwargs: Any) -> Any:
+        if name in _ATTRIBUTE_FILTERS:
+            _check_attribute(name, [*args[skip + 1:], *kwargs.values()])
         if text and len(args) > skip:
-            size = weight(args[skip])
+            size = weight(args[skip], text=True)
             if size > limit:
                 raise RenderLimit("T112", f"{name} of {_count(size)} characters or items "
                                           f"(at most {limit:,})")

@@ -266,6 +266,10 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
         check_deadline()
         return super().getattr(obj, attribute)
 
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        check_deadline()  # also every item a filter looks up by `attribute=`
+        return super().getitem(obj, argument)
+
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         text = getattr(value, "__self__", None)
         check_format(text)
