@@ -199,6 +199,7 @@ def test_a_rule_stopped_on_three_devices_is_not_evaluated_on_the_others(monkeypa
     messages = [d.message for d in run.diagnostics if d.code == "P305"]
     assert sum("could not be evaluated on d" in m and "more than 20,000 steps" in m
                for m in messages) == 3
-    # the other three devices the rule applies to (not r1 and r2, whose WHEN is false)
+    # every other device, without trying even its WHEN (which may be what is slow)
     assert sorted(m.split(":")[0] for m in messages if "stopped by its budget on 3 other "
-                  "devices" in m) == [f"rule 'cube' not evaluated on d{i}" for i in (3, 4, 5)]
+                  "devices" in m) == [f"rule 'cube' not evaluated on {name}"
+                                      for name in ("d3", "d4", "d5", "r1", "r2")]
