@@ -149,6 +149,9 @@ def test_a_mistyped_file_is_an_error_not_an_empty_pass(repo) -> None:
     assert "error: devices/hq/r3.yaml: no such file in the repository (did you mean" \
         in result.stderr
     assert check(repo, "devices/hq/r1.yaml").exit_code == 0  # the file exists: r1 is checked
+    # a folder is every file in it (it used to check nothing, and pass)
+    result = check(repo, "devices/hq")
+    assert result.exit_code == 1 and "2 devices" in result.stderr, result.stderr
 
 
 def test_where_sees_the_fleet(repo) -> None:

@@ -163,9 +163,23 @@ def _split_targets(root: Path, targets: tuple[str, ...]) -> tuple[list[str], lis
             names.append(target)
         elif not (root / path).exists():  # a mistyped path would check nothing, and pass
             raise _no_such_file(root, target, path)
+        elif (root / path).is_dir():  # `unet check devices/hq`: every file in it
+            seeds += _files_under(root, path)
         else:
             seeds.append(path)
     return names, seeds
+
+
+def _files_under(root: Path, folder: str) -> list[str]:
+    import os
+    from pathlib import Path
+
+    found = []
+    for directory, subdirectories, files in os.walk(root / folder):
+        subdirectories[:] = [d for d in subdirectories if not d.startswith(".")]
+        base = Path(directory).relative_to(root).as_posix()
+        found += [f"{base}/{name}" for name in files if not name.startswith(".")]
+    return sorted(found)
 
 
 def _no_such_file(root: Path, target: str, path: str) -> Exception:
