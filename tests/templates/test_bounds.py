@@ -157,9 +157,10 @@ def test_ordinary_joins_sums_and_formats_still_work() -> None:
 def test_ordinary_padding_and_joins_still_work() -> None:
     text, problems = _render("{{ 'a'|center(5) }}|{{ 'x'.ljust(3) }}|{{ [1, 2]|join(',') }}|"
                              "{{ '%-4s'|format('ab') }}|{{ '{:>3}'.format(7) }}|"
-                             "{{ 'a\nb'|indent(2) }}|{{ 'aa'|replace('a', 'b') }}")
+                             "{{ 'a\nb'|indent(2) }}|{{ 'aa'|replace('a', 'b') }}|"
+                             "{{ [1, 2, 3, 4]|slice(2)|list }}|{{ [1, 2, 3]|batch(2)|list }}")
     assert problems == []
-    assert text == "line one\n  a  |x  |1,2|ab  |  7|a\n  b|bb\n"
+    assert text == "line one\n  a  |x  |1,2|ab  |  7|a\n  b|bb|[[1, 2], [3, 4]]|[[1, 2], [3]]\n"
 
 
 # `[x, x]` nested: small in memory, yet `==`, `in`, `sort` and hashing walk every shared

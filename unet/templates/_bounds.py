@@ -35,8 +35,8 @@ from jinja2.filters import (
     do_indent,
     do_join,
     do_replace,
-    do_slice,
     do_sum,
+    sync_do_slice,
 )
 from jinja2.sandbox import safe_range
 from jinja2.utils import Namespace, generate_lorem_ipsum
@@ -434,7 +434,7 @@ def _batch(value: Any, linecount: int, fill_with: Any = None) -> Iterator[list[A
 
 def _slice(value: Any, slices: int, fill_with: Any = None) -> Iterator[list[Any]]:
     check_size(slices if isinstance(slices, int) else 0, f"slice({slices})")
-    sliced: Iterator[list[Any]] = do_slice(value, slices, fill_with)
+    sliced: Iterator[list[Any]] = sync_do_slice(value, slices, fill_with)
     return sliced
 
 
