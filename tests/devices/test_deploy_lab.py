@@ -318,6 +318,8 @@ def test_ctrl_c_mid_apply_stops_rolls_back_and_starts_no_other_router(dlab: Lab,
         if name == first and what == "sent 3" and not pressed:  # the rollback sends too
             pressed.append(what)
             os.kill(os.getpid(), signal.SIGINT)  # what a Ctrl-C in the terminal sends
+        elif name == first and what == "rolling back":  # an impatient second one
+            os.kill(os.getpid(), signal.SIGINT)
 
     result = _in_process(dlab, net, first, second, on_event=ctrl_c_after_three_lines,
                          batch_size=1, jobs=1)

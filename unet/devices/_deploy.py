@@ -246,7 +246,12 @@ def _wait(run: _Run, futures: Sequence[Future[DeviceDeployment]]) -> list[Device
     except KeyboardInterrupt:
         run.stop.set()
         run.event("", "interrupted: stopping after the lines in flight, then rolling back")
-        return [future.result() for future in futures]
+    while True:  # another Ctrl-C would lose the results, not stop the rollbacks: it waits
+        try:
+            return [future.result() for future in futures]
+        except KeyboardInterrupt:
+            run.event("", "still rolling back the devices being changed (each is bounded "
+                      "by its connection timeout); then the results")
 
 
 def _record_plan(record: Record, plan: DevicePlan, event: str = "plan") -> None:
