@@ -95,6 +95,7 @@ def _only_error(result):  # type: ignore[no-untyped-def]
      "'widht'"),
     ("{{ name | interface_short('ios', 4) }}\n", "T105", (1, 11),
      "`|interface_short(platform=None)`: too many positional arguments"),
+    ("x\n{{ name | center('x') }}\n", "T105", (2, 11), "filter 'center': "),
 ])
 def test_template_errors_become_diagnostics(template: str, code: str, where: tuple[int, int],
                                             message: str) -> None:

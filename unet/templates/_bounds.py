@@ -513,11 +513,11 @@ def bound_filter(name: str, function: Callable[..., Any], *,
                                           f"(at most {limit:,})")
         try:
             result = function(*args, **kwargs)
-        except TypeError:
+        except TypeError as exc:
+            # arguments that do not fit, or a value of a type the filter cannot take
+            # (`'a'|center('x')`): said at the filter, not as Python's TypeError at 1:1
             usage = _misused(name, function, args, kwargs, skip + 1)
-            if usage is None:  # the arguments fit: the filter's own failure
-                raise
-            raise FilterUsage(name, usage) from None
+            raise FilterUsage(name, usage or f"filter '{name}': {exc}") from None
         return check_result(result, name)
 
     bounded.__doc__ = function.__doc__
