@@ -38,6 +38,7 @@ from jinja2.filters import (
     do_sum,
     sync_do_slice,
 )
+from jinja2.runtime import Macro
 from jinja2.sandbox import safe_range
 from jinja2.utils import Namespace, generate_lorem_ipsum
 
@@ -294,14 +295,15 @@ def check_format(text: Any) -> None:
 
 
 def check_call(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any] | None = None) -> None:
-    """Before a call from a template: the deadline, its arguments (a macro's `varargs` is
-    built from them, and hashing it walks every shared part), and str and bytes methods
-    that pad to a width, replace, join, translate or encode."""
+    """Before a call from a template: the deadline, a macro's `varargs` and `kwargs` (built
+    by Jinja from the arguments: hashing them walks every shared part), and str and bytes
+    methods that pad to a width, replace, join, translate or encode."""
     check_deadline()
-    if args:
-        check_size(weight(args), "the arguments of a call")
-    if kwargs:
-        check_size(weight(kwargs), "the arguments of a call")
+    if isinstance(obj, Macro):  # only these build new values from the arguments
+        if obj.catch_varargs and len(args) > len(obj.arguments):
+            check_size(weight(args[len(obj.arguments):]), f"the varargs of {obj.name}")
+        if obj.catch_kwargs and kwargs:
+            check_size(weight(kwargs), f"the kwargs of {obj.name}")
     owner = getattr(obj, "__self__", None)
     if not isinstance(owner, str | bytes):
         return
