@@ -46,6 +46,7 @@ def test_compile_time_bombs_and_bad_syntax_are_refused_at_their_offset(pattern: 
     "#[\n(?:(?:a{1000}){1000}){10}#]\n(?x)",  # a late (?x) applies to all of it
     # verbose mode ignores whitespace inside a count and before it
     "(?x)a{9 9 9 9 9 9 9 9 9}", "(?x)((a{1000}) {1000}) {1000}", "(?x)(a{1000})\t{1000}",
+    "(a{1000}(?:#)\n(?xV0)#)\n){1000}",  # flags with a digit turn verbose on too
 ])
 def test_comments_and_verbose_mode_hide_nothing_from_the_check(pattern: str) -> None:
     with pytest.raises(PatternError, match="repeat count"):

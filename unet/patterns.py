@@ -305,7 +305,7 @@ def _unverbose(text: str) -> tuple[str, list[int]]:
 
 
 # `(?x)`, `(?-x)`, `(?ix:` ...: inline flags; only x (verbose) changes how the rest reads.
-_INLINE_FLAGS = _re.compile(r"\(\?([a-zA-Z]*)(?:-([a-zA-Z]*))?([:)])")
+_INLINE_FLAGS = _re.compile(r"\(\?([a-zA-Z0-9]*)(?:-([a-zA-Z0-9]*))?([:)])")  # V0, V1 too
 
 
 def _verbose(now: bool, flags: _re.Match[str]) -> bool:

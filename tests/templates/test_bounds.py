@@ -65,6 +65,9 @@ HUGE = [
     "{% endif %}{% endmacro %}{{ f(1, 22) }}",
     "{% macro f(x, n) %}{% if n %}{{ f([x, x], n - 1) }}{% else %}{{ x|address }}"
     "{% endif %}{% endmacro %}{{ f(1, 22) }}",
+    # what prints long though it is one item: a macro prints as <Macro 'its name'>
+    "{% macro " + "m" * 2000 + "() %}{% endmacro %}{{ [" + "m" * 2000 + "] * 20000 }}",
+    "{% set l = [''] * 2000000 %}{{ (l ~ '')|length }}",  # `'', ` around each item
     # an attribute path every item walks, in Jinja's code (200 parts: a 200-item key each)
     "{{ ('ab' * 50)|list|sort(attribute='" + ",".join(["0"] * 200) + "') }}",
     "{{ ('ab' * 50)|list|max(attribute='" + ".".join(["0"] * 200) + "') }}",
@@ -158,9 +161,11 @@ def test_ordinary_padding_and_joins_still_work() -> None:
     text, problems = _render("{{ 'a'|center(5) }}|{{ 'x'.ljust(3) }}|{{ [1, 2]|join(',') }}|"
                              "{{ '%-4s'|format('ab') }}|{{ '{:>3}'.format(7) }}|"
                              "{{ 'a\nb'|indent(2) }}|{{ 'aa'|replace('a', 'b') }}|"
-                             "{{ [1, 2, 3, 4]|slice(2)|list }}|{{ [1, 2, 3]|batch(2)|list }}")
+                             "{{ [1, 2, 3, 4]|slice(2)|list }}|{{ [1, 2, 3]|batch(2)|list }}"
+                             "{{ ['a', 'b']|join(' .................................... ') }}")
     assert problems == []
-    assert text == "line one\n  a  |x  |1,2|ab  |  7|a\n  b|bb|[[1, 2], [3, 4]]|[[1, 2], [3]]\n"
+    assert text == ("line one\n  a  |x  |1,2|ab  |  7|a\n  b|bb|[[1, 2], [3, 4]]|[[1, 2], [3]]"
+                    "a .................................... b\n")
 
 
 # `[x, x]` nested: small in memory, yet `==`, `in`, `sort` and hashing walk every shared

@@ -177,14 +177,22 @@ def weight(value: Any, seen: dict[int, int] | None = None, *, text: bool = False
     elif isinstance(value, MappingView):  # `{'a': x}.values()` prints as its items
         value = list(value)  # type: ignore[call-overload]  # views are iterable
     if not isinstance(value, list | tuple | dict | set | frozenset):
-        return _digits(value) if text and isinstance(value, int | float) else 1
+        if not text:
+            return 1
+        if seen is not None and id(value) in seen:  # one object listed millions of times
+            return seen[id(value)]
+        # As text, anything else is what it prints as (a macro is `<Macro 'its name'>`).
+        size = _digits(value) if isinstance(value, int | float) else len(repr(value))
+        if seen is not None:
+            seen[id(value)] = size
+        return size
     seen = {} if seen is None else seen
     key = id(value)
     if key in seen:
         return seen[key]
     seen[key] = len(value)  # a cycle counts once
     items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
-    total = len(value)
+    total = len(value) * (_PUNCTUATION if text else 1)  # `'', ` around each item printed
     kinds = set(map(type, items))  # a flat list of text or numbers is summed at C speed
     if kinds <= _STR or kinds <= _BYTES:
         total += sum(map(len, items))
@@ -212,6 +220,7 @@ def _widest(numbers: Any, kinds: set[type]) -> int:
 
 
 _STR, _BYTES = frozenset({str}), frozenset({bytes})
+_PUNCTUATION = 4  # characters around an item of a list printed: quotes, comma, space
 _NUMBERS = frozenset({int, float, bool})
 
 
@@ -483,16 +492,19 @@ def bounded_filters() -> dict[str, Callable[..., Any]]:
 MAX_WRAPPED = 100_000  # characters `wordwrap` takes: it is quadratic on a long word
 # Filters that look items up by `attribute='a.b'` (`sort` also by 'a,b'): every item walks
 # the path, in Jinja's code, where no deadline is checked.
-_ATTRIBUTE_FILTERS = frozenset({"sort", "unique", "groupby", "map", "min", "max", "sum", "join",
-                                "selectattr", "rejectattr", "dictsort"})
+# The position of `attribute` after the value, when given positionally (None: by name only).
+_ATTRIBUTE_FILTERS: dict[str, int | None] = {
+    "sort": 2, "unique": 1, "min": 1, "max": 1, "sum": 0, "join": 1, "groupby": 0,
+    "selectattr": 0, "rejectattr": 0, "map": None}
 MAX_ATTRIBUTE_PARTS = 32
 
 
-def _check_attribute(name: str, arguments: list[Any]) -> None:
-    for value in arguments:
-        if isinstance(value, str) and value.count(".") + value.count(",") >= MAX_ATTRIBUTE_PARTS:
-            raise RenderLimit("T112", f"{name}: an attribute path of more than "
-                                      f"{MAX_ATTRIBUTE_PARTS} parts")
+def _check_attribute(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    at = _ATTRIBUTE_FILTERS[name]
+    value = kwargs.get("attribute", args[at] if at is not None and at < len(args) else None)
+    if isinstance(value, str) and value.count(".") + value.count(",") >= MAX_ATTRIBUTE_PARTS:
+        raise RenderLimit("T112", f"{name}: an attribute path of more than "
+                                  f"{MAX_ATTRIBUTE_PARTS} parts")
 
 
 def bound_filter(name: str, function: Callable[..., Any], *,
@@ -507,7 +519,7 @@ def bound_filter(name: str, function: Callable[..., Any], *,
 
     def bounded(*args: Any, **kwargs: Any) -> Any:
         if name in _ATTRIBUTE_FILTERS:
-            _check_attribute(name, [*args[skip + 1:], *kwargs.values()])
+            _check_attribute(name, args[skip + 1:], kwargs)
         if text and len(args) > skip:
             size = weight(args[skip], text=True)
             if size > limit:
