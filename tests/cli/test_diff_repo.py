@@ -184,3 +184,5 @@ def test_a_device_against_a_saved_file_in_place_of_its_stored_config(tmp_path: P
     assert f"hq-acc-02  non-compliant  ({saved})" in result.stdout
     assert "ntp server 10.0.0.2" in result.stdout
     assert run(EXAMPLES, "hq-acc-2", str(saved)).exit_code == 2
+    missing = run(EXAMPLES, "hq-acc-02", str(tmp_path / "nosuch.cfg"))  # the file, not the device
+    assert missing.exit_code == 2 and "nosuch.cfg: cannot read it: No such file" in missing.stderr

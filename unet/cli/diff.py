@@ -62,7 +62,7 @@ def diff(app: App, targets: tuple[str, ...], rev: str | None, where: str | None,
     if exit_zero and exit_code:
         raise click.UsageError("--exit-zero and --exit-code contradict each other")
     exit_code = not exit_zero
-    device = _device_argument(targets) if len(targets) == 2 and not rev else None
+    device = _device_argument(app, targets) if len(targets) == 2 and not rev else None
     if device is not None:  # `unet diff r1 saved.cfg`: r1 against a file, not configs/
         if rollback or predict or platform or fmt == "unified" or where:
             raise click.UsageError("--platform, --rollback, --predict, --where and --format "
@@ -87,12 +87,23 @@ def _are_files(targets: tuple[str, ...]) -> bool:
     return any(os.path.isfile(t) or "/" in t or os.sep in t for t in targets)
 
 
-def _device_argument(targets: tuple[str, ...]) -> str | None:
+def _device_argument(app: App, targets: tuple[str, ...]) -> str | None:
     """Of two arguments, the one that is no file and no path (a device name) when the
-    other is an existing file."""
+    other is an existing file, or is a device of the repository (the other file is then
+    said to be missing, not the device)."""
     named = [t for t in targets if not os.path.exists(t) and "/" not in t and os.sep not in t]
-    files = [t for t in targets if os.path.isfile(t)]
-    return named[0] if len(named) == 1 and len(files) == 1 else None
+    if len(named) != 1:
+        return None
+    if any(os.path.isfile(t) for t in targets):
+        return named[0]
+    from unet.cli._complete import device_names
+    from unet.core import UnetError
+
+    try:
+        root = app.repo_root
+    except UnetError:  # outside a repository: two files
+        return None
+    return named[0] if named[0] in device_names(root) else None
 
 
 def _read(path: str) -> tuple[str, bytes]:
