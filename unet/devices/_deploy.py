@@ -30,7 +30,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,7 @@ from unet.devices._deploy_plan import (
 )
 from unet.devices._deploy_record import Record, masked
 from unet.devices._errors import DeviceError
+from unet.devices._interrupt import results_of
 from unet.devices._login import open_session
 from unet.devices._platforms import PLATFORMS, Platform
 from unet.devices._pull import _check_config
@@ -219,7 +220,13 @@ def deploy(root: Path, context: PlanContext, plans: Sequence[DevicePlan], *,
             continue
         workers = max(1, min(options.jobs, len(batch)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="unet-deploy") as pool:
-            done = _wait(run, [pool.submit(_deploy_device, run, by_name[n]) for n in batch])
+            done = results_of(
+                [pool.submit(_deploy_device, run, by_name[n]) for n in batch], run.stop,
+                lambda what: run.event("", what),
+                stopping="interrupted: stopping after the lines in flight, then rolling back",
+                # another Ctrl-C would lose the results, not stop the rollbacks
+                waiting="still rolling back the devices being changed (each is bounded by "
+                        "its connection timeout); then the results")
         for item in done:
             outcomes[item.device] = item
             record.write("result", device=item.device, **_result_fields(item))
@@ -235,23 +242,6 @@ def deploy(root: Path, context: PlanContext, plans: Sequence[DevicePlan], *,
     record.write("summary", **{k: v for k, v in Counter(d.result for d in result.devices).items()})
     record.close()
     return result
-
-
-def _wait(run: _Run, futures: Sequence[Future[DeviceDeployment]]) -> list[DeviceDeployment]:
-    """Every device's result; on Ctrl-C, the devices are told to stop (and roll back), and
-    their results are still waited for: a device is never left in the middle of a change
-    by unet."""
-    try:
-        return [future.result() for future in futures]
-    except KeyboardInterrupt:
-        run.stop.set()
-        run.event("", "interrupted: stopping after the lines in flight, then rolling back")
-    while True:  # another Ctrl-C would lose the results, not stop the rollbacks: it waits
-        try:
-            return [future.result() for future in futures]
-        except KeyboardInterrupt:
-            run.event("", "still rolling back the devices being changed (each is bounded "
-                      "by its connection timeout); then the results")
 
 
 def _record_plan(record: Record, plan: DevicePlan, event: str = "plan") -> None:

@@ -13,7 +13,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +21,7 @@ from pathlib import Path
 from unet.core import Diagnostic, record, text_lines
 from unet.devices._errors import INPUT_CODES, DeviceError
 from unet.devices._facts import facts_from
+from unet.devices._interrupt import results_of
 from unet.devices._login import open_session
 from unet.devices._platforms import PLATFORMS, Platform
 from unet.devices._store import clean_config, read_text, same_facts, state_text, write_atomic
@@ -96,21 +97,12 @@ def pull(root: Path, snapshot: Snapshot, inventory: Inventory,
         return result  # running_configs is unusable: nothing would be written where it's read
     workers = max(1, min(jobs, len(devices)))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="unet-pull") as pool:
-        futures = [pool.submit(_pull_device, run, d) for d in devices]
-        result.results = _wait(run, futures)
+        result.results = results_of(
+            [pool.submit(_pull_device, run, d) for d in devices], run.stop,
+            lambda what: _event(run, "", what),
+            stopping="interrupted: finishing the devices being pulled, starting no other")
     result.interrupted = run.stop.is_set()
     return result
-
-
-def _wait(run: _Run, futures: Sequence[Future[DeviceResult]]) -> list[DeviceResult]:
-    """Every device's result; on Ctrl-C, devices not yet started are not, and those being
-    pulled finish (each file is written whole, or not at all)."""
-    try:
-        return [future.result() for future in futures]
-    except KeyboardInterrupt:
-        run.stop.set()
-        _event(run, "", "interrupted: finishing the devices being pulled, starting no other")
-        return [future.result() for future in futures]
 
 
 def _pull_device(run: _Run, device: ResolvedDevice) -> DeviceResult:
