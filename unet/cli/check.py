@@ -13,6 +13,8 @@ from unet.cli._options import report_options
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from unet.source import Snapshot
+
 
 pass_app = click.make_pass_decorator(App)
 
@@ -93,13 +95,13 @@ def check(app: App, targets: tuple[str, ...], where: str | None, changed_since: 
                                "give one")
     if show_existing and new_since is None and not use_baseline:
         raise click.UsageError("--show-existing works with --new-since or --baseline")
-    names, seeds = _split_targets(root, targets)
+    snapshot = worktree_snapshot(root)
+    names, seeds = _split_targets(root, snapshot, targets)
     if changed_since is not None:
         seeds += _changed(root, changed_since)
         if not seeds and not names:
             app.log(f"check: nothing changed since {changed_since}")
             return 0
-    snapshot = worktree_snapshot(root)
     options = CheckOptions(names=tuple(names), where=where, seeds=tuple(seeds), shard=shard,
                            jobs=jobs)
     outcome = indexed_check(root, snapshot, options, use_index=not no_cache,
@@ -154,7 +156,8 @@ def _baseline_ref(snapshot: Any) -> str:
     return value if isinstance(value, str) and value else "HEAD"
 
 
-def _split_targets(root: Path, targets: tuple[str, ...]) -> tuple[list[str], list[str]]:
+def _split_targets(root: Path, snapshot: Snapshot,
+                   targets: tuple[str, ...]) -> tuple[list[str], list[str]]:
     """Device names, and repository files (relative to here or to the repository root)."""
     names, seeds = [], []
     for target in targets:
@@ -164,22 +167,10 @@ def _split_targets(root: Path, targets: tuple[str, ...]) -> tuple[list[str], lis
         elif not (root / path).exists():  # a mistyped path would check nothing, and pass
             raise _no_such_file(root, target, path)
         elif (root / path).is_dir():  # `unet check devices/hq`: every file in it
-            seeds += _files_under(root, path)
+            seeds += snapshot.files(path.rstrip("/") + "/")
         else:
             seeds.append(path)
     return names, seeds
-
-
-def _files_under(root: Path, folder: str) -> list[str]:
-    import os
-    from pathlib import Path
-
-    found = []
-    for directory, subdirectories, files in os.walk(root / folder):
-        subdirectories[:] = [d for d in subdirectories if not d.startswith(".")]
-        base = Path(directory).relative_to(root).as_posix()
-        found += [f"{base}/{name}" for name in files if not name.startswith(".")]
-    return sorted(found)
 
 
 def _no_such_file(root: Path, target: str, path: str) -> Exception:
