@@ -46,16 +46,14 @@ def collapse(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
             out.append(first)
             continue
         places = list(dict.fromkeys(at for _, _, at in members))
-        shown = members[:_NAMED]
         if len(places) == 1:  # one group names it for all of them: say where once
-            named = ", ".join(name for _, name, _ in shown)
+            named = _few([name for _, name, _ in members])
         else:
-            named = ", ".join(f"{name} (named at {at})" for _, name, at in shown)
-        more = f" and {len(members) - _NAMED} more" if len(members) > _NAMED else ""
+            named = _few([f"{name} (named at {at})" for _, name, at in members])
         where = f" (named at {places[0]})" if len(places) == 1 and places[0] else ""
         related = tuple(dict.fromkeys(loc for d, _, _ in members for loc in d.related))
         out.append(Diagnostic(first.location, first.code, first.severity,
-                              f"devices {named}{more}{where}: {text}", related[:_NAMED + 1]))
+                              f"devices {named}{where}: {text}", related[:_NAMED + 1]))
     return sorted(out, key=lambda d: d.sort_key)
 
 
@@ -74,39 +72,39 @@ _STOPPED_ELSEWHERE = re.compile(r"rule '(?P<rule>[^']*)' not evaluated on (?P<de
 def _collapse_skipped(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """One P310 per rule and reason, naming the first few devices; one P305 per rule for
     the devices it was not evaluated on after its budget stopped it on others."""
-    groups: dict[tuple[Location, str, str], list[str]] = {}
-    stopped: dict[tuple[Location, str, str], list[Diagnostic]] = {}
+    # (location, code, rule, why) -> each device's diagnostic and name
+    groups: dict[tuple[Location, str, str, str], list[tuple[Diagnostic, str]]] = {}
     out: list[Diagnostic] = []
     for diagnostic in diagnostics:
-        found = _SKIPPED.fullmatch(diagnostic.message) if diagnostic.code == NOT_EVALUATED \
-            else None
-        elsewhere = _STOPPED_ELSEWHERE.fullmatch(diagnostic.message) \
-            if diagnostic.code == "P305" else None
-        if elsewhere is not None:
-            key = (diagnostic.location, elsewhere["rule"], elsewhere["why"])
-            stopped.setdefault(key, []).append(diagnostic)
-        elif found is None:
+        pattern = _GROUPED.get(diagnostic.code)
+        found = pattern.fullmatch(diagnostic.message) if pattern is not None else None
+        if found is None:
             out.append(diagnostic)
         else:
-            key = (diagnostic.location, found["rule"], found["why"])
-            groups.setdefault(key, []).append(found["device"])
-    for (_, rule, why), members in stopped.items():
-        if len(members) == 1:
-            out.append(members[0])
+            key = (diagnostic.location, diagnostic.code, found["rule"], found["why"])
+            groups.setdefault(key, []).append((diagnostic, found["device"]))
+    for (location, code, rule, why), members in groups.items():
+        devices = [name for _, name in members]
+        if code != NOT_EVALUATED:  # stopped elsewhere: said as the devices' own, or once
+            out.append(members[0][0] if len(members) == 1 else Diagnostic(
+                location, code, members[0][0].severity,
+                f"rule '{rule}' not evaluated on {len(devices)} devices ({_few(devices)}): "
+                f"{why}"))
             continue
-        names = [_STOPPED_ELSEWHERE.fullmatch(d.message)["device"]  # type: ignore[index]
-                 for d in members]
-        more = f" and {len(names) - _NAMED} more" if len(names) > _NAMED else ""
-        out.append(Diagnostic(members[0].location, "P305", members[0].severity,
-                              f"rule '{rule}' not evaluated on {len(names)} devices "
-                              f"({', '.join(names[:_NAMED])}{more}): {why}"))
-    for (location, rule, why), devices in groups.items():
         if len(devices) == 1:
             text = f"on {devices[0]}: its intended configuration cannot be rendered"
         else:
-            more = f" and {len(devices) - _NAMED} more" if len(devices) > _NAMED else ""
-            text = (f"on {len(devices)} devices ({', '.join(devices[:_NAMED])}{more}): their "
-                    "intended configurations cannot be rendered")
+            text = (f"on {len(devices)} devices ({_few(devices)}): their intended "
+                    "configurations cannot be rendered")
         out.append(Diagnostic(location, NOT_EVALUATED, Severity.WARNING,
                               f"rule '{rule}' not evaluated {text} ({why})"))
     return out
+
+
+_GROUPED = {NOT_EVALUATED: _SKIPPED, "P305": _STOPPED_ELSEWHERE}
+
+
+def _few(names: Sequence[str]) -> str:
+    """The first few names, and how many more."""
+    more = f" and {len(names) - _NAMED} more" if len(names) > _NAMED else ""
+    return ", ".join(names[:_NAMED]) + more
